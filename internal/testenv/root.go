@@ -1,0 +1,40 @@
+package testenv
+
+import (
+	"os"
+	"os/exec"
+	"testing"
+)
+
+// RequireRoot skips t unless the test runs as root.
+func RequireRoot(t testing.TB) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("skipping: needs root (network namespaces, netlink devices, OVS daemons); CI runs it as root")
+	}
+}
+
+// RequireBinary returns the path of the named executable, or skips t saying it is missing and
+// which package provides it.
+func RequireBinary(t testing.TB, name, debianPackage string) string {
+	t.Helper()
+	p, err := LookBinary(name)
+	if err != nil {
+		t.Skipf("skipping: %s not found (install Debian package %s, or run scripts/install-deps.sh)", name, debianPackage)
+	}
+	return p
+}
+
+// LookBinary finds an executable on PATH or in the sbin directories Debian installs daemons to.
+func LookBinary(name string) (string, error) {
+	if p, err := exec.LookPath(name); err == nil {
+		return p, nil
+	}
+	for _, dir := range []string{"/usr/sbin", "/sbin", "/usr/local/sbin", "/usr/lib/openvswitch-switch"} {
+		p := dir + "/" + name
+		if fi, err := os.Stat(p); err == nil && fi.Mode()&0o111 != 0 {
+			return p, nil
+		}
+	}
+	return "", exec.ErrNotFound
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs every system package govif's demo and tests need on Debian 12, when missing.
+# Called by `make demo`, `make test` and .ci/run. Idempotent; quiet when nothing is missing.
+set -euo pipefail
+
+pkgs=(openvswitch-switch python3-os-vif python3-nova python3-ovsdbapp iproute2 iptables ethtool procps)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ! command -v go >/dev/null 2>&1 && [ ! -x /usr/local/go/bin/go ]; then
+	missing+=(golang-go)
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "install-deps: missing packages: ${missing[*]}; not root, so not installing them." >&2
+		echo "install-deps: tests that need them will skip; run as root (sudo $0) to install." >&2
+		exit 0
+	fi
+	echo "install-deps: installing ${missing[*]}" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# The package's own service must not grab the host's OVS state: govif's tests and demo start
+	# private ovsdb-server/ovs-vswitchd instances in temp dirs.
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Debian's openvswitch-switch starts a system OVS on install; govif never uses it, and an
+# ovs-vswitchd on the userspace datapath spins a core. Stop it if it runs (ignore failures on
+# machines without systemd).
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet openvswitch-switch 2>/dev/null; then
+	systemctl stop openvswitch-switch >/dev/null 2>&1 || true
+fi
+if [ -x /usr/share/openvswitch/scripts/ovs-ctl ] && pgrep -x ovs-vswitchd >/dev/null 2>&1; then
+	/usr/share/openvswitch/scripts/ovs-ctl stop >/dev/null 2>&1 || true
+fi
+exit 0
