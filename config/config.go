@@ -1,0 +1,123 @@
+package config
+
+import (
+	"fmt"
+	"maps"
+	"os"
+	"slices"
+)
+
+// Config is a loaded configuration: the typed sections govif and its built-in plugins use, the
+// raw text of every section (for external plugins), and the warnings found while reading it.
+// Treat a Config as read-only once loaded; it is then safe for concurrent use.
+type Config struct {
+	OVS         OVS         // [os_vif_ovs]
+	LinuxBridge LinuxBridge // [os_vif_linux_bridge]
+	Govif       Govif       // [govif]
+
+	// Warnings lists unknown options in the sections above and deprecated options or
+	// [DEFAULT] aliases in use. Callers log them (govif.NewHost does).
+	Warnings []Warning
+
+	raw *rawFile
+}
+
+// Default returns the configuration os-vif and govif use when no file sets anything.
+func Default() *Config {
+	c := &Config{raw: &rawFile{sections: map[string]map[string][]rawValue{}}}
+	for _, s := range specs {
+		for _, o := range s.opts {
+			o.setDefault(c)
+		}
+	}
+	return c
+}
+
+// Load reads and parses the file at path (see Parse). Errors name the file and line.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	c, err := Parse(data)
+	if err != nil {
+		switch e := err.(type) {
+		case *ValueError:
+			e.File = path
+		case *SyntaxError:
+			e.File = path
+		}
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return c, nil
+}
+
+// Parse parses nova.conf-style INI data. It returns a *SyntaxError for a line it cannot read
+// and a *ValueError for the first option whose value does not fit; unknown options only give
+// Warnings.
+func Parse(data []byte) (*Config, error) {
+	raw, err := parseINI(data)
+	if err != nil {
+		return nil, err
+	}
+	c := Default()
+	c.raw = raw
+	for _, s := range specs {
+		known := map[string]bool{}
+		for _, o := range s.opts {
+			known[o.name] = true
+			section := s.name
+			vals := raw.sections[s.name][o.name]
+			if len(vals) == 0 && o.defaultAlias {
+				if vals = raw.sections[SectionDefault][o.name]; len(vals) > 0 {
+					section = SectionDefault
+					c.Warnings = append(c.Warnings, Warning{Section: SectionDefault, Option: o.name, Line: vals[len(vals)-1].line,
+						Message: fmt.Sprintf("deprecated location; set it in [%s]", s.name)})
+				}
+			}
+			if len(vals) == 0 {
+				continue
+			}
+			strs := make([]string, len(vals))
+			for i, v := range vals {
+				strs[i] = v.value
+			}
+			if reason, bad := o.apply(c, strs); reason != "" {
+				return nil, &ValueError{Line: vals[len(vals)-1].line, Section: section, Option: o.name, Value: bad, Reason: reason}
+			}
+			if o.deprecated != "" {
+				c.Warnings = append(c.Warnings, Warning{Section: section, Option: o.name, Line: vals[len(vals)-1].line, Message: o.deprecated})
+			}
+		}
+		for _, name := range slices.Sorted(maps.Keys(raw.sections[s.name])) {
+			if !known[name] {
+				vals := raw.sections[s.name][name]
+				c.Warnings = append(c.Warnings, Warning{Section: s.name, Option: name, Line: vals[0].line, Message: "unknown option, ignored"})
+			}
+		}
+	}
+	return c, nil
+}
+
+// Section returns the raw options of the named section as written in the file (an empty
+// Section when the file has none). External plugins get their [os_vif_<name>] section this way.
+func (c *Config) Section(name string) Section {
+	s := Section{Name: name, opts: map[string][]string{}}
+	if c == nil || c.raw == nil {
+		return s
+	}
+	for k, vals := range c.raw.sections[name] {
+		for _, v := range vals {
+			s.opts[k] = append(s.opts[k], v.value)
+		}
+	}
+	return s
+}
+
+// Sections returns the names of the sections present in the file, in file order.
+func (c *Config) Sections() []string {
+	if c == nil || c.raw == nil {
+		return nil
+	}
+	return slices.Clone(c.raw.order)
+}
