@@ -179,6 +179,42 @@ def example_objects():
                 permitted_vif_type_names=['VIFOpenVSwitch'])}
 
 
+def bench_object():
+    """The realistic ~4 KB VIFOpenVSwitch used by the benchmarks."""
+    def subnet(cidr, gw, dhcp, dns, ips, routes):
+        return SUB.Subnet(
+            cidr=cidr, dns=dns, gateway=gw, dhcp_server=dhcp,
+            ips=FIX.FixedIPList(objects=[
+                FIX.FixedIP(address=a, floating_ips=f) for a, f in ips]),
+            routes=RT.RouteList(objects=[
+                RT.Route(cidr=c, gateway=g, interface='eth0')
+                for c, g in routes]))
+    net = NET.Network(
+        id='3f5c1e4a-9b2d-4c7e-8a1f-0d2e3c4b5a69', bridge='br-int',
+        label='tenant-net-1', multi_host=False, should_provide_bridge=False,
+        should_provide_vlan=False, bridge_interface=None, vlan=None, mtu=1450,
+        subnets=SUB.SubnetList(objects=[
+            subnet('10.0.0.0/24', '10.0.0.1', '10.0.0.2',
+                   ['8.8.8.8', '8.8.4.4'],
+                   [('10.0.0.5', ['172.24.4.10']), ('10.0.0.6', [])],
+                   [('192.168.100.0/24', '10.0.0.254'),
+                    ('0.0.0.0/0', '10.0.0.1')]),
+            subnet('2001:db8:0:64::/64', '2001:db8:0:64::1',
+                   '2001:db8:0:64::2', ['2001:4860:4860::8888'],
+                   [('2001:db8:0:64::10', []),
+                    ('2001:db8:0:64::11', ['2001:db8:ffff::5'])],
+                   [('2001:db8:1::/48', '2001:db8:0:64::fe'),
+                    ('::/0', '2001:db8:0:64::1')])]))
+    return V.VIFOpenVSwitch(
+        id='b8f9d1c2-6a4e-4f3b-9c8d-7e6f5a4b3c21', address='fa:16:3e:4b:2c:1d',
+        network=net, plugin='ovs', active=True, preserve_on_delete=False,
+        has_traffic_filtering=True, vif_name='tapb8f9d1c2-6a',
+        bridge_name='br-int',
+        port_profile=V.VIFPortProfileOpenVSwitch(
+            interface_id='b8f9d1c2-6a4e-4f3b-9c8d-7e6f5a4b3c21',
+            profile_id='', datapath_type='system', create_port=True))
+
+
 def example_cases(ex):
     cases = []
     for name, obj in sorted(ex.items()):
@@ -497,6 +533,11 @@ def head_cases():
 def main():
     os.makedirs(OUT, exist_ok=True)
     ex = example_objects()
+    ex['bench_vif_openvswitch'] = bench_object()
+    os.makedirs(os.path.join(OUT, 'bench'), exist_ok=True)
+    with open(os.path.join(OUT, 'bench', 'vif_openvswitch.json'), 'w') as f:
+        json.dump(ex['bench_vif_openvswitch'].obj_to_primitive(), f, indent=1)
+        f.write('\n')
     write('classes.json', 'every os-vif 3.0.0 class at every version: '
           'round trips, backports (no manifest, {}, all-1.0 manifest) and '
           'decoding of each older version', class_cases())
