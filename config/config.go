@@ -60,6 +60,28 @@ func Parse(data []byte) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	return fromRaw(raw)
+}
+
+// FromSections builds a Config from sections already split into options (section name ->
+// option -> every value, in order), with the same checks as Parse. The exec plugin SDK uses it
+// to rebuild a plugin's configuration from a request.
+func FromSections(sections map[string]map[string][]string) (*Config, error) {
+	raw := &rawFile{sections: map[string]map[string][]rawValue{}}
+	for _, name := range slices.Sorted(maps.Keys(sections)) {
+		raw.order = append(raw.order, name)
+		opts := map[string][]rawValue{}
+		for k, vals := range sections[name] {
+			for _, v := range vals {
+				opts[k] = append(opts[k], rawValue{value: v})
+			}
+		}
+		raw.sections[name] = opts
+	}
+	return fromRaw(raw)
+}
+
+func fromRaw(raw *rawFile) (*Config, error) {
 	c := Default()
 	c.raw = raw
 	for _, s := range specs {
