@@ -1,0 +1,167 @@
+package netdev
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+
+	"golang.org/x/sys/unix"
+)
+
+// SetMTU sets the MTU of dev (68..65535). Setting the MTU a device already has is a no-op.
+// A Linux bridge's MTU is bounded by its ports': set the ports first.
+func (l *Links) SetMTU(ctx context.Context, dev string, mtu int) error {
+	if err := ValidateName(dev); err != nil {
+		return err
+	}
+	if err := checkMTU(mtu, false); err != nil {
+		return err
+	}
+	op := fmt.Sprintf("set mtu %d", mtu)
+	if err := live(ctx, op, dev); err != nil {
+		return err
+	}
+	nlink, err := l.lookup(op, dev)
+	if err != nil {
+		return err
+	}
+	if nlink.Attrs().MTU == mtu {
+		return nil
+	}
+	if err := l.h.LinkSetMTU(nlink, mtu); err != nil {
+		return opErr(op, dev, err)
+	}
+	l.log.Debug("netdev: set mtu", "dev", dev, "mtu", mtu)
+	return nil
+}
+
+// SetUp sets dev administratively up.
+func (l *Links) SetUp(ctx context.Context, dev string) error {
+	return l.setState(ctx, dev, true)
+}
+
+// SetDown sets dev administratively down.
+func (l *Links) SetDown(ctx context.Context, dev string) error {
+	return l.setState(ctx, dev, false)
+}
+
+func (l *Links) setState(ctx context.Context, dev string, up bool) error {
+	op := map[bool]string{true: "set up", false: "set down"}[up]
+	if err := ValidateName(dev); err != nil {
+		return err
+	}
+	if err := live(ctx, op, dev); err != nil {
+		return err
+	}
+	nlink, err := l.lookup(op, dev)
+	if err != nil {
+		return err
+	}
+	if (nlink.Attrs().RawFlags&unix.IFF_UP != 0) == up {
+		return nil
+	}
+	if up {
+		err = l.h.LinkSetUp(nlink)
+	} else {
+		err = l.h.LinkSetDown(nlink)
+	}
+	if err != nil {
+		return opErr(op, dev, err)
+	}
+	l.log.Debug("netdev: "+op, "dev", dev)
+	return nil
+}
+
+// SetPromisc sets or clears IFF_PROMISC on dev itself. (Debian's os-vif 3.0.0 means to set it
+// on the hybrid-plug veths but clears it by a bug; this really sets it.)
+func (l *Links) SetPromisc(ctx context.Context, dev string, on bool) error {
+	op := map[bool]string{true: "set promisc on", false: "set promisc off"}[on]
+	if err := ValidateName(dev); err != nil {
+		return err
+	}
+	if err := live(ctx, op, dev); err != nil {
+		return err
+	}
+	nlink, err := l.lookup(op, dev)
+	if err != nil {
+		return err
+	}
+	if (nlink.Attrs().RawFlags&unix.IFF_PROMISC != 0) == on {
+		return nil
+	}
+	if on {
+		err = l.h.SetPromiscOn(nlink)
+	} else {
+		err = l.h.SetPromiscOff(nlink)
+	}
+	if err != nil {
+		return opErr(op, dev, err)
+	}
+	l.log.Debug("netdev: "+op, "dev", dev)
+	return nil
+}
+
+// SetMAC sets the hardware address of dev, which must be a 6-byte unicast Ethernet address.
+func (l *Links) SetMAC(ctx context.Context, dev string, mac net.HardwareAddr) error {
+	if err := ValidateName(dev); err != nil {
+		return err
+	}
+	if err := checkMAC(mac); err != nil {
+		return err
+	}
+	op := "set mac " + mac.String()
+	if err := live(ctx, op, dev); err != nil {
+		return err
+	}
+	nlink, err := l.lookup(op, dev)
+	if err != nil {
+		return err
+	}
+	if bytes.Equal(nlink.Attrs().HardwareAddr, mac) {
+		return nil
+	}
+	if err := l.h.LinkSetHardwareAddr(nlink, mac); err != nil {
+		return opErr(op, dev, err)
+	}
+	l.log.Debug("netdev: set mac", "dev", dev, "mac", mac.String())
+	return nil
+}
+
+func checkMAC(mac net.HardwareAddr) error {
+	switch {
+	case len(mac) != 6:
+		return &ValueError{Field: "mac", Value: mac.String(), Reason: "not a 6-byte Ethernet address"}
+	case mac[0]&1 != 0:
+		return &ValueError{Field: "mac", Value: mac.String(), Reason: "multicast address"}
+	case bytes.Equal(mac, make(net.HardwareAddr, 6)):
+		return &ValueError{Field: "mac", Value: mac.String(), Reason: "all zeros"}
+	}
+	return nil
+}
+
+// Delete removes dev. A device that does not exist is not an error. Deleting one end of a
+// veth pair removes both.
+func (l *Links) Delete(ctx context.Context, dev string) error {
+	if err := ValidateName(dev); err != nil {
+		return err
+	}
+	if err := live(ctx, "delete", dev); err != nil {
+		return err
+	}
+	nlink, err := l.h.LinkByName(dev)
+	if IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return opErr("delete", dev, err)
+	}
+	if err := l.h.LinkDel(nlink); err != nil {
+		if IsNotFound(err) {
+			return nil // deleted meanwhile (e.g. its veth peer was)
+		}
+		return opErr("delete", dev, err)
+	}
+	l.log.Debug("netdev: deleted", "dev", dev)
+	return nil
+}
