@@ -96,7 +96,10 @@ func (l *Links) routeList(ctx context.Context, op string, nlink netlink.Link) ([
 // a gateway are removed; every global-scope IPv4 address of from that is neither secondary
 // nor dynamic is deleted from it and added to to; then the removed routes are added back
 // through to. Secondary and dynamic addresses and IPv6 stay where they are. Running it again
-// finds nothing left to move, so it is idempotent. to must be up for the gateway routes to be
+// finds nothing left to move, so it is idempotent. As with os-vif, deleting a primary address
+// makes the kernel delete its secondaries too unless net.ipv4.conf.<from>.promote_secondaries
+// is 1 (then one is promoted and stays on from, to be moved by the next call, as os-vif's next plug
+// would). to must be up for the gateway routes to be
 // re-added (EnsureBridge brings a bridge up).
 func (l *Links) MoveAddressesAndRoutes(ctx context.Context, from, to string) error {
 	if err := validateNames(from, to); err != nil {
@@ -160,7 +163,9 @@ func (l *Links) MoveAddressesAndRoutes(ctx context.Context, from, to string) err
 func routeString(r netlink.Route) string {
 	dst := "default"
 	if r.Dst != nil {
-		dst = r.Dst.String()
+		if ones, _ := r.Dst.Mask.Size(); ones != 0 || !r.Dst.IP.IsUnspecified() {
+			dst = r.Dst.String()
+		}
 	}
 	if r.Gw != nil {
 		return dst + " via " + r.Gw.String()
