@@ -1,0 +1,217 @@
+package govif
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/govif/govif/config"
+	"github.com/govif/govif/objects"
+	"github.com/govif/govif/plugin"
+)
+
+// Interface is what a caller needs to plug VIFs: an in-process Host and the daemon's client
+// both satisfy it.
+type Interface interface {
+	Plug(ctx context.Context, vif objects.VIF, inst *objects.InstanceInfo) error
+	Unplug(ctx context.Context, vif objects.VIF, inst *objects.InstanceInfo) error
+	HostInfo(ctx context.Context, permitted ...string) (*objects.HostInfo, error)
+}
+
+var _ Interface = (*Host)(nil)
+
+// Host holds the loaded VIF plugins of one compute host and dispatches VIFs to them. It is
+// os-vif's initialized library state. A Host is safe for concurrent use.
+type Host struct {
+	cfg     *config.Config
+	logger  *slog.Logger
+	plugins map[string]plugin.Plugin
+	broken  map[string]error // external plugins that failed to load
+	names   []string         // sorted names of plugins
+}
+
+// NewHost loads the plugins: every registered built-in (blank-import plugins/all to get them),
+// every external govif-plugin-<name> executable in [govif] plugin_dirs, and the plugins given
+// with WithPlugin. A built-in plugin whose factory fails makes NewHost fail; an external plugin
+// that fails to load is logged and skipped, and VIFs routed to it fail with the load error. cfg
+// nil means config.Default(). Configuration warnings are logged.
+func NewHost(ctx context.Context, cfg *config.Config, opts ...Option) (*Host, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if cfg == nil {
+		cfg = config.Default()
+	}
+	if o.logger == nil {
+		o.logger = slog.Default()
+	}
+	h := &Host{cfg: cfg, logger: o.logger, plugins: map[string]plugin.Plugin{}, broken: map[string]error{}}
+	for _, w := range cfg.Warnings {
+		h.logger.WarnContext(ctx, "configuration: "+w.Message, "section", w.Section, "option", w.Option, "line", w.Line)
+	}
+	wanted := func(name string) bool { return o.only == nil || slices.Contains(o.only, name) }
+	for _, name := range plugin.Names() {
+		if _, injected := o.injected[name]; injected || !wanted(name) {
+			continue
+		}
+		f, _ := plugin.Lookup(name)
+		p, err := f(h.env(name))
+		if err != nil {
+			h.Close()
+			return nil, fmt.Errorf("govif: load plugin %s: %w", name, err)
+		}
+		h.plugins[name] = p
+	}
+	maps.Copy(h.plugins, filterMap(o.injected, wanted))
+	if !o.noExec {
+		dirs := cfg.Govif.PluginDirs
+		if o.pluginDirs != nil {
+			dirs = o.pluginDirs
+		}
+		if err := h.loadExec(ctx, dirs, wanted); err != nil {
+			h.Close()
+			return nil, err
+		}
+	}
+	for _, name := range o.only {
+		if _, ok := h.plugins[name]; !ok && h.broken[name] == nil {
+			h.Close()
+			return nil, fmt.Errorf("govif: plugin %s requested but neither registered nor found in %v", name, cfg.Govif.PluginDirs)
+		}
+	}
+	h.names = slices.Sorted(maps.Keys(h.plugins))
+	h.logger.InfoContext(ctx, "Loaded VIF plugins", "plugins", h.names)
+	return h, nil
+}
+
+func (h *Host) env(name string) plugin.Env {
+	return plugin.Env{Name: name, Config: h.cfg, Logger: h.logger.With("plugin", name)}
+}
+
+func (h *Host) loadExec(ctx context.Context, dirs []string, wanted func(string) bool) error {
+	found, err := plugin.Discover(dirs, h.logger)
+	if err != nil {
+		return fmt.Errorf("govif: discover external plugins: %w", err)
+	}
+	for _, x := range found {
+		if !wanted(x.Name) {
+			continue
+		}
+		if _, dup := h.plugins[x.Name]; dup {
+			h.logger.WarnContext(ctx, "external plugin ignored: a built-in plugin has its name", "plugin", x.Name, "path", x.Path)
+			continue
+		}
+		p, err := plugin.NewExec(ctx, h.env(x.Name), x.Path)
+		if err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("govif: load external plugin %s: %w", x.Name, err)
+			}
+			h.logger.ErrorContext(ctx, "external plugin failed to load", "plugin", x.Name, "path", x.Path, "error", err)
+			h.broken[x.Name] = err
+			continue
+		}
+		h.plugins[x.Name] = p
+	}
+	return nil
+}
+
+func filterMap(m map[string]plugin.Plugin, keep func(string) bool) map[string]plugin.Plugin {
+	out := map[string]plugin.Plugin{}
+	for k, v := range m {
+		if keep(k) {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// Plugins returns the names of the loaded plugins, sorted.
+func (h *Host) Plugins() []string { return slices.Clone(h.names) }
+
+// Plugin returns the loaded plugin named name.
+func (h *Host) Plugin(name string) (plugin.Plugin, bool) {
+	p, ok := h.plugins[name]
+	return p, ok
+}
+
+// Close releases the plugins that hold resources (plugin.Closer).
+func (h *Host) Close() error {
+	var errs []error
+	for name, p := range h.plugins {
+		if c, ok := p.(plugin.Closer); ok {
+			if err := c.Close(); err != nil {
+				errs = append(errs, fmt.Errorf("close plugin %s: %w", name, err))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Plug plugs vif with the plugin its Plugin field names (os_vif.plug). The VIF (and the
+// instance, when given) is validated before any plugin runs.
+func (h *Host) Plug(ctx context.Context, vif objects.VIF, inst *objects.InstanceInfo) error {
+	return h.do(ctx, "plug", vif, inst)
+}
+
+// Unplug unplugs vif with the plugin its Plugin field names (os_vif.unplug).
+func (h *Host) Unplug(ctx context.Context, vif objects.VIF, inst *objects.InstanceInfo) error {
+	return h.do(ctx, "unplug", vif, inst)
+}
+
+// route validates vif and inst and returns the plugin for vif.
+func (h *Host) route(op string, vif objects.VIF, inst *objects.InstanceInfo) (plugin.Plugin, string, error) {
+	if vif == nil || vif.Base() == nil {
+		return nil, "", fmt.Errorf("govif: %s: no VIF given", op)
+	}
+	name, ok := vif.Base().Plugin.Get()
+	if !ok || name == "" {
+		return nil, "", fmt.Errorf("govif: %s: %w", op, &objects.FieldError{Path: vif.ObjName() + ".plugin",
+			Reason: "must name the VIF plugin"})
+	}
+	if err := objects.Validate(vif); err != nil {
+		return nil, name, fmt.Errorf("govif: %s: invalid VIF: %w", op, err)
+	}
+	if inst != nil {
+		if err := objects.Validate(inst); err != nil {
+			return nil, name, fmt.Errorf("govif: %s: invalid instance info: %w", op, err)
+		}
+	}
+	if err, ok := h.broken[name]; ok {
+		return nil, name, &PlugError{Op: op, VIFID: vif.Base().ID.Value(), Plugin: name, Err: &errLoadFailed{name, err}}
+	}
+	p, ok := h.plugins[name]
+	if !ok {
+		return nil, name, errNoMatchingPlugin(name)
+	}
+	return p, name, nil
+}
+
+func (h *Host) do(ctx context.Context, op string, vif objects.VIF, inst *objects.InstanceInfo) error {
+	p, name, err := h.route(op, vif, inst)
+	if err != nil {
+		return err
+	}
+	call := p.Plug
+	if op == "unplug" {
+		call = p.Unplug
+	}
+	start := time.Now()
+	err = call(ctx, vif, inst)
+	return h.finish(ctx, op, vif, name, start, err)
+}
+
+func (h *Host) finish(ctx context.Context, op string, vif objects.VIF, name string, start time.Time, err error) error {
+	id := vif.Base().ID.Value()
+	attrs := []any{"vif_id", id, "vif_type", vif.ObjName(), "plugin", name, "duration", time.Since(start)}
+	if err != nil {
+		h.logger.ErrorContext(ctx, "Failed to "+op+" vif", append(attrs, "error", err)...)
+		return &PlugError{Op: op, VIFID: id, Plugin: name, Err: err}
+	}
+	h.logger.InfoContext(ctx, "Successfully "+op+"ged vif", attrs...)
+	return nil
+}

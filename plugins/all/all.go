@@ -1,0 +1,6 @@
+package all
+
+// One import per line, sorted by plugin.
+import (
+	_ "github.com/govif/govif/plugins/noop" // noop: VIFVHostUser, touches nothing
+)
