@@ -1,0 +1,208 @@
+package binding
+
+import (
+	"github.com/govif/govif/objects"
+)
+
+// ovs is Nova's _nova_to_osvif_vif_ovs.
+func (c converter) ovs() (objects.VIF, error) {
+	profile, err := c.ovsProfile()
+	if err != nil {
+		return nil, err
+	}
+	switch c.v.VNICType {
+	case VNICTypeDirect, VNICTypeVDPA:
+		return c.offloadedHostDevice("ovs")
+	case VNICTypeRemoteManaged:
+		// The networking backend sets up the representor; the VIF goes to the noop plugin.
+		return c.hostDevice("noop", nil)
+	}
+	b, err := c.base("ovs")
+	if err != nil {
+		return nil, err
+	}
+	b.PortProfile = objects.Set[objects.PortProfile](profile)
+	if truthy(c.detail("ovs_hybrid_plug")) {
+		return &objects.VIFBridge{
+			VIFBase:    b,
+			VIFName:    objects.Set(c.vifName()),
+			BridgeName: objects.Set(c.hybridBridgeName()),
+		}, nil
+	}
+	profile.CreatePort = objects.Set(c.v.DelegateCreate)
+	obj := &objects.VIFOpenVSwitch{VIFBase: b, VIFName: objects.Set(c.vifName())}
+	if br, ok := c.networkBridge(); ok {
+		obj.BridgeName = objects.Set(br)
+	}
+	return obj, nil
+}
+
+// offloadedHostDevice is the direct/vdpa branch shared by ovs and agilio_ovs: a VIFHostDevice with
+// a representor profile and datapath offload.
+func (c converter) offloadedHostDevice(plugin string) (objects.VIF, error) {
+	pci, err := c.pciSlot()
+	if err != nil {
+		return nil, err
+	}
+	profile, err := c.representorProfile(pci)
+	if err != nil {
+		return nil, err
+	}
+	return c.hostDevice(plugin, profile)
+}
+
+// agilioOVS is Nova's _nova_to_osvif_vif_agilio_ovs.
+func (c converter) agilioOVS() (objects.VIF, error) {
+	switch c.v.VNICType {
+	case VNICTypeDirect:
+		return c.offloadedHostDevice("agilio_ovs")
+	case VNICTypeVirtioForwarder:
+		pci, err := c.pciSlot()
+		if err != nil {
+			return nil, err
+		}
+		profile, err := c.representorProfile(pci)
+		if err != nil {
+			return nil, err
+		}
+		b, err := c.base("agilio_ovs")
+		if err != nil {
+			return nil, err
+		}
+		b.PortProfile = objects.Set[objects.PortProfile](profile)
+		obj := &objects.VIFVHostUser{VIFBase: b, VIFName: objects.Set(c.vifName())}
+		if err := c.setVHostUser(obj); err != nil {
+			return nil, err
+		}
+		return obj, nil
+	}
+	return c.ovs()
+}
+
+// vhostuser is Nova's _nova_to_osvif_vif_vhostuser.
+func (c converter) vhostuser() (objects.VIF, error) {
+	var (
+		plugin  string
+		profile objects.PortProfile
+		name    = c.vifName()
+	)
+	fpPlug, ovsPlug := truthy(c.detail("vhostuser_fp_plug")), truthy(c.detail("vhostuser_ovs_plug"))
+	switch {
+	case fpPlug && ovsPlug:
+		plugin = "vhostuser_fp"
+		ovs, err := c.ovsProfile()
+		if err != nil {
+			return nil, err
+		}
+		p := &objects.VIFPortProfileFPOpenVSwitch{VIFPortProfileOpenVSwitch: *ovs}
+		if truthy(c.detail("ovs_hybrid_plug")) {
+			p.BridgeName = objects.Set(c.hybridBridgeName())
+			p.HybridPlug = objects.Set(true)
+		} else {
+			p.HybridPlug = objects.Set(false)
+			if br, ok := c.networkBridge(); ok {
+				p.BridgeName = objects.Set(br)
+			}
+		}
+		profile = p
+	case fpPlug:
+		plugin = "vhostuser_fp"
+		p := &objects.VIFPortProfileFPBridge{}
+		if br, ok := c.networkBridge(); ok {
+			p.BridgeName = objects.Set(br)
+		}
+		profile = p
+	case ovsPlug:
+		// Nova also sets obj.bridge_name, which VIFVHostUser does not have: it never reaches the wire.
+		plugin = "ovs"
+		ovs, err := c.ovsProfile()
+		if err != nil {
+			return nil, err
+		}
+		profile = ovs
+		name = cutName("vhu" + c.v.ID)
+	case truthy(c.detail("vhostuser_vrouter_plug")):
+		plugin = "contrail_vrouter"
+	default:
+		plugin = "noop"
+	}
+	b, err := c.base(plugin)
+	if err != nil {
+		return nil, err
+	}
+	if profile != nil {
+		b.PortProfile = objects.Set(profile)
+	}
+	obj := &objects.VIFVHostUser{VIFBase: b, VIFName: objects.Set(name)}
+	if err := c.setVHostUser(obj); err != nil {
+		return nil, err
+	}
+	return obj, nil
+}
+
+// ivs is Nova's _nova_to_osvif_vif_ivs.
+func (c converter) ivs() (objects.VIF, error) {
+	b, err := c.base("ivs")
+	if err != nil {
+		return nil, err
+	}
+	if truthy(c.detail("ovs_hybrid_plug")) {
+		return &objects.VIFBridge{
+			VIFBase:    b,
+			VIFName:    objects.Set(c.vifName()),
+			BridgeName: objects.Set(c.hybridBridgeName()),
+		}, nil
+	}
+	return &objects.VIFGeneric{VIFBase: b, VIFName: objects.Set(c.vifName())}, nil
+}
+
+// bridge is Nova's _nova_to_osvif_vif_bridge (the linux_bridge plugin).
+func (c converter) bridge() (objects.VIF, error) {
+	b, err := c.base("linux_bridge")
+	if err != nil {
+		return nil, err
+	}
+	obj := &objects.VIFBridge{VIFBase: b, VIFName: objects.Set(c.vifName())}
+	if br, ok := c.networkBridge(); ok {
+		obj.BridgeName = objects.Set(br)
+	}
+	return obj, nil
+}
+
+// vrouter is Nova's _nova_to_osvif_vif_vrouter.
+func (c converter) vrouter() (objects.VIF, error) {
+	switch c.v.VNICType {
+	case VNICTypeNormal:
+		b, err := c.base("vrouter")
+		if err != nil {
+			return nil, err
+		}
+		return &objects.VIFGeneric{VIFBase: b, VIFName: objects.Set(c.vifName())}, nil
+	case VNICTypeDirect:
+		pci, err := c.pciSlot()
+		if err != nil {
+			return nil, err
+		}
+		profile := &objects.VIFPortProfileBase{}
+		profile.DatapathOffload = objects.Set[objects.DatapathOffload](c.offload(pci))
+		return c.hostDevice("vrouter", profile)
+	case VNICTypeVirtioForwarder:
+		pci, err := c.pciSlot()
+		if err != nil {
+			return nil, err
+		}
+		profile := &objects.VIFPortProfileBase{}
+		profile.DatapathOffload = objects.Set[objects.DatapathOffload](c.offload(pci))
+		b, err := c.base("vrouter")
+		if err != nil {
+			return nil, err
+		}
+		b.PortProfile = objects.Set[objects.PortProfile](profile)
+		obj := &objects.VIFVHostUser{VIFBase: b, VIFName: objects.Set(c.vifName())}
+		if err := c.setVHostUser(obj); err != nil {
+			return nil, err
+		}
+		return obj, nil
+	}
+	return nil, &VIFTypeError{VIFType: c.v.Type, VNICType: c.v.VNICType, Err: ErrUnsupportedVNICType}
+}
