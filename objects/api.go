@@ -115,7 +115,7 @@ func decodeAs[T Object](data []byte, want string) (T, error) {
 // else the class's current version), without any backport; nested objects likewise at their
 // own versions. Values are validated; a bad one gives a *FieldError and no output.
 func Encode(o Object) ([]byte, error) {
-	if o == nil {
+	if o == nil || isNil(o) {
 		return nil, errors.New("objects: Encode of a nil Object")
 	}
 	return encodeTop(o, nil)
@@ -123,7 +123,7 @@ func Encode(o Object) ([]byte, error) {
 
 // EncodeWith returns the primitive of o backported as opts says (spec §3), see EncodeOptions.
 func EncodeWith(o Object, opts EncodeOptions) ([]byte, error) {
-	if o == nil {
+	if o == nil || isNil(o) {
 		return nil, errors.New("objects: EncodeWith of a nil Object")
 	}
 	return encodeTop(o, &opts)

@@ -1,0 +1,155 @@
+package objects
+
+import (
+	"fmt"
+	"sort"
+)
+
+// kind is the wire type of a field.
+type kind uint8
+
+const (
+	kString kind = iota
+	kUUID
+	kPCI
+	kInt
+	kBool
+	kMAC
+	kIP
+	kIPList
+	kCIDR
+	kEnum
+	kObject
+	kObjectList
+)
+
+var kindNames = [...]string{
+	kString: "StringField", kUUID: "UUIDField", kPCI: "PCIAddressField", kInt: "IntegerField",
+	kBool: "BooleanField", kMAC: "MACAddressField", kIP: "IPAddressField", kIPList: "ListOfIPAddressField",
+	kCIDR: "IPNetworkField", kEnum: "EnumField", kObject: "ObjectField", kObjectList: "ListOfObjectsField",
+}
+
+// fieldDesc describes one field of one class: the table the codec, backports and Classes() use.
+type fieldDesc struct {
+	name     string
+	kind     kind
+	nullable bool
+	since    ver
+	objType  string // declared class of kObject / kObjectList fields
+	enumType string // os-vif field class of kEnum fields
+	bit      uint64 // 1 << index in the class's field table
+	ptr      func(Object) any
+}
+
+// classDesc describes one os-vif class.
+type classDesc struct {
+	name     string
+	parent   string
+	version  ver
+	versionS string
+	history  []string
+	fields   []*fieldDesc
+	newObj   func() Object
+}
+
+var (
+	registry  = map[string]*classDesc{}
+	classList []*classDesc
+)
+
+func fd(name string, k kind, since string, ptr func(Object) any) *fieldDesc {
+	return &fieldDesc{name: name, kind: k, since: mustVer(since), ptr: ptr}
+}
+
+func (f *fieldDesc) null() *fieldDesc { f.nullable = true; return f }
+
+func (f *fieldDesc) of(class string) *fieldDesc { f.objType = class; return f }
+
+func (f *fieldDesc) enum(t string) *fieldDesc { f.enumType = t; return f }
+
+func register(name, parent string, history []string, newObj func() Object, fields ...[]*fieldDesc) {
+	c := &classDesc{name: name, parent: parent, history: history, newObj: newObj}
+	c.versionS = history[len(history)-1]
+	c.version = mustVer(c.versionS)
+	for _, group := range fields {
+		for _, f := range group {
+			f.bit = 1 << len(c.fields)
+			c.fields = append(c.fields, f)
+		}
+	}
+	if len(c.fields) > 64 {
+		panic("objects: too many fields in " + name)
+	}
+	if got := newObj().ObjName(); got != name {
+		panic("objects: class table mismatch " + name + " vs " + got)
+	}
+	registry[name] = c
+	classList = append(classList, c)
+}
+
+func (c *classDesc) field(name []byte) *fieldDesc {
+	for _, f := range c.fields {
+		if f.name == string(name) {
+			return f
+		}
+	}
+	return nil
+}
+
+func classOf(o Object) *classDesc {
+	c := registry[o.ObjName()]
+	if c == nil {
+		panic("objects: unregistered class " + o.ObjName())
+	}
+	return c
+}
+
+// CurrentVersion returns the current version of the named class and whether the class exists.
+func CurrentVersion(name string) (string, bool) {
+	c, ok := registry[name]
+	if !ok {
+		return "", false
+	}
+	return c.versionS, true
+}
+
+// New returns a zero object (every field unset) of the named class, or an
+// *UnsupportedObjectError.
+func New(name string) (Object, error) {
+	c, ok := registry[name]
+	if !ok {
+		return nil, &UnsupportedObjectError{ObjType: name}
+	}
+	return c.newObj(), nil
+}
+
+// Classes describes all 31 classes, sorted by name.
+func Classes() []ClassInfo {
+	out := make([]ClassInfo, 0, len(classList))
+	for _, c := range classList {
+		ci := ClassInfo{Name: c.name, Parent: c.parent, Version: c.versionS}
+		for i, h := range c.history {
+			hv := mustVer(h)
+			vi := VersionInfo{Version: h, Added: []string{}}
+			for _, f := range c.fields {
+				if f.since == hv || (i == 0 && f.since.less(hv)) {
+					vi.Added = append(vi.Added, f.name)
+				}
+			}
+			ci.History = append(ci.History, vi)
+		}
+		for _, f := range c.fields {
+			t := kindNames[f.kind]
+			switch f.kind {
+			case kObject, kObjectList:
+				t = fmt.Sprintf("%s(%s)", t, f.objType)
+			case kEnum:
+				t = f.enumType
+			}
+			ci.Fields = append(ci.Fields, FieldInfo{Name: f.name, Type: t, Nullable: f.nullable, Since: f.since.String()})
+		}
+		out = append(out, ci)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}

@@ -1,0 +1,351 @@
+package objects
+
+import (
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// reader is a small JSON scanner over a byte slice. The codec drives it directly (no generic
+// tree, no reflection), which keeps decoding of a typical VIF primitive in the microseconds.
+type reader struct {
+	buf []byte
+	pos int
+}
+
+func (r *reader) errf(msg string) error { return &SyntaxError{Offset: r.pos, Msg: msg} }
+
+func (r *reader) ws() {
+	for r.pos < len(r.buf) {
+		switch r.buf[r.pos] {
+		case ' ', '\t', '\n', '\r':
+			r.pos++
+		default:
+			return
+		}
+	}
+}
+
+// peek skips white space and returns the next byte (0 at the end of input).
+func (r *reader) peek() byte {
+	r.ws()
+	if r.pos >= len(r.buf) {
+		return 0
+	}
+	return r.buf[r.pos]
+}
+
+func (r *reader) expect(c byte) error {
+	if r.peek() != c {
+		if r.pos >= len(r.buf) {
+			return r.errf("unexpected end of input, want " + strconv.QuoteRune(rune(c)))
+		}
+		return r.errf("unexpected " + strconv.QuoteRune(rune(r.buf[r.pos])) + ", want " + strconv.QuoteRune(rune(c)))
+	}
+	r.pos++
+	return nil
+}
+
+// more is called after an element of an object or array: it consumes ',' and returns true, or
+// consumes the closing byte and returns false.
+func (r *reader) more(closing byte) (bool, error) {
+	switch r.peek() {
+	case ',':
+		r.pos++
+		return true, nil
+	case closing:
+		r.pos++
+		return false, nil
+	case 0:
+		return false, r.errf("unexpected end of input")
+	}
+	return false, r.errf("unexpected " + strconv.QuoteRune(rune(r.buf[r.pos])) + " after value")
+}
+
+// first is called after '{' or '[': it consumes the closing byte of an empty container and
+// returns false, else returns true.
+func (r *reader) first(closing byte) bool {
+	if r.peek() == closing {
+		r.pos++
+		return false
+	}
+	return true
+}
+
+// key reads an object key and the ':' after it. The returned slice aliases the input unless
+// the key has escapes.
+func (r *reader) key() ([]byte, error) {
+	k, err := r.strBytes()
+	if err != nil {
+		return nil, err
+	}
+	return k, r.expect(':')
+}
+
+// literal consumes true, false or null if it is next and reports which (0 if none).
+func (r *reader) literal() byte {
+	c := r.peek()
+	var lit string
+	switch c {
+	case 't':
+		lit = "true"
+	case 'f':
+		lit = "false"
+	case 'n':
+		lit = "null"
+	default:
+		return 0
+	}
+	if len(r.buf)-r.pos >= len(lit) && string(r.buf[r.pos:r.pos+len(lit)]) == lit {
+		r.pos += len(lit)
+		return c
+	}
+	return 0
+}
+
+func (r *reader) isNull() bool {
+	if r.peek() == 'n' && r.literal() == 'n' {
+		return true
+	}
+	return false
+}
+
+// strBytes reads a JSON string. Without escapes it returns a slice of the input.
+func (r *reader) strBytes() ([]byte, error) {
+	if err := r.expect('"'); err != nil {
+		return nil, err
+	}
+	start := r.pos
+	for r.pos < len(r.buf) {
+		c := r.buf[r.pos]
+		switch {
+		case c == '"':
+			s := r.buf[start:r.pos]
+			r.pos++
+			if !utf8.Valid(s) {
+				return fixUTF8(s), nil
+			}
+			return s, nil
+		case c == '\\':
+			return r.strSlow(start)
+		case c < 0x20:
+			return nil, r.errf("control character in string")
+		}
+		r.pos++
+	}
+	return nil, r.errf("unterminated string")
+}
+
+func fixUTF8(s []byte) []byte {
+	out := make([]byte, 0, len(s)+8)
+	for len(s) > 0 {
+		c, n := utf8.DecodeRune(s)
+		out = utf8.AppendRune(out, c)
+		s = s[n:]
+	}
+	return out
+}
+
+func (r *reader) strSlow(start int) ([]byte, error) {
+	out := append([]byte(nil), r.buf[start:r.pos]...)
+	for r.pos < len(r.buf) {
+		c := r.buf[r.pos]
+		switch {
+		case c == '"':
+			r.pos++
+			if !utf8.Valid(out) {
+				return fixUTF8(out), nil
+			}
+			return out, nil
+		case c < 0x20:
+			return nil, r.errf("control character in string")
+		case c != '\\':
+			out = append(out, c)
+			r.pos++
+			continue
+		}
+		r.pos++
+		if r.pos >= len(r.buf) {
+			break
+		}
+		e := r.buf[r.pos]
+		r.pos++
+		switch e {
+		case '"', '\\', '/':
+			out = append(out, e)
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			c1, ok := r.hex4()
+			if !ok {
+				return nil, r.errf("bad \\u escape")
+			}
+			if utf16.IsSurrogate(c1) {
+				c2 := utf8.RuneError
+				if r.pos+1 < len(r.buf) && r.buf[r.pos] == '\\' && r.buf[r.pos+1] == 'u' {
+					save := r.pos
+					r.pos += 2
+					if x, ok := r.hex4(); ok {
+						c2 = x
+					} else {
+						r.pos = save
+					}
+				}
+				c1 = utf16.DecodeRune(c1, c2)
+			}
+			out = utf8.AppendRune(out, c1)
+		default:
+			return nil, r.errf("bad escape \\" + string(rune(e)))
+		}
+	}
+	return nil, r.errf("unterminated string")
+}
+
+func (r *reader) hex4() (rune, bool) {
+	if len(r.buf)-r.pos < 4 {
+		return 0, false
+	}
+	var v rune
+	for i := 0; i < 4; i++ {
+		c := r.buf[r.pos+i]
+		switch {
+		case c >= '0' && c <= '9':
+			v = v<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			v = v<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			v = v<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	r.pos += 4
+	return v, true
+}
+
+// number reads a JSON number token and returns its text.
+func (r *reader) number() ([]byte, error) {
+	r.ws()
+	start := r.pos
+	if r.pos < len(r.buf) && r.buf[r.pos] == '-' {
+		r.pos++
+	}
+	digits := 0
+	for r.pos < len(r.buf) && r.buf[r.pos] >= '0' && r.buf[r.pos] <= '9' {
+		r.pos++
+		digits++
+	}
+	if digits == 0 {
+		return nil, r.errf("invalid number")
+	}
+	if r.pos < len(r.buf) && r.buf[r.pos] == '.' {
+		r.pos++
+		d := 0
+		for r.pos < len(r.buf) && r.buf[r.pos] >= '0' && r.buf[r.pos] <= '9' {
+			r.pos++
+			d++
+		}
+		if d == 0 {
+			return nil, r.errf("invalid number")
+		}
+	}
+	if r.pos < len(r.buf) && (r.buf[r.pos] == 'e' || r.buf[r.pos] == 'E') {
+		r.pos++
+		if r.pos < len(r.buf) && (r.buf[r.pos] == '+' || r.buf[r.pos] == '-') {
+			r.pos++
+		}
+		d := 0
+		for r.pos < len(r.buf) && r.buf[r.pos] >= '0' && r.buf[r.pos] <= '9' {
+			r.pos++
+			d++
+		}
+		if d == 0 {
+			return nil, r.errf("invalid number")
+		}
+	}
+	return r.buf[start:r.pos], nil
+}
+
+// skip consumes one JSON value of any type, checking its syntax.
+func (r *reader) skip() error { return r.skipDepth(0) }
+
+const maxDepth = 512
+
+func (r *reader) skipDepth(depth int) error {
+	if depth > maxDepth {
+		return r.errf("nesting too deep")
+	}
+	switch c := r.peek(); c {
+	case '"':
+		_, err := r.strBytes()
+		return err
+	case '{':
+		r.pos++
+		if !r.first('}') {
+			return nil
+		}
+		for {
+			if _, err := r.key(); err != nil {
+				return err
+			}
+			if err := r.skipDepth(depth + 1); err != nil {
+				return err
+			}
+			if ok, err := r.more('}'); err != nil || !ok {
+				return err
+			}
+		}
+	case '[':
+		r.pos++
+		if !r.first(']') {
+			return nil
+		}
+		for {
+			if err := r.skipDepth(depth + 1); err != nil {
+				return err
+			}
+			if ok, err := r.more(']'); err != nil || !ok {
+				return err
+			}
+		}
+	case 't', 'f', 'n':
+		if r.literal() == 0 {
+			return r.errf("invalid literal")
+		}
+		return nil
+	case 0:
+		return r.errf("unexpected end of input")
+	default:
+		if c == '-' || (c >= '0' && c <= '9') {
+			_, err := r.number()
+			return err
+		}
+		return r.errf("unexpected " + strconv.QuoteRune(rune(c)))
+	}
+}
+
+// jsonType names the JSON type of the next value, for error messages.
+func (r *reader) jsonType() string {
+	switch c := r.peek(); c {
+	case '"':
+		return "string"
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	default:
+		return "number"
+	}
+}

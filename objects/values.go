@@ -1,0 +1,111 @@
+package objects
+
+import (
+	"net"
+	"net/netip"
+	"strings"
+)
+
+// validUUID reports whether s is a UUID in any form Python's uuid.UUID() accepts: 32 hex digits,
+// with or without hyphens, optionally in braces and/or prefixed "urn:uuid:". The text is kept
+// exactly as given (os-vif does not normalise UUIDs).
+func validUUID(s string) bool {
+	s = strings.TrimPrefix(s, "urn:")
+	s = strings.TrimPrefix(s, "uuid:")
+	s = strings.TrimPrefix(s, "{")
+	s = strings.TrimSuffix(s, "}")
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '-':
+		case isHex(c):
+			n++
+		default:
+			return false
+		}
+	}
+	return n == 32
+}
+
+func isHex(c byte) bool {
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0'
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10
+	default:
+		return c - 'A' + 10
+	}
+}
+
+// parseMAC parses a 6-octet MAC written as os-vif accepts it: two hex digits per octet, any
+// case, ':' or '-' separators.
+func parseMAC(s []byte) (net.HardwareAddr, bool) {
+	if len(s) != 17 {
+		return nil, false
+	}
+	mac := make(net.HardwareAddr, 6)
+	for i := 0; i < 6; i++ {
+		hi, lo := s[3*i], s[3*i+1]
+		if !isHex(hi) || !isHex(lo) {
+			return nil, false
+		}
+		if i < 5 && s[3*i+2] != ':' && s[3*i+2] != '-' {
+			return nil, false
+		}
+		mac[i] = unhex(hi)<<4 | unhex(lo)
+	}
+	return mac, true
+}
+
+// appendMAC appends mac in os-vif's form: lower-case, colon-separated.
+func appendMAC(b []byte, mac net.HardwareAddr) []byte {
+	b = append(b, '"')
+	for i, o := range mac {
+		if i > 0 {
+			b = append(b, ':')
+		}
+		b = append(b, hexDigits[o>>4], hexDigits[o&0xf])
+	}
+	return append(b, '"')
+}
+
+// normPCI lower-cases a PCI address and checks it against os-vif's pattern
+// dddd:bb:ss.f (domain 4 hex, bus 2 hex, slot [0-1][0-9a-f], function [0-7]). Unlike os-vif,
+// whose regex has an unescaped dot, the separator before the function must be a '.'.
+func normPCI(s string) (string, bool) {
+	if len(s) != 12 {
+		return "", false
+	}
+	var b [12]byte
+	for i := 0; i < 12; i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	ok := isLowerHex(b[0]) && isLowerHex(b[1]) && isLowerHex(b[2]) && isLowerHex(b[3]) && b[4] == ':' &&
+		isLowerHex(b[5]) && isLowerHex(b[6]) && b[7] == ':' &&
+		(b[8] == '0' || b[8] == '1') && isLowerHex(b[9]) && b[10] == '.' && b[11] >= '0' && b[11] <= '7'
+	if !ok {
+		return "", false
+	}
+	if string(b[:]) == s {
+		return s, true
+	}
+	return string(b[:]), true
+}
+
+func isLowerHex(c byte) bool { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') }
+
+// validAddr reports whether a is an address os-vif can carry (valid, no IPv6 zone).
+func validAddr(a netip.Addr) bool { return a.IsValid() && a.Zone() == "" }
+
+// validPrefix reports whether p is a network os-vif can carry.
+func validPrefix(p netip.Prefix) bool { return p.IsValid() && p.Addr().Zone() == "" }
