@@ -1,0 +1,155 @@
+package ovs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+)
+
+// core is the plugin's host logic on normalized VIFs (vifSpec), independent of the object
+// model so that it can be unit-tested with fakes.
+type core struct {
+	sw          Switch
+	links       Links
+	opts        Options
+	log         *slog.Logger
+	vifLocks    keyedMutex
+	bridgeLocks keyedMutex
+}
+
+// op carries one plug or unplug of one VIF: its spec, its rollback stack, and error helpers.
+type op struct {
+	c    *core
+	s    *vifSpec
+	name string // "plug" or "unplug"
+	u    undo
+}
+
+func (o *op) fail(step, dev string, err error) error {
+	return &OpError{VIF: o.s.id, Op: o.name, Step: step, Device: dev, Err: err}
+}
+
+// plug plugs s, rolling back what it created if a step fails.
+func (c *core) plug(ctx context.Context, s *vifSpec) error {
+	if err := s.validate(); err != nil {
+		return err
+	}
+	unlock, err := c.vifLocks.lock(ctx, s.id)
+	if err != nil {
+		return &OpError{VIF: s.id, Op: "plug", Step: "wait for VIF lock", Device: s.id, Err: err}
+	}
+	defer unlock()
+	o := &op{c: c, s: s, name: "plug"}
+	switch s.kind {
+	case kindBridge:
+		err = o.plugHybrid(ctx, s.bridgeName)
+	case kindOpenVSwitch:
+		if c.opts.PerPortBridge {
+			err = o.plugPerPortBridge(ctx)
+		} else {
+			err = o.plugGeneric(ctx)
+		}
+	case kindVHostUser:
+		err = o.plugVHostUser(ctx)
+	case kindHostDevice:
+		err = o.plugHostDevice(ctx)
+	default:
+		return fmt.Errorf("ovs: plug VIF %s: unsupported VIF kind %v", s.id, s.kind)
+	}
+	if err != nil {
+		if rb := o.u.run(ctx, c.log); rb != nil {
+			err = errors.Join(err, rb)
+		}
+		return err
+	}
+	c.log.Debug("ovs: plugged", "vif", s.id, "kind", s.kind.String())
+	return nil
+}
+
+// ensureOVSBridge ensures an OVS bridge under its bridge lock; a bridge this plug created is
+// removed on rollback only when it is per-VIF (pb…), never a shared integration bridge.
+func (o *op) ensureOVSBridge(ctx context.Context, name string, perVIF bool) error {
+	unlock, err := o.c.bridgeLocks.lock(ctx, name)
+	if err != nil {
+		return o.fail("wait for bridge lock", name, err)
+	}
+	defer unlock()
+	created, err := o.c.sw.EnsureBridge(ctx, BridgeSpec{Name: name, Datapath: o.s.datapath, Strict: o.s.dpExplicit})
+	if err != nil {
+		return o.fail("ensure OVS bridge", name, err)
+	}
+	if created && perVIF {
+		o.u.push("delete OVS bridge "+name, func(ctx context.Context) error { return o.c.sw.DelBridge(ctx, name) })
+	}
+	return nil
+}
+
+// portOpts are the per-call parts of createVIFPort.
+type portOpts struct {
+	setIDs     bool
+	ifaceType  string
+	options    map[string]string
+	mtuRequest int
+}
+
+// createVIFPort is os-vif's _create_vif_port at HEAD: may-exist add-port with external_ids;
+// dead VLAN and QoS only for a port that is new on that bridge.
+func (o *op) createVIFPort(ctx context.Context, bridge, name string, po portOpts) error {
+	s, opts := o.s, o.c.opts
+	exists, err := o.c.sw.PortExists(ctx, bridge, name)
+	if err != nil {
+		return o.fail("look up OVS port", bridge+"/"+name, err)
+	}
+	p := Port{Bridge: bridge, Name: name, Type: po.ifaceType, Options: po.options, MTURequest: po.mtuRequest}
+	if po.setIDs {
+		trunk := ""
+		if isTrunkBridge(bridge) {
+			trunk = bridge
+		}
+		p.ExternalIDs = externalIDs(s.interfaceID, s.mac, s.instanceUUID, trunk)
+	}
+	if !exists {
+		if opts.IsolateVIF && !isTrunkBridge(bridge) {
+			p.Tag, p.VLANMode, p.Trunks = DeadVLAN, "trunk", []int{DeadVLAN}
+		}
+		if s.datapath == DatapathSystem && opts.DefaultQoSType != "" {
+			p.QoSType = opts.DefaultQoSType
+		}
+	}
+	if err := o.c.sw.AddPorts(ctx, p); err != nil {
+		return o.fail("add OVS port", bridge+"/"+name, err)
+	}
+	if !exists {
+		o.u.push("delete OVS port "+name, func(ctx context.Context) error { return o.c.sw.DelPort(ctx, bridge, name) })
+	}
+	return nil
+}
+
+// setMTUIfExists applies the MTU through netlink when dev exists (a tap libvirt has not made
+// yet is skipped, as in os-vif).
+func (o *op) setMTUIfExists(ctx context.Context, dev string) error {
+	ok, err := o.c.links.Exists(ctx, dev)
+	if err != nil {
+		return o.fail("look up device", dev, err)
+	}
+	if !ok {
+		return nil
+	}
+	if err := o.c.links.SetMTU(ctx, dev, o.s.mtu); err != nil {
+		return o.fail(fmt.Sprintf("set MTU %d", o.s.mtu), dev, err)
+	}
+	return nil
+}
+
+// deleteTrunkBridge removes network.bridge when it is a tbr- trunk bridge (os-vif does this at
+// the end of every unplug).
+func (o *op) deleteTrunkBridge(ctx context.Context) error {
+	if !isTrunkBridge(o.s.netBridge) {
+		return nil
+	}
+	if err := o.c.sw.DelBridge(ctx, o.s.netBridge); err != nil {
+		return o.fail("delete trunk bridge", o.s.netBridge, err)
+	}
+	return nil
+}

@@ -1,0 +1,89 @@
+package ovs
+
+import "context"
+
+// BridgeSpec asks for an Open vSwitch bridge.
+type BridgeSpec struct {
+	Name string
+	// Datapath is the datapath_type a new bridge gets.
+	Datapath string
+	// Strict makes an existing bridge with another datapath_type an error (a
+	// *DatapathConflictError from the Switch) instead of being accepted as it is. os-vif
+	// re-types the bridge instead, which breaks every port already on it.
+	Strict bool
+}
+
+// Port is one VIF port to create (may-exist) on an Open vSwitch bridge.
+type Port struct {
+	Bridge string
+	Name   string
+	// Type is the Interface type ("" for a kernel netdev, "dpdkvhostuser", "patch", ...).
+	Type string
+	// ExternalIDs are merged into Interface.external_ids key by key.
+	ExternalIDs map[string]string
+	// Options are merged into Interface.options.
+	Options map[string]string
+	// MTURequest sets Interface.mtu_request when > 0.
+	MTURequest int
+	// Tag, Trunks and VLANMode go on the Port row (zero values: not written). The plugin sets
+	// them only for a port it creates, never on a re-plug.
+	Tag      int
+	Trunks   []int
+	VLANMode string
+	// QoSType, when set, creates a QoS row of that type (external_ids id=QoSID(Name),
+	// _type=QoSType) and attaches it to the port. Only for a port being created.
+	QoSType string
+}
+
+// Switch is the Open_vSwitch database work the plugin needs. Each method is one OVSDB
+// transaction and surfaces every error the database returns.
+type Switch interface {
+	// EnsureBridge creates the bridge (with its internal port) if it is missing and reports
+	// whether it did.
+	EnsureBridge(ctx context.Context, b BridgeSpec) (created bool, err error)
+	// PortExists reports whether a Port named port is on bridge.
+	PortExists(ctx context.Context, bridge, port string) (bool, error)
+	// AddPorts creates the ports that are missing and merges external_ids, options and
+	// mtu_request into all of them, in one transaction. A missing bridge is an error.
+	AddPorts(ctx context.Context, ports ...Port) error
+	// DelPort removes port from bridge if it is there, with the QoS rows os-vif made for it.
+	DelPort(ctx context.Context, bridge, port string) error
+	// DelBridge removes bridge and all its ports if it exists.
+	DelBridge(ctx context.Context, name string) error
+}
+
+// Links is the host network device work the plugin needs. Operations on a missing device
+// return an error for which IsNotFound... is the Links implementation's business; the plugin
+// checks Exists first where os-vif tolerates absence.
+type Links interface {
+	// Exists reports whether a network device named dev exists.
+	Exists(ctx context.Context, dev string) (bool, error)
+	// EnsureHybridBridge creates a Linux bridge with forward_delay 0, STP off, multicast
+	// snooping off and MAC ageing 0 if it is missing, and reports whether it created it.
+	EnsureHybridBridge(ctx context.Context, name string) (created bool, err error)
+	// SetSysctl writes value to /proc/sys/<key> if that file exists.
+	SetSysctl(ctx context.Context, key, value string) error
+	// EnsureVeth creates the veth pair a/b if it is missing (a veth a whose peer is not b is an
+	// error) and reports whether it created it.
+	EnsureVeth(ctx context.Context, a, b string) (created bool, err error)
+	SetUp(ctx context.Context, dev string) error
+	SetDown(ctx context.Context, dev string) error
+	SetMTU(ctx context.Context, dev string, mtu int) error
+	SetPromisc(ctx context.Context, dev string, on bool) error
+	// SetMaster enslaves dev to bridge (a no-op when it already is).
+	SetMaster(ctx context.Context, dev, bridge string) error
+	// CreateTap creates a persistent tap (multi_queue when asked) with the MAC, up, MTU set,
+	// and reports whether it created it.
+	CreateTap(ctx context.Context, name, mac string, mtu int, multiqueue bool) (created bool, err error)
+	// Delete removes dev; a missing device is not an error.
+	Delete(ctx context.Context, dev string) error
+
+	// VFNumber returns the VF number of the PCI device vfAddr under its physical function.
+	VFNumber(ctx context.Context, vfAddr string) (int, error)
+	// SwitchdevPF returns the PF uplink representor netdev of the VF at vfAddr.
+	SwitchdevPF(ctx context.Context, vfAddr string) (string, error)
+	// Representor returns the representor netdev of VF vf of the PF netdev pf.
+	Representor(ctx context.Context, pf string, vf int) (string, error)
+	// PFAddress returns the PCI address of the physical function of the VF at vfAddr.
+	PFAddress(ctx context.Context, vfAddr string) (string, error)
+}

@@ -1,0 +1,205 @@
+package ovs
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+)
+
+// hybridSysctls are re-applied to the qbr bridge on every plug (os-vif ensure_bridge).
+var hybridSysctls = []struct{ key, value string }{
+	{"net/ipv6/conf/%s/disable_ipv6", "1"},
+	{"net/ipv4/conf/%s/arp_ignore", "1"},
+	{"net/ipv4/conf/%s/arp_announce", "2"},
+}
+
+// plugHybrid is the VIFBridge plug: qbr Linux bridge, qvb/qvo veth pair, qvo on OVS. Unlike
+// os-vif (which only updates MTUs when qvo exists), every step is an ensure, so a re-plug
+// repairs a missing OVS port, veth pair or bridge membership.
+func (o *op) plugHybrid(ctx context.Context, qbr string) error {
+	c, s := o.c, o.s
+	qvb, qvo := vethNames(s.id)
+
+	created, err := c.links.EnsureHybridBridge(ctx, qbr)
+	if err != nil {
+		return o.fail("create Linux bridge", qbr, err)
+	}
+	if created {
+		o.u.push("delete bridge "+qbr, func(ctx context.Context) error { return c.links.Delete(ctx, qbr) })
+	}
+	for _, sc := range hybridSysctls {
+		key := fmt.Sprintf(sc.key, qbr)
+		if err := c.links.SetSysctl(ctx, key, sc.value); err != nil {
+			return o.fail("set sysctl "+key+"="+sc.value, qbr, err)
+		}
+	}
+	if err := c.links.SetUp(ctx, qbr); err != nil {
+		return o.fail("set up", qbr, err)
+	}
+
+	created, err = c.links.EnsureVeth(ctx, qvb, qvo)
+	if err != nil {
+		return o.fail("create veth pair", qvb+"/"+qvo, err)
+	}
+	if created {
+		o.u.push("delete veth "+qvo, func(ctx context.Context) error { return c.links.Delete(ctx, qvo) })
+	}
+	for _, dev := range []string{qvb, qvo} {
+		if err := c.links.SetUp(ctx, dev); err != nil {
+			return o.fail("set up", dev, err)
+		}
+		if err := c.links.SetPromisc(ctx, dev, true); err != nil {
+			return o.fail("set promisc on", dev, err)
+		}
+		if err := c.links.SetMTU(ctx, dev, s.mtu); err != nil {
+			return o.fail(fmt.Sprintf("set MTU %d", s.mtu), dev, err)
+		}
+	}
+	if err := c.links.SetMaster(ctx, qvb, qbr); err != nil {
+		return o.fail("add to bridge "+qbr, qvb, err)
+	}
+	if err := o.ensureOVSBridge(ctx, s.netBridge, false); err != nil {
+		return err
+	}
+	return o.createVIFPort(ctx, s.netBridge, qvo, portOpts{setIDs: true})
+}
+
+// plugGeneric is the VIFOpenVSwitch plug without per-port bridges.
+func (o *op) plugGeneric(ctx context.Context) error {
+	s := o.s
+	if err := o.ensureOVSBridge(ctx, s.netBridge, false); err != nil {
+		return err
+	}
+	if s.createPort {
+		if err := o.createVIFPort(ctx, s.netBridge, s.vifName, portOpts{setIDs: true}); err != nil {
+			return err
+		}
+		if err := o.setMTUIfExists(ctx, s.vifName); err != nil {
+			return err
+		}
+	}
+	return o.createTap(ctx)
+}
+
+// createTap pre-creates the VIF's tap (profile 1.4 create_tap) if it is missing.
+func (o *op) createTap(ctx context.Context) error {
+	c, s := o.c, o.s
+	if !s.createTap {
+		return nil
+	}
+	created, err := c.links.CreateTap(ctx, s.vifName, s.mac, s.mtu, s.multiqueue)
+	if err != nil {
+		return o.fail("create tap", s.vifName, err)
+	}
+	if created {
+		o.u.push("delete tap "+s.vifName, func(ctx context.Context) error { return c.links.Delete(ctx, s.vifName) })
+	}
+	return nil
+}
+
+// plugPerPortBridge is the VIFOpenVSwitch plug with per_port_bridge: the tap on pb<id>, and a
+// patch pair pbp<id> (on pb) / ibp<id> (on the integration bridge).
+func (o *op) plugPerPortBridge(ctx context.Context) error {
+	s, c := o.s, o.c
+	if err := checkNetdevName(s.vifName); err != "" {
+		return &InvalidVIFError{VIF: s.id, Field: "vif_name", Value: fmt.Sprintf("%q", s.vifName), Reason: err}
+	}
+	pb := portName(prefixPortBridge, s.id, nicNameLen)
+	pbp := portName(prefixPortPatch, s.id, patchNameLen)
+	ibp := portName(prefixIntPatch, s.id, patchNameLen)
+	if err := o.ensureOVSBridge(ctx, s.netBridge, false); err != nil {
+		return err
+	}
+	if err := o.ensureOVSBridge(ctx, pb, true); err != nil {
+		return err
+	}
+	if err := o.createVIFPort(ctx, pb, s.vifName, portOpts{}); err != nil {
+		return err
+	}
+	if err := o.setMTUIfExists(ctx, s.vifName); err != nil {
+		return err
+	}
+	exists, err := c.sw.PortExists(ctx, s.netBridge, ibp)
+	if err != nil {
+		return o.fail("look up OVS port", s.netBridge+"/"+ibp, err)
+	}
+	intSide := Port{Bridge: s.netBridge, Name: ibp, Type: ifaceTypePatch,
+		Options:     map[string]string{"peer": pbp},
+		ExternalIDs: externalIDs(s.id, s.mac, s.instanceUUID, "")}
+	if !exists && c.opts.IsolateVIF {
+		intSide.Tag = DeadVLAN
+	}
+	pbSide := Port{Bridge: pb, Name: pbp, Type: ifaceTypePatch, Options: map[string]string{"peer": ibp}}
+	if err := c.sw.AddPorts(ctx, intSide, pbSide); err != nil {
+		return o.fail("add patch port pair", s.netBridge+"/"+ibp+" <-> "+pb+"/"+pbp, err)
+	}
+	if !exists {
+		o.u.push("delete patch port "+ibp, func(ctx context.Context) error { return c.sw.DelPort(ctx, s.netBridge, ibp) })
+	}
+	return o.createTap(ctx)
+}
+
+// plugVHostUser is the VIFVHostUser plug: a dpdkvhostuser(client) port vhu<id>.
+func (o *op) plugVHostUser(ctx context.Context) error {
+	s := o.s
+	name := portName(prefixVHostUser, s.id, nicNameLen)
+	po := portOpts{setIDs: true, mtuRequest: s.mtu}
+	if s.vhostMode == "client" {
+		po.ifaceType = ifaceTypeVHostUser
+	} else {
+		po.ifaceType = ifaceTypeVHostUserClient
+		po.options = map[string]string{"vhost-server-path": s.vhostPath}
+	}
+	if err := o.ensureOVSBridge(ctx, s.netBridge, false); err != nil {
+		return err
+	}
+	return o.createVIFPort(ctx, s.netBridge, name, po)
+}
+
+// plugHostDevice is the VIFHostDevice plug: the VF's representor as an OVS port.
+func (o *op) plugHostDevice(ctx context.Context) error {
+	s, c := o.s, o.c
+	if err := o.ensureOVSBridge(ctx, s.netBridge, false); err != nil {
+		return err
+	}
+	vf, err := c.links.VFNumber(ctx, s.devAddress)
+	if err != nil {
+		return o.fail("find VF number", s.devAddress, err)
+	}
+	if s.datapath != DatapathSystem {
+		pf, err := c.links.PFAddress(ctx, s.devAddress)
+		if err != nil {
+			return o.fail("find PF", s.devAddress, err)
+		}
+		name := portName(prefixDPDKRep, s.id, nicNameLen)
+		return o.createVIFPort(ctx, s.netBridge, name, portOpts{setIDs: true, ifaceType: ifaceTypeDPDK,
+			options: map[string]string{"dpdk-devargs": pf + ",representor=[" + strconv.Itoa(vf) + "]"}})
+	}
+	rep, err := o.representor(ctx, vf)
+	if err != nil {
+		return err
+	}
+	if err := c.links.SetUp(ctx, rep); err != nil {
+		return o.fail("set up", rep, err)
+	}
+	if err := o.createVIFPort(ctx, s.netBridge, rep, portOpts{setIDs: true}); err != nil {
+		return err
+	}
+	if err := c.links.SetMTU(ctx, rep, s.mtu); err != nil {
+		return o.fail(fmt.Sprintf("set MTU %d", s.mtu), rep, err)
+	}
+	return nil
+}
+
+// representor finds the switchdev representor netdev of the VIF's VF through sysfs.
+func (o *op) representor(ctx context.Context, vf int) (string, error) {
+	pf, err := o.c.links.SwitchdevPF(ctx, o.s.devAddress)
+	if err != nil {
+		return "", o.fail("find switchdev PF", o.s.devAddress, err)
+	}
+	rep, err := o.c.links.Representor(ctx, pf, vf)
+	if err != nil {
+		return "", o.fail(fmt.Sprintf("find representor of VF %d", vf), pf, err)
+	}
+	return rep, nil
+}

@@ -1,0 +1,114 @@
+package ovs
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+
+	"github.com/govif/govif/objects"
+	"github.com/govif/govif/plugin"
+)
+
+// Name is the plugin name VIFs carry in their "plugin" field.
+const Name = "ovs"
+
+// Plugin is the ovs plugin. It is safe for concurrent use: plugs of different VIFs run in
+// parallel.
+type Plugin struct {
+	core
+	opts    Options
+	closers []func() error
+}
+
+// New returns a plugin that works through sw and links with opts. log may be nil.
+func New(sw Switch, links Links, opts Options, log *slog.Logger) *Plugin {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Plugin{core: core{sw: sw, links: links, opts: opts, log: log}, opts: opts}
+}
+
+// Describe advertises the VIF and port profile classes the plugin handles, from 1.0 to the
+// newest version govif implements (os-vif advertises "1.0" to "1.0" for everything, which makes
+// version negotiation fail against its own current classes).
+func (p *Plugin) Describe() *objects.HostPluginInfo {
+	prof := func(name string) *objects.HostPortProfileInfo {
+		return plugin.SupportedProfile(name, "1.0", currentVersion(name))
+	}
+	vif := func(name string, profiles ...*objects.HostPortProfileInfo) *objects.HostVIFInfo {
+		return plugin.SupportedVIF(name, "1.0", currentVersion(name), profiles...)
+	}
+	ovsp, rep := prof("VIFPortProfileOpenVSwitch"), prof("VIFPortProfileOVSRepresentor")
+	return plugin.Describe(Name,
+		vif("VIFBridge", ovsp),
+		vif("VIFOpenVSwitch", ovsp),
+		vif("VIFVHostUser", ovsp, rep),
+		vif("VIFHostDevice", ovsp, rep),
+	)
+}
+
+func currentVersion(class string) string {
+	if v, ok := objects.CurrentVersion(class); ok {
+		return v
+	}
+	return "1.0"
+}
+
+// Plug plugs vif for the instance inst. On failure it returns an error naming the VIF, the step
+// and the device (an *OpError wrapping the cause), after rolling back what it created.
+func (p *Plugin) Plug(ctx context.Context, vif objects.VIF, inst *objects.InstanceInfo) error {
+	s, err := p.toSpec(vif, inst, true)
+	if err != nil {
+		return err
+	}
+	return p.plug(ctx, s)
+}
+
+// Unplug removes what Plug made for vif. Unplugging what is already gone succeeds.
+func (p *Plugin) Unplug(ctx context.Context, vif objects.VIF, inst *objects.InstanceInfo) error {
+	s, err := p.toSpec(vif, inst, false)
+	if err != nil {
+		return err
+	}
+	return p.unplug(ctx, s)
+}
+
+// PlugMany plugs every request concurrently (bounded) and returns one error slot per request.
+func (p *Plugin) PlugMany(ctx context.Context, reqs []plugin.Request) []error {
+	return p.many(ctx, reqs, p.Plug)
+}
+
+// UnplugMany unplugs every request concurrently (bounded) and returns one error slot per request.
+func (p *Plugin) UnplugMany(ctx context.Context, reqs []plugin.Request) []error {
+	return p.many(ctx, reqs, p.Unplug)
+}
+
+// manyWorkers bounds the goroutines of PlugMany/UnplugMany.
+const manyWorkers = 32
+
+func (p *Plugin) many(ctx context.Context, reqs []plugin.Request, fn func(context.Context, objects.VIF, *objects.InstanceInfo) error) []error {
+	errs := make([]error, len(reqs))
+	sem := make(chan struct{}, manyWorkers)
+	var wg sync.WaitGroup
+	for i := range reqs {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func(i int) {
+			defer func() { <-sem; wg.Done() }()
+			errs[i] = fn(ctx, reqs[i].VIF, reqs[i].Instance)
+		}(i)
+	}
+	wg.Wait()
+	return errs
+}
+
+// Close releases the connections the plugin's factory opened.
+func (p *Plugin) Close() error {
+	var first error
+	for _, c := range p.closers {
+		if err := c(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
