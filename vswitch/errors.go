@@ -1,0 +1,58 @@
+package vswitch
+
+import "fmt"
+
+// BridgeNotFoundError is an operation on a bridge that does not exist.
+type BridgeNotFoundError struct{ Bridge string }
+
+func (e *BridgeNotFoundError) Error() string {
+	return fmt.Sprintf("vswitch: no bridge named %q", e.Bridge)
+}
+
+// DatapathConflictError is EnsureBridge on an existing bridge whose datapath_type differs from
+// the one asked for. The bridge is left as it is.
+type DatapathConflictError struct{ Bridge, Have, Want string }
+
+func (e *DatapathConflictError) Error() string {
+	return fmt.Sprintf("vswitch: bridge %q exists with datapath_type %q, not %q (left unchanged)", e.Bridge, e.Have, e.Want)
+}
+
+// NotFoundError is an operation on a Port, Interface or QoS row that does not exist.
+type NotFoundError struct{ Table, Name string }
+
+func (e *NotFoundError) Error() string {
+	return fmt.Sprintf("vswitch: no %s named %q", e.Table, e.Name)
+}
+
+// PortConflictError is a port that exists on another bridge than the one named (ovs-vsctl
+// refuses "--may-exist add-port" and "del-port" across bridges too).
+type PortConflictError struct{ Port, Bridge, OtherBridge string }
+
+func (e *PortConflictError) Error() string {
+	return fmt.Sprintf("vswitch: port %q is on bridge %q, not %q", e.Port, e.OtherBridge, e.Bridge)
+}
+
+// InterfaceError is an interface ovs-vswitchd failed to set up (its error column, or ofport -1).
+type InterfaceError struct{ Interface, Err string }
+
+func (e *InterfaceError) Error() string {
+	return fmt.Sprintf("vswitch: interface %q failed: %s", e.Interface, e.Err)
+}
+
+// InvalidArgumentError is a bad argument, caught before anything is sent.
+type InvalidArgumentError struct {
+	Field string
+	Value any
+	Why   string
+}
+
+func (e *InvalidArgumentError) Error() string {
+	return fmt.Sprintf("vswitch: invalid %s %v: %s", e.Field, e.Value, e.Why)
+}
+
+func checkName(field, v string) error {
+	if v == "" {
+		return &InvalidArgumentError{field, `""`, "must not be empty"}
+	}
+	return nil
+}

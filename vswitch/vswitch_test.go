@@ -1,0 +1,394 @@
+package vswitch_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/govif/govif/internal/testenv"
+	"github.com/govif/govif/ovsdb"
+	"github.com/govif/govif/vswitch"
+)
+
+func sandbox(t *testing.T, opts testenv.OVSOptions) (*testenv.OVS, *vswitch.VSwitch, context.Context) {
+	t.Helper()
+	o := testenv.StartOVS(t, opts)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	v, err := vswitch.Open(ctx, o.Endpoint())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { v.Close() })
+	return o, v, ctx
+}
+
+func TestEnsureBridge(t *testing.T) {
+	o, v, ctx := sandbox(t, testenv.OVSOptions{})
+	for i := 0; i < 2; i++ { // may-exist: twice is once
+		if err := v.EnsureBridge(ctx, "br-int", "netdev"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := o.Vsctl(t, "list-br"); got != "br-int" {
+		t.Fatalf("list-br = %q", got)
+	}
+	if got := o.Vsctl(t, "get", "Bridge", "br-int", "datapath_type"); got != "netdev" {
+		t.Fatalf("datapath_type = %q", got)
+	}
+	if got := o.Vsctl(t, "get", "Interface", "br-int", "type"); got != "internal" {
+		t.Fatalf("bridge-local interface type = %q", got)
+	}
+	if got := o.Vsctl(t, "--columns=name", "--bare", "list", "Port"); got != "br-int" {
+		t.Fatalf("ports = %q", got)
+	}
+	// Another datapath: typed error, bridge unchanged (os-vif flips it; we do not).
+	err := v.EnsureBridge(ctx, "br-int", "system")
+	var dc *vswitch.DatapathConflictError
+	if !errors.As(err, &dc) || dc.Have != "netdev" || dc.Want != "system" {
+		t.Fatalf("conflict: %v", err)
+	}
+	if got := o.Vsctl(t, "get", "Bridge", "br-int", "datapath_type"); got != "netdev" {
+		t.Fatalf("datapath_type flipped to %q", got)
+	}
+	if err := v.EnsureBridge(ctx, "br-int", ""); err != nil {
+		t.Fatalf("any datapath: %v", err)
+	}
+	// "" and "system" are the same datapath.
+	o.Vsctl(t, "--no-wait", "add-br", "br-sys")
+	if err := v.EnsureBridge(ctx, "br-sys", "system"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := v.BridgeExists(ctx, "br-sys"); !ok || err != nil {
+		t.Fatalf("BridgeExists = %v, %v", ok, err)
+	}
+	var nf *vswitch.BridgeNotFoundError
+	if err := v.CheckBridge(ctx, "br-none"); !errors.As(err, &nf) || nf.Bridge != "br-none" {
+		t.Fatalf("CheckBridge missing: %v", err)
+	}
+	if err := v.EnsureBridge(ctx, "", "netdev"); err == nil || !strings.Contains(err.Error(), "bridge name") {
+		t.Fatalf("empty name: %v", err)
+	}
+}
+
+func TestDelBridge(t *testing.T) {
+	o, v, ctx := sandbox(t, testenv.OVSOptions{})
+	if err := v.EnsureBridge(ctx, "tbr-1", "netdev"); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.AddPort(ctx, vswitch.PortSpec{Bridge: "tbr-1", Name: "vhu1", Type: "dpdkvhostuser"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.EnsureQoS(ctx, "vhu1", "linux-noop"); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		if err := v.DelBridge(ctx, "tbr-1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, table := range []string{"Bridge", "Port", "Interface", "QoS"} {
+		if got := o.Vsctl(t, "--columns=_uuid", "--bare", "list", table); got != "" {
+			t.Fatalf("%s rows left: %q", table, got)
+		}
+	}
+}
+
+var ids = map[string]string{"iface-id": "a1b2", "iface-status": "active", "attached-mac": "fa:16:3e:00:00:01", "vm-uuid": "vm-1"}
+
+func TestAddPortMayExistAndMerge(t *testing.T) {
+	o, v, ctx := sandbox(t, testenv.OVSOptions{})
+	if err := v.EnsureBridge(ctx, "br-int", "netdev"); err != nil {
+		t.Fatal(err)
+	}
+	spec := vswitch.PortSpec{Bridge: "br-int", Name: "tapa1b2c3d4-11", ExternalIDs: ids, Tag: 4095}
+	if err := v.AddPort(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	if got := o.Vsctl(t, "get", "Interface", "tapa1b2c3d4-11", "external_ids:iface-id"); got != "a1b2" {
+		t.Fatalf("iface-id = %s", got)
+	}
+	if got := o.Vsctl(t, "get", "Port", "tapa1b2c3d4-11", "tag"); got != "4095" {
+		t.Fatalf("tag = %s", got)
+	}
+	// Someone else adds a key; a re-plug changes one of ours: merged, not replaced.
+	o.Vsctl(t, "--no-wait", "set", "Interface", "tapa1b2c3d4-11", "external_ids:other=keep")
+	spec.ExternalIDs = map[string]string{"iface-id": "new-id"}
+	spec.Tag = 0
+	if err := v.AddPort(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	it, err := v.InterfaceByName(ctx, "tapa1b2c3d4-11")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it.ExternalIDs["iface-id"] != "new-id" || it.ExternalIDs["other"] != "keep" || it.ExternalIDs["vm-uuid"] != "vm-1" {
+		t.Fatalf("external_ids not merged: %v", it.ExternalIDs)
+	}
+	if got := o.Vsctl(t, "list-ports", "br-int"); got != "tapa1b2c3d4-11" {
+		t.Fatalf("duplicate or missing port: %q", got)
+	}
+	if got := o.Vsctl(t, "get", "Port", "tapa1b2c3d4-11", "tag"); got != "4095" {
+		t.Fatalf("tag 0 must leave the tag: %s", got)
+	}
+	names, err := v.PortsByIfaceID(ctx, "new-id")
+	if err != nil || len(names) != 1 || names[0] != "tapa1b2c3d4-11" {
+		t.Fatalf("PortsByIfaceID = %v, %v", names, err)
+	}
+	ports, err := v.ListPorts(ctx, "br-int")
+	if err != nil || len(ports) != 1 || ports[0] != "tapa1b2c3d4-11" {
+		t.Fatalf("ListPorts = %v, %v", ports, err)
+	}
+	if ok, err := v.PortExists(ctx, "tapa1b2c3d4-11"); !ok || err != nil {
+		t.Fatalf("PortExists = %v, %v", ok, err)
+	}
+}
+
+func TestAddPortErrors(t *testing.T) {
+	o, v, ctx := sandbox(t, testenv.OVSOptions{})
+	// Missing bridge: an error (os-vif swallows it), and nothing written.
+	err := v.AddPort(ctx, vswitch.PortSpec{Bridge: "br-missing", Name: "tap1"})
+	var nf *vswitch.BridgeNotFoundError
+	if !errors.As(err, &nf) || nf.Bridge != "br-missing" {
+		t.Fatalf("missing bridge: %v", err)
+	}
+	if got := o.Vsctl(t, "--columns=_uuid", "--bare", "list", "Interface"); got != "" {
+		t.Fatalf("rows written: %q", got)
+	}
+	// A port on another bridge.
+	for _, br := range []string{"br1", "br2"} {
+		if err := v.EnsureBridge(ctx, br, "netdev"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := v.AddPort(ctx, vswitch.PortSpec{Bridge: "br1", Name: "p1"}); err != nil {
+		t.Fatal(err)
+	}
+	err = v.AddPort(ctx, vswitch.PortSpec{Bridge: "br2", Name: "p1"})
+	var pc *vswitch.PortConflictError
+	if !errors.As(err, &pc) || pc.OtherBridge != "br1" || pc.Bridge != "br2" {
+		t.Fatalf("cross-bridge add: %v", err)
+	}
+	err = v.DelPort(ctx, "br2", "p1")
+	if !errors.As(err, &pc) {
+		t.Fatalf("cross-bridge del: %v", err)
+	}
+	if got := o.Vsctl(t, "list-ports", "br1"); got != "p1" {
+		t.Fatalf("p1 moved or lost: %q", got)
+	}
+	// Bad input names the field and changes nothing.
+	for _, spec := range []vswitch.PortSpec{{Bridge: "br1"}, {Name: "x"}, {Bridge: "br1", Name: "x", Tag: 5000}, {Bridge: "br1", Name: "x", MTURequest: -1}} {
+		var ia *vswitch.InvalidArgumentError
+		if err := v.AddPort(ctx, spec); !errors.As(err, &ia) || !strings.HasPrefix(ia.Field, "PortSpec.") {
+			t.Fatalf("%+v: %v", spec, err)
+		}
+	}
+	var nfe *vswitch.NotFoundError
+	if err := v.SetInterface(ctx, "nope", vswitch.InterfaceUpdate{ExternalIDs: ids}); !errors.As(err, &nfe) {
+		t.Fatalf("SetInterface missing: %v", err)
+	}
+	if _, err := v.InterfaceByName(ctx, "nope"); !errors.As(err, &nfe) {
+		t.Fatalf("InterfaceByName missing: %v", err)
+	}
+	if err := v.EnsureQoS(ctx, "nope", "linux-noop"); !errors.As(err, &nfe) {
+		t.Fatalf("EnsureQoS missing: %v", err)
+	}
+}
+
+func TestDelPortIfExistsAndQoS(t *testing.T) {
+	o, v, ctx := sandbox(t, testenv.OVSOptions{})
+	if err := v.EnsureBridge(ctx, "br-int", "netdev"); err != nil {
+		t.Fatal(err)
+	}
+	spec := vswitch.PortSpec{Bridge: "br-int", Name: "vhu1", Type: "dpdkvhostuserclient",
+		Options: map[string]string{"vhost-server-path": "/run/vhu1"}, MTURequest: 9000, ExternalIDs: ids}
+	if err := v.AddPort(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	if got := o.Vsctl(t, "get", "Interface", "vhu1", "mtu_request"); got != "9000" {
+		t.Fatalf("mtu_request = %s", got)
+	}
+	for i := 0; i < 2; i++ {
+		if err := v.EnsureQoS(ctx, "vhu1", "linux-noop"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := o.Vsctl(t, "--columns=type", "--bare", "list", "QoS"); got != "linux-noop" {
+		t.Fatalf("QoS rows = %q (want exactly one)", got)
+	}
+	if err := v.EnsureQoS(ctx, "vhu1", "linux-htb"); err != nil {
+		t.Fatal(err)
+	}
+	if got := o.Vsctl(t, "--columns=type", "--bare", "list", "QoS"); got != "linux-htb" {
+		t.Fatalf("QoS rows after type change = %q", got)
+	}
+	for i := 0; i < 2; i++ { // if-exists: twice is once
+		if err := v.DelPort(ctx, "", "vhu1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := o.Vsctl(t, "--columns=_uuid", "--bare", "list", "QoS"); got != "" {
+		t.Fatalf("QoS rows leaked after DelPort: %q", got)
+	}
+	for _, table := range []string{"Interface", "Port"} {
+		if got := o.Vsctl(t, "--columns=name", "--bare", "list", table); got != "br-int" {
+			t.Fatalf("%s rows after DelPort: %q", table, got)
+		}
+	}
+}
+
+func TestSetInterfaceAndPatchPair(t *testing.T) {
+	o, v, ctx := sandbox(t, testenv.OVSOptions{})
+	for _, br := range []string{"br-int", "pb1"} {
+		if err := v.EnsureBridge(ctx, br, "netdev"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := v.AddPatchPair(ctx, "br-int", "ibp1", "pb1", "pbp1"); err != nil {
+		t.Fatal(err)
+	}
+	if got := o.Vsctl(t, "get", "Interface", "ibp1", "options:peer"); got != "pbp1" {
+		t.Fatalf("ibp1 peer = %s", got)
+	}
+	if got := o.Vsctl(t, "get", "Interface", "pbp1", "type"); got != "patch" {
+		t.Fatalf("pbp1 type = %s", got)
+	}
+	typ, mtu := "internal", 1400
+	if err := v.SetInterface(ctx, "ibp1", vswitch.InterfaceUpdate{Type: &typ, MTURequest: &mtu,
+		ExternalIDs: map[string]string{"iface-id": "x"}, Options: map[string]string{"foo": "bar"}}); err != nil {
+		t.Fatal(err)
+	}
+	it, err := v.InterfaceByName(ctx, "ibp1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it.Type != "internal" || it.MTURequest != 1400 || it.ExternalIDs["iface-id"] != "x" || it.Options["peer"] != "pbp1" || it.Options["foo"] != "bar" {
+		t.Fatalf("after SetInterface: %+v", it)
+	}
+}
+
+func TestBatchBulk(t *testing.T) {
+	o, v, ctx := sandbox(t, testenv.OVSOptions{})
+	if err := v.EnsureBridge(ctx, "br-int", "netdev"); err != nil {
+		t.Fatal(err)
+	}
+	var b vswitch.Batch
+	for i := 0; i < 500; i++ {
+		b.AddPort(vswitch.PortSpec{Bridge: "br-int", Name: fmt.Sprintf("tap%04d-xx", i), ExternalIDs: ids})
+	}
+	if err := v.Apply(ctx, &b); err != nil {
+		t.Fatal(err)
+	}
+	ports, err := v.ListPorts(ctx, "br-int")
+	if err != nil || len(ports) != 500 {
+		t.Fatalf("ListPorts: %d, %v", len(ports), err)
+	}
+	// Re-applying the same batch is a no-op on membership (may-exist).
+	if err := v.Apply(ctx, &b); err != nil {
+		t.Fatal(err)
+	}
+	var d vswitch.Batch
+	for i := 0; i < 500; i += 2 {
+		d.DelPort("br-int", fmt.Sprintf("tap%04d-xx", i))
+	}
+	d.DelPort("br-int", "never-existed")
+	if err := v.Apply(ctx, &d); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(strings.Fields(o.Vsctl(t, "list-ports", "br-int"))); n != 250 {
+		t.Fatalf("%d ports left, want 250", n)
+	}
+	var dup vswitch.Batch
+	dup.AddPort(vswitch.PortSpec{Bridge: "br-int", Name: "same"})
+	dup.DelPort("br-int", "same")
+	var ia *vswitch.InvalidArgumentError
+	if err := v.Apply(ctx, &dup); !errors.As(err, &ia) {
+		t.Fatalf("duplicate in batch: %v", err)
+	}
+}
+
+func TestConcurrentAddPort(t *testing.T) {
+	o, v, ctx := sandbox(t, testenv.OVSOptions{})
+	if err := v.EnsureBridge(ctx, "br-int", "netdev"); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 200)
+	for i := 0; i < 100; i++ {
+		wg.Add(2)
+		name := fmt.Sprintf("tap%03d-ab", i)
+		for j := 0; j < 2; j++ { // two goroutines race for each port, and also ensure the bridge
+			go func() {
+				defer wg.Done()
+				if err := v.EnsureBridge(ctx, "br-int", "netdev"); err != nil {
+					errs <- err
+					return
+				}
+				errs <- v.AddPort(ctx, vswitch.PortSpec{Bridge: "br-int", Name: name, ExternalIDs: ids})
+			}()
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	ports := strings.Fields(o.Vsctl(t, "list-ports", "br-int"))
+	if len(ports) != 100 {
+		t.Fatalf("%d ports, want 100", len(ports))
+	}
+	if n := len(strings.Fields(o.Vsctl(t, "--columns=name", "--bare", "list", "Interface"))); n != 101 {
+		t.Fatalf("%d interfaces, want 101 (no duplicates)", n)
+	}
+	if got := o.Vsctl(t, "list-br"); got != "br-int" {
+		t.Fatalf("bridges: %q", got)
+	}
+}
+
+func TestWaitWithVSwitchd(t *testing.T) {
+	o, v, ctx := sandbox(t, testenv.OVSOptions{VSwitchd: true})
+	if err := v.EnsureBridge(ctx, "br-int", "netdev"); err != nil {
+		t.Fatal(err)
+	}
+	var b vswitch.Batch
+	b.AddPort(vswitch.PortSpec{Bridge: "br-int", Name: "int0", Type: "internal"})
+	b.WaitApplied = true
+	if err := v.Apply(ctx, &b); err != nil {
+		t.Fatal(err)
+	}
+	cur := o.Vsctl(t, "get", "Open_vSwitch", ".", "cur_cfg")
+	next := o.Vsctl(t, "get", "Open_vSwitch", ".", "next_cfg")
+	if cur != next {
+		t.Fatalf("Apply with WaitApplied returned before vswitchd applied: cur_cfg %s next_cfg %s", cur, next)
+	}
+	ofport, err := v.WaitInterface(ctx, "int0")
+	if err != nil || ofport <= 0 {
+		t.Fatalf("WaitInterface = %d, %v", ofport, err)
+	}
+	// A vhost-user server port cannot work without DPDK: vswitchd records an error.
+	if err := v.AddPort(ctx, vswitch.PortSpec{Bridge: "br-int", Name: "bad0", Type: "no-such-type"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.WaitApplied(ctx); err != nil {
+		t.Fatal(err)
+	}
+	_, err = v.WaitInterface(ctx, "bad0")
+	var ie *vswitch.InterfaceError
+	if !errors.As(err, &ie) {
+		t.Fatalf("WaitInterface on a broken interface: %v", err)
+	}
+	// WaitApplied without vswitchd's help is bounded by ctx.
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	_, err = v.WaitInterface(short, "not-yet")
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("WaitInterface on a missing interface: %v", err)
+	}
+	_ = ovsdb.ErrDisconnected
+}
