@@ -157,8 +157,10 @@ func (f *fakeNet) setUp(op, dev string, up bool) error {
 	return nil
 }
 
-func (f *fakeNet) SetUp(ctx context.Context, dev string) error   { return f.setUp("SetUp", dev, true) }
-func (f *fakeNet) SetDown(ctx context.Context, dev string) error { return f.setUp("SetDown", dev, false) }
+func (f *fakeNet) SetUp(ctx context.Context, dev string) error { return f.setUp("SetUp", dev, true) }
+func (f *fakeNet) SetDown(ctx context.Context, dev string) error {
+	return f.setUp("SetDown", dev, false)
+}
 
 func (f *fakeNet) SetMTU(ctx context.Context, dev string, mtu int) error {
 	f.mu.Lock()

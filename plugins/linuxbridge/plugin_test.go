@@ -17,6 +17,8 @@ import (
 
 const testBridge = "brq0f6c1e2a-9d"
 
+var discard = slog.New(slog.DiscardHandler)
+
 // testVIF is the VIFBridge Nova builds for a Neutron linux bridge port (spec example
 // nova-linuxbridge.osvif.json), without traffic filtering so the plugin adds its rules.
 func testVIF(mod func(*objects.VIFBridge, *objects.Network)) *objects.VIFBridge {
@@ -50,7 +52,7 @@ func defaultCfg() config.LinuxBridge { return config.Default().LinuxBridge }
 func newTestPlugin(t *testing.T, cfg config.LinuxBridge, net *fakeNet, ipt *fakeIPT) *Plugin {
 	t.Helper()
 	p, err := New(cfg, WithNetOps(net), WithIPTables(ipt, nil), WithLockDir(t.TempDir()),
-		WithLogger(slog.New(slog.DiscardHandler)))
+		WithLogger(discard))
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -376,7 +378,7 @@ func TestNewRejectsBadOptions(t *testing.T) {
 	for _, c := range cases {
 		cfg := defaultCfg()
 		c.mod(&cfg)
-		_, err := New(cfg, WithNetOps(newFakeNet()), WithIPTables(newFakeIPT(), nil), WithLockDir(t.TempDir()))
+		_, err := New(cfg, WithNetOps(newFakeNet()), WithIPTables(newFakeIPT(), nil), WithLockDir(t.TempDir()), WithLogger(discard))
 		var ve *config.ValueError
 		if !errors.As(err, &ve) || ve.Option != c.option || ve.Section != "os_vif_linux_bridge" {
 			t.Errorf("%s: err = %v, want *config.ValueError for it", c.option, err)
