@@ -23,8 +23,26 @@ func sameDatapath(a, b string) bool {
 // bridge whose datapath_type differs from datapathType gives *DatapathConflictError and is not
 // changed; datapathType "" accepts any existing bridge and creates one with the default type.
 func (v *VSwitch) EnsureBridge(ctx context.Context, name, datapathType string) error {
-	if err := checkName("bridge name", name); err != nil {
-		return err
+	_, err := v.EnsureBridgeWith(ctx, BridgeSpec{Name: name, DatapathType: datapathType})
+	return err
+}
+
+// BridgeSpec asks EnsureBridgeWith for a bridge.
+type BridgeSpec struct {
+	Name string
+	// DatapathType is the datapath_type a new bridge gets ("" = the default, system).
+	DatapathType string
+	// AcceptOtherDatapath accepts an existing bridge whatever its datapath_type (still without
+	// changing it) instead of returning *DatapathConflictError.
+	AcceptOtherDatapath bool
+}
+
+// EnsureBridgeWith is EnsureBridge that also reports whether this call created the bridge (so
+// a caller can roll back only what it made).
+func (v *VSwitch) EnsureBridgeWith(ctx context.Context, b BridgeSpec) (created bool, err error) {
+	name, datapathType := b.Name, b.DatapathType
+	if err := checkName("BridgeSpec.Name", name); err != nil {
+		return false, err
 	}
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		var n namer
@@ -41,28 +59,28 @@ func (v *VSwitch) EnsureBridge(ctx context.Context, name, datapathType string) e
 			ovsdb.Mutate("Open_vSwitch", nil, ovsdb.Mutation{Column: "bridges", Mutator: "insert", Value: ovsdb.Set{ovsdb.NamedUUID(br)}}),
 		)
 		if err == nil {
-			return nil
+			return true, nil
 		}
 		if failedGuard(err) != 0 {
-			return fmt.Errorf("vswitch: create bridge %q: %w", name, err)
+			return false, fmt.Errorf("vswitch: create bridge %q: %w", name, err)
 		}
 		row, err := v.selectOne(ctx, "Bridge", name, "datapath_type")
 		if err != nil {
-			return err
+			return false, err
 		}
 		if row == nil {
 			continue // deleted meanwhile: try creating it again
 		}
 		have, err := row.String("datapath_type")
 		if err != nil {
-			return fmt.Errorf("vswitch: bridge %q: %w", name, err)
+			return false, fmt.Errorf("vswitch: bridge %q: %w", name, err)
 		}
-		if datapathType != "" && !sameDatapath(have, datapathType) {
-			return &DatapathConflictError{Bridge: name, Have: have, Want: datapathType}
+		if datapathType != "" && !b.AcceptOtherDatapath && !sameDatapath(have, datapathType) {
+			return false, &DatapathConflictError{Bridge: name, Have: have, Want: datapathType}
 		}
-		return nil
+		return false, nil
 	}
-	return fmt.Errorf("vswitch: create bridge %q: still contended after %d attempts", name, maxAttempts)
+	return false, fmt.Errorf("vswitch: create bridge %q: still contended after %d attempts", name, maxAttempts)
 }
 
 // BridgeExists reports whether bridge name exists.

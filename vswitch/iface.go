@@ -227,3 +227,30 @@ func (v *VSwitch) WaitInterface(ctx context.Context, name string) (int, error) {
 	}
 	return ofport, ierr
 }
+
+// PortOnBridge reports whether a Port named port is on bridge (false when either is missing).
+func (v *VSwitch) PortOnBridge(ctx context.Context, bridge, port string) (bool, error) {
+	res, err := v.transact(ctx,
+		ovsdb.Select("Port", byName(port), "_uuid"),
+		ovsdb.Select("Bridge", byName(bridge), "ports"))
+	if err != nil {
+		return false, fmt.Errorf("vswitch: is port %q on bridge %q: %w", port, bridge, err)
+	}
+	if len(res[0].Rows) == 0 || len(res[1].Rows) == 0 {
+		return false, nil
+	}
+	p, err := res[0].Rows[0].UUID()
+	if err != nil {
+		return false, err
+	}
+	ports, err := res[1].Rows[0].UUIDs("ports")
+	if err != nil {
+		return false, err
+	}
+	for _, u := range ports {
+		if u == p {
+			return true, nil
+		}
+	}
+	return false, nil
+}

@@ -3,7 +3,6 @@ package vswitch
 import (
 	"context"
 	"fmt"
-	"sort"
 
 	"github.com/govif/govif/ovsdb"
 )
@@ -24,6 +23,23 @@ type PortSpec struct {
 	MTURequest int
 	// Tag sets Port.tag (the access VLAN) when > 0; os-vif's isolate_vif uses 4095.
 	Tag int
+	// Trunks sets Port.trunks when non-empty; VLANMode sets Port.vlan_mode when non-empty
+	// ("access", "trunk", "native-tagged", "native-untagged").
+	Trunks   []int
+	VLANMode string
+	// KeepPortColumns leaves Tag, Trunks and VLANMode of a port that already exists as they
+	// are (they are then written only when the port is created).
+	KeepPortColumns bool
+	// QoS, when set, creates a QoS row in the same transaction and links it to the port, for a
+	// port being created only (an existing port keeps its QoS; see EnsureQoS). DelPort
+	// deletes the row.
+	QoS *QoSSpec
+}
+
+// QoSSpec is a QoS row to create with a port.
+type QoSSpec struct {
+	Type        string
+	ExternalIDs map[string]string // os-vif writes id and _type
 }
 
 func (s PortSpec) validate() error {
@@ -38,6 +54,14 @@ func (s PortSpec) validate() error {
 	}
 	if s.MTURequest < 0 {
 		return &InvalidArgumentError{"PortSpec.MTURequest", s.MTURequest, "must not be negative"}
+	}
+	for _, v := range s.Trunks {
+		if v < 0 || v > 4095 {
+			return &InvalidArgumentError{"PortSpec.Trunks", s.Trunks, "want VLAN ids 0..4095"}
+		}
+	}
+	if s.QoS != nil && s.QoS.Type == "" {
+		return &InvalidArgumentError{"PortSpec.QoS.Type", `""`, "must not be empty"}
 	}
 	return nil
 }
@@ -228,156 +252,4 @@ func (b *Batch) names() []string {
 		out = append(out, d.name)
 	}
 	return out
-}
-
-type guardKind int
-
-const (
-	guardBridge    guardKind = iota // the bridge exists
-	guardPortState                  // the port is still absent / present as read
-	guardOnBridge                   // the port is still on the bridge
-)
-
-type guard struct {
-	kind         guardKind
-	bridge, name string
-	port         ovsdb.UUID
-}
-
-type txn struct {
-	ops    []ovsdb.Operation
-	guards map[int]guard
-	n      namer
-}
-
-func (t *txn) guard(op ovsdb.Operation, g guard) {
-	t.guards[len(t.ops)] = g
-	t.ops = append(t.ops, op)
-}
-
-// build turns the batch into operations for the given state of its ports.
-func (b *Batch) build(state map[string]portState, mtu bool) *txn {
-	t := &txn{guards: map[int]guard{}}
-	newPorts := map[string]ovsdb.Set{} // bridge -> named ports to insert
-	var bridges []string
-	for _, a := range b.adds {
-		if _, ok := newPorts[a.Bridge]; !ok {
-			newPorts[a.Bridge] = ovsdb.Set{}
-			bridges = append(bridges, a.Bridge)
-			t.guard(guardExists("Bridge", byName(a.Bridge)), guard{kind: guardBridge, bridge: a.Bridge})
-		}
-	}
-	sort.Strings(bridges)
-	for _, a := range b.adds {
-		st, exists := state[a.Name]
-		if !exists {
-			t.guard(guardAbsent("Port", byName(a.Name)), guard{kind: guardPortState, name: a.Name})
-			iface, port := t.n.next(), t.n.next()
-			t.ops = append(t.ops,
-				ovsdb.Insert("Interface", a.ifaceRow(mtu), iface),
-				ovsdb.Insert("Port", a.portRow(iface), port))
-			newPorts[a.Bridge] = append(newPorts[a.Bridge], ovsdb.NamedUUID(port))
-			continue
-		}
-		t.guard(guardExists("Bridge", []ovsdb.Condition{eq("name", a.Bridge), ovsdb.Includes("ports", ovsdb.Set{st.uuid})}),
-			guard{kind: guardOnBridge, bridge: a.Bridge, name: a.Name, port: st.uuid})
-		t.ops = append(t.ops, a.updateOps(mtu)...)
-	}
-	for _, br := range bridges {
-		if len(newPorts[br]) > 0 {
-			t.ops = append(t.ops, ovsdb.Mutate("Bridge", byName(br),
-				ovsdb.Mutation{Column: "ports", Mutator: "insert", Value: newPorts[br]}))
-		}
-	}
-	for _, d := range b.dels {
-		st, exists := state[d.name]
-		if !exists {
-			t.guard(guardAbsent("Port", byName(d.name)), guard{kind: guardPortState, name: d.name})
-			continue
-		}
-		where := []ovsdb.Condition{ovsdb.Includes("ports", ovsdb.Set{st.uuid})}
-		if d.bridge != "" {
-			where = append(where, eq("name", d.bridge))
-		}
-		t.guard(guardExists("Bridge", where), guard{kind: guardOnBridge, bridge: d.bridge, name: d.name, port: st.uuid})
-		t.ops = append(t.ops, ovsdb.Mutate("Bridge", where,
-			ovsdb.Mutation{Column: "ports", Mutator: "delete", Value: ovsdb.Set{st.uuid}}))
-		if len(st.qos) > 0 {
-			// The server checks references before it collects orphaned rows: delete the
-			// port explicitly so its QoS row is unreferenced at commit.
-			t.ops = append(t.ops, ovsdb.Delete("Port", eq("_uuid", st.uuid)))
-		}
-		for _, q := range st.qos {
-			t.ops = append(t.ops, ovsdb.Delete("QoS", eq("_uuid", q)))
-		}
-	}
-	if b.WaitApplied {
-		t.ops = append(t.ops, bumpNextCfg()...)
-	}
-	return t
-}
-
-func (a PortSpec) ifaceRow(mtu bool) map[string]any {
-	row := map[string]any{"name": a.Name}
-	if a.Type != "" {
-		row["type"] = a.Type
-	}
-	if len(a.ExternalIDs) > 0 {
-		row["external_ids"] = ovsdb.Map(a.ExternalIDs)
-	}
-	if len(a.Options) > 0 {
-		row["options"] = ovsdb.Map(a.Options)
-	}
-	if mtu && a.MTURequest > 0 {
-		row["mtu_request"] = a.MTURequest
-	}
-	return row
-}
-
-func (a PortSpec) portRow(iface string) map[string]any {
-	row := map[string]any{"name": a.Name, "interfaces": ovsdb.Set{ovsdb.NamedUUID(iface)}}
-	if a.Tag > 0 {
-		row["tag"] = a.Tag
-	}
-	return row
-}
-
-// updateOps sets an existing port's columns: maps merged key by key, scalars replaced.
-func (a PortSpec) updateOps(mtu bool) []ovsdb.Operation {
-	var ops []ovsdb.Operation
-	set := map[string]any{}
-	if a.Type != "" {
-		set["type"] = a.Type
-	}
-	if mtu && a.MTURequest > 0 {
-		set["mtu_request"] = a.MTURequest
-	}
-	if len(set) > 0 {
-		ops = append(ops, ovsdb.Update("Interface", byName(a.Name), set))
-	}
-	muts := mergeMap("external_ids", a.ExternalIDs)
-	muts = append(muts, mergeMap("options", a.Options)...)
-	if len(muts) > 0 {
-		ops = append(ops, ovsdb.Mutate("Interface", byName(a.Name), muts...))
-	}
-	if a.Tag > 0 {
-		ops = append(ops, ovsdb.Update("Port", byName(a.Name), map[string]any{"tag": a.Tag}))
-	}
-	return ops
-}
-
-// mergeMap sets keys of a map column, keeping the others ("insert" alone would not overwrite
-// a key that is already there, so the keys are deleted first).
-func mergeMap(col string, m map[string]string) []ovsdb.Mutation {
-	if len(m) == 0 {
-		return nil
-	}
-	keys := make(ovsdb.Set, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	return []ovsdb.Mutation{
-		{Column: col, Mutator: "delete", Value: keys},
-		{Column: col, Mutator: "insert", Value: ovsdb.Map(m)},
-	}
 }

@@ -70,7 +70,15 @@ func TestEnsureBridge(t *testing.T) {
 	if err := v.CheckBridge(ctx, "br-none"); !errors.As(err, &nf) || nf.Bridge != "br-none" {
 		t.Fatalf("CheckBridge missing: %v", err)
 	}
-	if err := v.EnsureBridge(ctx, "", "netdev"); err == nil || !strings.Contains(err.Error(), "bridge name") {
+	created, err := v.EnsureBridgeWith(ctx, vswitch.BridgeSpec{Name: "br-int", DatapathType: "system", AcceptOtherDatapath: true})
+	if err != nil || created {
+		t.Fatalf("EnsureBridgeWith existing, accept other datapath: %v, %v", created, err)
+	}
+	created, err = v.EnsureBridgeWith(ctx, vswitch.BridgeSpec{Name: "br-new"})
+	if err != nil || !created {
+		t.Fatalf("EnsureBridgeWith new: %v, %v", created, err)
+	}
+	if err := v.EnsureBridge(ctx, "", "netdev"); err == nil || !strings.Contains(err.Error(), "BridgeSpec.Name") {
 		t.Fatalf("empty name: %v", err)
 	}
 }
@@ -391,4 +399,53 @@ func TestWaitWithVSwitchd(t *testing.T) {
 		t.Fatalf("WaitInterface on a missing interface: %v", err)
 	}
 	_ = ovsdb.ErrDisconnected
+}
+
+func TestAddPortPortColumnsAndQoS(t *testing.T) {
+	o, v, ctx := sandbox(t, testenv.OVSOptions{})
+	if err := v.EnsureBridge(ctx, "br-int", "netdev"); err != nil {
+		t.Fatal(err)
+	}
+	spec := vswitch.PortSpec{Bridge: "br-int", Name: "qvo1", Tag: 4095, Trunks: []int{10, 20}, VLANMode: "trunk",
+		QoS: &vswitch.QoSSpec{Type: "linux-noop", ExternalIDs: map[string]string{"id": "q1", "_type": "linux-noop"}}}
+	if err := v.AddPort(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	if got := o.Vsctl(t, "get", "Port", "qvo1", "trunks", "vlan_mode", "tag"); got != "[10, 20]\ntrunk\n4095" {
+		t.Fatalf("port columns = %q", got)
+	}
+	qos := o.Vsctl(t, "get", "Port", "qvo1", "qos")
+	if got := o.Vsctl(t, "get", "QoS", qos, "type", "external_ids:id"); got != "linux-noop\nq1" {
+		t.Fatalf("QoS = %q", got)
+	}
+	// A re-plug with KeepPortColumns keeps tag/trunks/mode and the QoS row (no second one).
+	spec.Tag, spec.Trunks, spec.VLANMode, spec.KeepPortColumns = 7, []int{30}, "access", true
+	if err := v.AddPort(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	if got := o.Vsctl(t, "get", "Port", "qvo1", "trunks", "vlan_mode", "tag"); got != "[10, 20]\ntrunk\n4095" {
+		t.Fatalf("KeepPortColumns: port columns = %q", got)
+	}
+	if got := o.Vsctl(t, "--columns=_uuid", "--bare", "list", "QoS"); got != qos {
+		t.Fatalf("QoS rows = %q, want only %s", got, qos)
+	}
+	spec.KeepPortColumns = false
+	if err := v.AddPort(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	if got := o.Vsctl(t, "get", "Port", "qvo1", "trunks", "vlan_mode", "tag"); got != "[30]\naccess\n7" {
+		t.Fatalf("update: port columns = %q", got)
+	}
+	if on, err := v.PortOnBridge(ctx, "br-int", "qvo1"); !on || err != nil {
+		t.Fatalf("PortOnBridge = %v, %v", on, err)
+	}
+	if on, err := v.PortOnBridge(ctx, "br-other", "qvo1"); on || err != nil {
+		t.Fatalf("PortOnBridge(other) = %v, %v", on, err)
+	}
+	if err := v.DelPort(ctx, "br-int", "qvo1"); err != nil {
+		t.Fatal(err)
+	}
+	if got := o.Vsctl(t, "--columns=_uuid", "--bare", "list", "QoS"); got != "" {
+		t.Fatalf("QoS leaked: %q", got)
+	}
 }

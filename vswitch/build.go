@@ -1,0 +1,187 @@
+package vswitch
+
+import (
+	"sort"
+
+	"github.com/govif/govif/ovsdb"
+)
+
+type guardKind int
+
+const (
+	guardBridge    guardKind = iota // the bridge exists
+	guardPortState                  // the port is still absent / present as read
+	guardOnBridge                   // the port is still on the bridge
+)
+
+type guard struct {
+	kind         guardKind
+	bridge, name string
+	port         ovsdb.UUID
+}
+
+type txn struct {
+	ops    []ovsdb.Operation
+	guards map[int]guard
+	n      namer
+}
+
+func (t *txn) guard(op ovsdb.Operation, g guard) {
+	t.guards[len(t.ops)] = g
+	t.ops = append(t.ops, op)
+}
+
+// build turns the batch into operations for the given state of its ports.
+func (b *Batch) build(state map[string]portState, mtu bool) *txn {
+	t := &txn{guards: map[int]guard{}}
+	newPorts := map[string]ovsdb.Set{} // bridge -> named ports to insert
+	var bridges []string
+	for _, a := range b.adds {
+		if _, ok := newPorts[a.Bridge]; !ok {
+			newPorts[a.Bridge] = ovsdb.Set{}
+			bridges = append(bridges, a.Bridge)
+			t.guard(guardExists("Bridge", byName(a.Bridge)), guard{kind: guardBridge, bridge: a.Bridge})
+		}
+	}
+	sort.Strings(bridges)
+	for _, a := range b.adds {
+		st, exists := state[a.Name]
+		if !exists {
+			t.guard(guardAbsent("Port", byName(a.Name)), guard{kind: guardPortState, name: a.Name})
+			iface, port := t.n.next(), t.n.next()
+			t.ops = append(t.ops, ovsdb.Insert("Interface", a.ifaceRow(mtu), iface))
+			prow := a.portRow(iface)
+			if a.QoS != nil {
+				qos := t.n.next()
+				qrow := map[string]any{"type": a.QoS.Type}
+				if len(a.QoS.ExternalIDs) > 0 {
+					qrow["external_ids"] = ovsdb.Map(a.QoS.ExternalIDs)
+				}
+				t.ops = append(t.ops, ovsdb.Insert("QoS", qrow, qos))
+				prow["qos"] = ovsdb.NamedUUID(qos)
+			}
+			t.ops = append(t.ops, ovsdb.Insert("Port", prow, port))
+			newPorts[a.Bridge] = append(newPorts[a.Bridge], ovsdb.NamedUUID(port))
+			continue
+		}
+		t.guard(guardExists("Bridge", []ovsdb.Condition{eq("name", a.Bridge), ovsdb.Includes("ports", ovsdb.Set{st.uuid})}),
+			guard{kind: guardOnBridge, bridge: a.Bridge, name: a.Name, port: st.uuid})
+		t.ops = append(t.ops, a.updateOps(mtu)...)
+	}
+	for _, br := range bridges {
+		if len(newPorts[br]) > 0 {
+			t.ops = append(t.ops, ovsdb.Mutate("Bridge", byName(br),
+				ovsdb.Mutation{Column: "ports", Mutator: "insert", Value: newPorts[br]}))
+		}
+	}
+	for _, d := range b.dels {
+		st, exists := state[d.name]
+		if !exists {
+			t.guard(guardAbsent("Port", byName(d.name)), guard{kind: guardPortState, name: d.name})
+			continue
+		}
+		where := []ovsdb.Condition{ovsdb.Includes("ports", ovsdb.Set{st.uuid})}
+		if d.bridge != "" {
+			where = append(where, eq("name", d.bridge))
+		}
+		t.guard(guardExists("Bridge", where), guard{kind: guardOnBridge, bridge: d.bridge, name: d.name, port: st.uuid})
+		t.ops = append(t.ops, ovsdb.Mutate("Bridge", where,
+			ovsdb.Mutation{Column: "ports", Mutator: "delete", Value: ovsdb.Set{st.uuid}}))
+		if len(st.qos) > 0 {
+			// The server checks references before it collects orphaned rows: delete the
+			// port explicitly so its QoS row is unreferenced at commit.
+			t.ops = append(t.ops, ovsdb.Delete("Port", eq("_uuid", st.uuid)))
+		}
+		for _, q := range st.qos {
+			t.ops = append(t.ops, ovsdb.Delete("QoS", eq("_uuid", q)))
+		}
+	}
+	if b.WaitApplied {
+		t.ops = append(t.ops, bumpNextCfg()...)
+	}
+	return t
+}
+
+func (a PortSpec) ifaceRow(mtu bool) map[string]any {
+	row := map[string]any{"name": a.Name}
+	if a.Type != "" {
+		row["type"] = a.Type
+	}
+	if len(a.ExternalIDs) > 0 {
+		row["external_ids"] = ovsdb.Map(a.ExternalIDs)
+	}
+	if len(a.Options) > 0 {
+		row["options"] = ovsdb.Map(a.Options)
+	}
+	if mtu && a.MTURequest > 0 {
+		row["mtu_request"] = a.MTURequest
+	}
+	return row
+}
+
+func (a PortSpec) portRow(iface string) map[string]any {
+	row := map[string]any{"name": a.Name, "interfaces": ovsdb.Set{ovsdb.NamedUUID(iface)}}
+	for k, v := range a.portColumns() {
+		row[k] = v
+	}
+	return row
+}
+
+// portColumns are the Port columns the spec sets.
+func (a PortSpec) portColumns() map[string]any {
+	cols := map[string]any{}
+	if a.Tag > 0 {
+		cols["tag"] = a.Tag
+	}
+	if len(a.Trunks) > 0 {
+		set := make(ovsdb.Set, len(a.Trunks))
+		for i, v := range a.Trunks {
+			set[i] = v
+		}
+		cols["trunks"] = set
+	}
+	if a.VLANMode != "" {
+		cols["vlan_mode"] = a.VLANMode
+	}
+	return cols
+}
+
+// updateOps sets an existing port's columns: maps merged key by key, scalars replaced.
+func (a PortSpec) updateOps(mtu bool) []ovsdb.Operation {
+	var ops []ovsdb.Operation
+	set := map[string]any{}
+	if a.Type != "" {
+		set["type"] = a.Type
+	}
+	if mtu && a.MTURequest > 0 {
+		set["mtu_request"] = a.MTURequest
+	}
+	if len(set) > 0 {
+		ops = append(ops, ovsdb.Update("Interface", byName(a.Name), set))
+	}
+	muts := mergeMap("external_ids", a.ExternalIDs)
+	muts = append(muts, mergeMap("options", a.Options)...)
+	if len(muts) > 0 {
+		ops = append(ops, ovsdb.Mutate("Interface", byName(a.Name), muts...))
+	}
+	if cols := a.portColumns(); len(cols) > 0 && !a.KeepPortColumns {
+		ops = append(ops, ovsdb.Update("Port", byName(a.Name), cols))
+	}
+	return ops
+}
+
+// mergeMap sets keys of a map column, keeping the others ("insert" alone would not overwrite
+// a key that is already there, so the keys are deleted first).
+func mergeMap(col string, m map[string]string) []ovsdb.Mutation {
+	if len(m) == 0 {
+		return nil
+	}
+	keys := make(ovsdb.Set, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	return []ovsdb.Mutation{
+		{Column: col, Mutator: "delete", Value: keys},
+		{Column: col, Mutator: "insert", Value: ovsdb.Map(m)},
+	}
+}
