@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -205,24 +206,19 @@ func (f *fakeLinks) EnsureHybridBridge(_ context.Context, name string) (bool, er
 	if err := f.hit("EnsureHybridBridge " + name); err != nil {
 		return false, err
 	}
-	if _, ok := f.devs[name]; ok {
+	for _, sc := range []string{"net/ipv6/conf/%s/disable_ipv6=1", "net/ipv4/conf/%s/arp_ignore=1", "net/ipv4/conf/%s/arp_announce=2"} {
+		k, v, _ := strings.Cut(fmt.Sprintf(sc, name), "=")
+		f.sysctls[k] = v
+	}
+	if d, ok := f.devs[name]; ok {
+		d.up = true
 		return false, nil
 	}
-	f.devs[name] = &fakeDev{kind: "bridge", mtu: 1500}
+	f.devs[name] = &fakeDev{kind: "bridge", mtu: 1500, up: true}
 	return true, nil
 }
 
-func (f *fakeLinks) SetSysctl(_ context.Context, key, value string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.hit("SetSysctl " + key); err != nil {
-		return err
-	}
-	f.sysctls[key] = value
-	return nil
-}
-
-func (f *fakeLinks) EnsureVeth(_ context.Context, a, b string) (bool, error) {
+func (f *fakeLinks) EnsureVeth(_ context.Context, a, b string, mtu int) (bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.hit("EnsureVeth " + a); err != nil {
@@ -232,10 +228,12 @@ func (f *fakeLinks) EnsureVeth(_ context.Context, a, b string) (bool, error) {
 		if d.peer != b {
 			return false, fmt.Errorf("%s exists with peer %q", a, d.peer)
 		}
+		d.up, d.mtu = true, mtu
+		f.devs[b].up, f.devs[b].mtu = true, mtu
 		return false, nil
 	}
-	f.devs[a] = &fakeDev{kind: "veth", peer: b, mtu: 1500}
-	f.devs[b] = &fakeDev{kind: "veth", peer: a, mtu: 1500}
+	f.devs[a] = &fakeDev{kind: "veth", peer: b, mtu: mtu, up: true}
+	f.devs[b] = &fakeDev{kind: "veth", peer: a, mtu: mtu, up: true}
 	return true, nil
 }
 

@@ -52,20 +52,20 @@ type Switch interface {
 	DelBridge(ctx context.Context, name string) error
 }
 
-// Links is the host network device work the plugin needs. Operations on a missing device
-// return an error for which IsNotFound... is the Links implementation's business; the plugin
-// checks Exists first where os-vif tolerates absence.
+// Links is the host network device work the plugin needs. Operations other than Exists and
+// Delete fail on a missing device; the plugin checks Exists first where os-vif tolerates
+// absence.
 type Links interface {
 	// Exists reports whether a network device named dev exists.
 	Exists(ctx context.Context, dev string) (bool, error)
 	// EnsureHybridBridge creates a Linux bridge with forward_delay 0, STP off, multicast
-	// snooping off and MAC ageing 0 if it is missing, and reports whether it created it.
+	// snooping off and MAC ageing 0 if it is missing, and reports whether it created it. On
+	// every call it writes disable_ipv6=1, arp_ignore=1, arp_announce=2 for it (where the
+	// kernel has those sysctls) and sets it up.
 	EnsureHybridBridge(ctx context.Context, name string) (created bool, err error)
-	// SetSysctl writes value to /proc/sys/<key> if that file exists.
-	SetSysctl(ctx context.Context, key, value string) error
 	// EnsureVeth creates the veth pair a/b if it is missing (a veth a whose peer is not b is an
-	// error) and reports whether it created it.
-	EnsureVeth(ctx context.Context, a, b string) (created bool, err error)
+	// error), brings both ends up at mtu, and reports whether it created the pair.
+	EnsureVeth(ctx context.Context, a, b string, mtu int) (created bool, err error)
 	SetUp(ctx context.Context, dev string) error
 	SetDown(ctx context.Context, dev string) error
 	SetMTU(ctx context.Context, dev string, mtu int) error

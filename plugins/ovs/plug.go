@@ -6,13 +6,6 @@ import (
 	"strconv"
 )
 
-// hybridSysctls are re-applied to the qbr bridge on every plug (os-vif ensure_bridge).
-var hybridSysctls = []struct{ key, value string }{
-	{"net/ipv6/conf/%s/disable_ipv6", "1"},
-	{"net/ipv4/conf/%s/arp_ignore", "1"},
-	{"net/ipv4/conf/%s/arp_announce", "2"},
-}
-
 // plugHybrid is the VIFBridge plug: qbr Linux bridge, qvb/qvo veth pair, qvo on OVS. Unlike
 // os-vif (which only updates MTUs when qvo exists), every step is an ensure, so a re-plug
 // repairs a missing OVS port, veth pair or bridge membership.
@@ -27,17 +20,7 @@ func (o *op) plugHybrid(ctx context.Context, qbr string) error {
 	if created {
 		o.u.push("delete bridge "+qbr, func(ctx context.Context) error { return c.links.Delete(ctx, qbr) })
 	}
-	for _, sc := range hybridSysctls {
-		key := fmt.Sprintf(sc.key, qbr)
-		if err := c.links.SetSysctl(ctx, key, sc.value); err != nil {
-			return o.fail("set sysctl "+key+"="+sc.value, qbr, err)
-		}
-	}
-	if err := c.links.SetUp(ctx, qbr); err != nil {
-		return o.fail("set up", qbr, err)
-	}
-
-	created, err = c.links.EnsureVeth(ctx, qvb, qvo)
+	created, err = c.links.EnsureVeth(ctx, qvb, qvo, s.mtu)
 	if err != nil {
 		return o.fail("create veth pair", qvb+"/"+qvo, err)
 	}
@@ -45,14 +28,8 @@ func (o *op) plugHybrid(ctx context.Context, qbr string) error {
 		o.u.push("delete veth "+qvo, func(ctx context.Context) error { return c.links.Delete(ctx, qvo) })
 	}
 	for _, dev := range []string{qvb, qvo} {
-		if err := c.links.SetUp(ctx, dev); err != nil {
-			return o.fail("set up", dev, err)
-		}
 		if err := c.links.SetPromisc(ctx, dev, true); err != nil {
 			return o.fail("set promisc on", dev, err)
-		}
-		if err := c.links.SetMTU(ctx, dev, s.mtu); err != nil {
-			return o.fail(fmt.Sprintf("set MTU %d", s.mtu), dev, err)
 		}
 	}
 	if err := c.links.SetMaster(ctx, qvb, qbr); err != nil {
