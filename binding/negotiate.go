@@ -63,6 +63,16 @@ func (e *NoMatchError) Error() string {
 	return "negotiation: the host supports no candidate VIF: " + strings.Join(parts, "; ")
 }
 
+// Unwrap returns every candidate's error, so errors.As finds, for example, an
+// *objects.NoSupportedVersionError of any candidate.
+func (e *NoMatchError) Unwrap() []error {
+	errs := make([]error, len(e.Mismatches))
+	for i, m := range e.Mismatches {
+		errs[i] = m.Err
+	}
+	return errs
+}
+
 // Negotiate picks the first candidate the host supports: the host has the VIF's plugin, that
 // plugin lists the VIF class with a version range we can meet, and the VIF's port profile class
 // (if any) is among the plugin's supported port profiles with a version range we can meet. The VIF
