@@ -77,7 +77,7 @@ func decodeEnvelope(r *reader, depth int) (Object, string, error) {
 		if r.peek() == 0 {
 			return nil, "", r.errf("unexpected end of input")
 		}
-		return nil, "", &FieldError{Reason: "an os-vif object (JSON object with versioned_object keys) is required, not a " + r.jsonType()}
+		return nil, "", r.typeErr("", "an os-vif object (JSON object with versioned_object keys) is required, not a ")
 	}
 	r.pos++
 	var (
@@ -107,7 +107,7 @@ func decodeEnvelope(r *reader, depth int) (Object, string, error) {
 			switch string(k) {
 			case keyName, keyNamespace, keyVersion:
 				if r.peek() != '"' {
-					return nil, name, &FieldError{Reason: string(k) + " must be a string, not a " + r.jsonType()}
+					return nil, name, r.typeErr("", string(k)+" must be a string, not a ")
 				}
 				s, err := r.strBytes()
 				if err != nil {
@@ -207,7 +207,7 @@ func resolveClass(name, ns, version string) (*classDesc, error) {
 
 func decodeChanges(r *reader, cls *classDesc) (uint64, error) {
 	if r.peek() != '[' {
-		return 0, &FieldError{Path: keyChanges, Reason: "a list of field names is required, not a " + r.jsonType()}
+		return 0, r.typeErr(keyChanges, "a list of field names is required, not a ")
 	}
 	r.pos++
 	var bits uint64
@@ -216,7 +216,7 @@ func decodeChanges(r *reader, cls *classDesc) (uint64, error) {
 	}
 	for {
 		if r.peek() != '"' {
-			return 0, &FieldError{Path: keyChanges, Reason: "a list of field names is required, found a " + r.jsonType()}
+			return 0, r.typeErr(keyChanges, "a list of field names is required, found a ")
 		}
 		s, err := r.strBytes()
 		if err != nil {
@@ -233,7 +233,7 @@ func decodeChanges(r *reader, cls *classDesc) (uint64, error) {
 
 func decodeData(r *reader, cls *classDesc, obj Object, depth int) error {
 	if r.peek() != '{' {
-		return &FieldError{Path: keyData, Reason: "a JSON object is required, not a " + r.jsonType()}
+		return r.typeErr(keyData, "a JSON object is required, not a ")
 	}
 	r.pos++
 	if !r.first('}') {
@@ -276,10 +276,6 @@ func decodeField(r *reader, f *fieldDesc, obj Object, depth int) error {
 			return err
 		}
 		switch f.kind {
-		case kUUID:
-			if !validUUID(s) {
-				return &FieldError{Value: s, Reason: "malformed UUID"}
-			}
 		case kPCI:
 			n, ok := normPCI(s)
 			if !ok {
@@ -295,7 +291,7 @@ func decodeField(r *reader, f *fieldDesc, obj Object, depth int) error {
 		case 'f':
 			p.Set(false)
 		default:
-			return &FieldError{Reason: "a boolean is required, not a " + r.jsonType()}
+			return r.typeErr("", "a boolean is required, not a ")
 		}
 	case *Field[int]:
 		n, err := readInt(r)
@@ -369,7 +365,7 @@ func decodeField(r *reader, f *fieldDesc, obj Object, depth int) error {
 
 func readStringBytes(r *reader) ([]byte, error) {
 	if r.peek() != '"' {
-		return nil, &FieldError{Reason: "a string is required, not a " + r.jsonType()}
+		return nil, r.typeErr("", "a string is required, not a ")
 	}
 	return r.strBytes()
 }
@@ -382,7 +378,7 @@ func readString(r *reader) (string, error) {
 func readInt(r *reader) (int, error) {
 	c := r.peek()
 	if c != '-' && (c < '0' || c > '9') {
-		return 0, &FieldError{Reason: "an integer is required, not a " + r.jsonType()}
+		return 0, r.typeErr("", "an integer is required, not a ")
 	}
 	b, err := r.number()
 	if err != nil {
@@ -409,7 +405,7 @@ func readAddr(r *reader) (netip.Addr, error) {
 
 func decodeAddrList(r *reader, p *Field[[]netip.Addr]) error {
 	if r.peek() != '[' {
-		return &FieldError{Reason: "a list is required, not a " + r.jsonType()}
+		return r.typeErr("", "a list is required, not a ")
 	}
 	r.pos++
 	list := []netip.Addr{}
@@ -475,7 +471,7 @@ func decodeElem[T Object](r *reader, declared string, depth int) (T, error) {
 
 func decodeList[T Object](r *reader, p *Field[[]T], declared string, depth int) error {
 	if r.peek() != '[' {
-		return &FieldError{Reason: "a list is required, not a " + r.jsonType()}
+		return r.typeErr("", "a list is required, not a ")
 	}
 	r.pos++
 	list := make([]T, 0, 2)

@@ -128,10 +128,6 @@ func (e *encoder) value(f *fieldDesc, p any) error {
 	case *Field[string]:
 		s := p.v
 		switch f.kind {
-		case kUUID:
-			if !validUUID(s) {
-				return &FieldError{Value: s, Reason: "malformed UUID"}
-			}
 		case kPCI:
 			n, ok := normPCI(s)
 			if !ok {

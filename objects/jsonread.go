@@ -349,3 +349,16 @@ func (r *reader) jsonType() string {
 		return "number"
 	}
 }
+
+// typeErr reports a value of the wrong JSON type at path as a *FieldError ("<prefix><type>"),
+// or a *SyntaxError when the next token is not a JSON value at all.
+func (r *reader) typeErr(path, prefix string) error {
+	c := r.peek()
+	switch {
+	case c == 0:
+		return r.errf("unexpected end of input")
+	case c == '"' || c == '{' || c == '[' || c == 't' || c == 'f' || c == 'n' || c == '-' || (c >= '0' && c <= '9'):
+		return &FieldError{Path: path, Reason: prefix + r.jsonType()}
+	}
+	return r.errf("unexpected " + strconv.QuoteRune(rune(c)))
+}

@@ -6,10 +6,12 @@ import (
 	"strings"
 )
 
-// validUUID reports whether s is a UUID in any form Python's uuid.UUID() accepts: 32 hex digits,
-// with or without hyphens, optionally in braces and/or prefixed "urn:uuid:". The text is kept
-// exactly as given (os-vif does not normalise UUIDs).
-func validUUID(s string) bool {
+// IsUUID reports whether s is a UUID in a form Python's uuid.UUID() accepts: 32 hex digits,
+// with or without hyphens, optionally in braces and/or prefixed "urn:uuid:".
+//
+// The codec does not apply it: like os-vif (which only emits a FutureWarning), it carries any
+// string in a UUID field unchanged. Callers that need a real UUID check with IsUUID.
+func IsUUID(s string) bool {
 	s = strings.TrimPrefix(s, "urn:")
 	s = strings.TrimPrefix(s, "uuid:")
 	s = strings.TrimPrefix(s, "{")
