@@ -132,7 +132,7 @@ func TestIPv6SkeletonWithUseIPv6(t *testing.T) {
 
 func TestSplitRule(t *testing.T) {
 	for in, want := range map[string][]string{
-		`-A FORWARD -i br0 -j ACCEPT`: {"-A", "FORWARD", "-i", "br0", "-j", "ACCEPT"},
+		`-A FORWARD -i br0 -j ACCEPT`:                   {"-A", "FORWARD", "-i", "br0", "-j", "ACCEPT"},
 		`-A X -m comment --comment "a b \"c\"" -j DROP`: {"-A", "X", "-m", "comment", "--comment", `a b "c"`, "-j", "DROP"},
 		`-A X -m comment --comment ""`:                  {"-A", "X", "-m", "comment", "--comment", ""},
 	} {
