@@ -1,0 +1,115 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/govif/govif/binding"
+	"github.com/govif/govif/objects"
+)
+
+func init() {
+	bindingCmd := &cobra.Command{
+		Use:   "binding",
+		Short: "Convert Neutron port bindings and Nova network_info VIFs to os-vif objects",
+	}
+	bindingCmd.AddCommand(newBindingConvertCmd())
+	rootCmd.AddCommand(bindingCmd)
+}
+
+func newBindingConvertCmd() *cobra.Command {
+	var (
+		from   string
+		cfg    binding.NovaConfig
+		indent bool
+	)
+	cmd := &cobra.Command{
+		Use:   "convert [FILE|-]",
+		Short: "Convert a network_info VIF or a Neutron port to an os-vif VIF primitive, as Nova does",
+		Long: "Reads JSON from FILE or standard input and writes the os-vif VIF primitive Nova 26 would build.\n" +
+			"Input is either one VIF of Nova's network_info (keys id, type, details, network, ...), or a\n" +
+			"Neutron port: a bare port body (keys binding:vif_type, fixed_ips, ...) or a document\n" +
+			"{\"port\": {...}, \"network\": {...}, \"subnets\": [...], \"dhcp_ports\": [...], \"floatingips\": [...],\n" +
+			"\"preserve_on_delete\": false}. --from picks the form; by default it is told by the keys.\n" +
+			"Exit 2 with the offending field on bad input or a vif_type os-vif does not handle.",
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			data, err := readInputFile(cmd, args)
+			if err != nil {
+				return err
+			}
+			vif, err := convertBinding(data, from, cfg)
+			if err != nil {
+				return badInput(oneLine(err))
+			}
+			out, err := objects.Encode(vif)
+			if err != nil {
+				return badInput(oneLine(err))
+			}
+			return writeJSON(cmd.OutOrStdout(), out, indent)
+		},
+	}
+	cmd.Flags().StringVar(&from, "from", "auto", "input form: nova (network_info VIF), neutron (port) or auto")
+	cmd.Flags().StringVar(&cfg.OVSBridge, "ovs-bridge", binding.DefaultOVSBridge, "Nova [neutron] ovs_bridge: the integration bridge when the binding names none")
+	cmd.Flags().BoolVar(&cfg.FlatInjected, "flat-injected", false, "Nova [DEFAULT] flat_injected (network meta only)")
+	cmd.Flags().BoolVar(&indent, "indent", false, "indent the output")
+	return cmd
+}
+
+// convertBinding converts data in the form named by from ("auto" guesses it from the keys).
+func convertBinding(data []byte, from string, cfg binding.NovaConfig) (objects.VIF, error) {
+	var keys map[string]json.RawMessage
+	if err := json.Unmarshal(data, &keys); err != nil {
+		return nil, fmt.Errorf("input: want a JSON object: %w", err)
+	}
+	_, hasPort := keys["port"]
+	_, hasVIFType := keys["binding:vif_type"]
+	_, hasType := keys["type"]
+	if from == "auto" {
+		switch {
+		case hasPort || hasVIFType:
+			from = "neutron"
+		case hasType:
+			from = "nova"
+		default:
+			return nil, errors.New(`input: cannot tell the form: want a network_info VIF (key "type"), a Neutron port (key "binding:vif_type") or {"port": ...}`)
+		}
+	}
+	switch from {
+	case "nova":
+		return binding.FromNovaVIFJSON(data)
+	case "neutron":
+		var doc binding.NeutronDocument
+		if hasPort {
+			if err := json.Unmarshal(data, &doc); err != nil {
+				return nil, fmt.Errorf("input: Neutron document: %w", err)
+			}
+		} else if err := json.Unmarshal(data, &doc.Port); err != nil {
+			return nil, fmt.Errorf("input: Neutron port: %w", err)
+		}
+		return binding.FromNeutronPort(doc.Port, doc.Options(cfg))
+	}
+	return nil, fmt.Errorf("--from %q: want nova, neutron or auto", from)
+}
+
+// readInputFile reads FILE, or standard input for "-" or no argument.
+func readInputFile(cmd *cobra.Command, args []string) ([]byte, error) {
+	var (
+		data []byte
+		err  error
+	)
+	if len(args) == 0 || args[0] == "-" {
+		data, err = io.ReadAll(cmd.InOrStdin())
+	} else {
+		data, err = os.ReadFile(args[0])
+	}
+	if err != nil {
+		return nil, badInput(err)
+	}
+	return data, nil
+}

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// bindingGolden returns one part ("nova_vif" or "neutron") of a binding golden case as JSON.
+func bindingGolden(t *testing.T, name, part string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "binding", "testdata", "golden", name+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c map[string]json.RawMessage
+	if err := json.Unmarshal(data, &c); err != nil {
+		t.Fatal(err)
+	}
+	return string(c[part])
+}
+
+func primitiveName(t *testing.T, out string) (string, map[string]any) {
+	t.Helper()
+	var p map[string]any
+	if err := json.Unmarshal([]byte(out), &p); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out)
+	}
+	name, _ := p["versioned_object.name"].(string)
+	data, _ := p["versioned_object.data"].(map[string]any)
+	return name, data
+}
+
+func TestBindingConvertForms(t *testing.T) {
+	var port map[string]json.RawMessage
+	doc := bindingGolden(t, "ovs-hybrid", "neutron")
+	if err := json.Unmarshal([]byte(doc), &port); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, input string
+		args        []string
+		wantBridge  string
+	}{
+		{"network_info VIF", bindingGolden(t, "ovs-hybrid", "nova_vif"), nil, "qbra1b2c3d4-11"},
+		{"Neutron document", doc, nil, "qbra1b2c3d4-11"},
+		{"bare Neutron port", string(port["port"]), []string{"--from", "neutron"}, "qbra1b2c3d4-11"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, stderr, code := runGovif(t, tc.input, append([]string{"binding", "convert"}, tc.args...)...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			name, data := primitiveName(t, out)
+			if name != "VIFBridge" || data["bridge_name"] != tc.wantBridge || data["plugin"] != "ovs" {
+				t.Errorf("got %s %v", name, data)
+			}
+		})
+	}
+}
+
+func TestBindingConvertOVSBridgeOption(t *testing.T) {
+	doc := bindingGolden(t, "ovs-no-details", "neutron")
+	out, stderr, code := runGovif(t, doc, "binding", "convert", "--ovs-bridge", "br-custom")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if _, data := primitiveName(t, out); data["bridge_name"] != "br-custom" {
+		t.Errorf("bridge_name = %v, want br-custom", data["bridge_name"])
+	}
+}
+
+func TestBindingConvertBadInput(t *testing.T) {
+	for _, tc := range []struct {
+		name, input, want string
+	}{
+		{"legacy vif_type", bindingGolden(t, "legacy-hw_veb", "nova_vif"), `"hw_veb"`},
+		{"missing socket", bindingGolden(t, "vhostuser-no-socket", "neutron"), "binding:vif_details.vhostuser_socket"},
+		{"bad MAC", bindingGolden(t, "bad-mac", "neutron"), "mac_address"},
+		{"unknown form", `{"x": 1}`, "cannot tell the form"},
+		{"not JSON", `nope`, "want a JSON object"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, stderr, code := runGovif(t, tc.input, "binding", "convert")
+			if code != 2 || out != "" {
+				t.Fatalf("exit %d, stdout %q; want 2 and nothing", code, out)
+			}
+			if strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.want) {
+				t.Errorf("stderr %q: want one line naming %s", stderr, tc.want)
+			}
+		})
+	}
+}
+
+func TestNegotiateCommand(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	convert := func(golden string) string {
+		out, stderr, code := runGovif(t, bindingGolden(t, golden, "nova_vif"), "binding", "convert")
+		if code != 0 {
+			t.Fatalf("convert %s: exit %d: %s", golden, code, stderr)
+		}
+		return write(golden+".json", out)
+	}
+	host := filepath.Join("..", "..", "binding", "testdata", "hostinfo", "os-vif-3.0.0-ovs-only.json")
+	bridge, plain := convert("bridge"), convert("ovs-plain")
+
+	out, stderr, code := runGovif(t, "", "negotiate", "--host-info", host, "--vif", bridge, "--vif", plain)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var got struct {
+		Index     int               `json:"index"`
+		Plugin    string            `json:"plugin"`
+		Version   string            `json:"version"`
+		Manifest  map[string]string `json:"manifest"`
+		Primitive map[string]any    `json:"primitive"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Index != 1 || got.Plugin != "ovs" || got.Version != "1.0" || got.Manifest["VIFPortProfileOpenVSwitch"] != "1.0" {
+		t.Errorf("got %+v", got)
+	}
+
+	_, stderr, code = runGovif(t, "", "negotiate", "--host-info", host, "--vif", bridge)
+	if code != 1 || !strings.Contains(stderr, "linux_bridge") {
+		t.Errorf("no match: exit %d, stderr %q; want 1 naming the missing plugin", code, stderr)
+	}
+	_, stderr, code = runGovif(t, "", "negotiate", "--vif", bridge)
+	if code != 2 || !strings.Contains(stderr, "--host-info") {
+		t.Errorf("missing --host-info: exit %d, stderr %q", code, stderr)
+	}
+	_, stderr, code = runGovif(t, "", "negotiate", "--host-info", host, "--vif", write("bad.json", `{"versioned_object.name": "Nope"}`))
+	if code != 2 || !strings.Contains(stderr, "--vif") {
+		t.Errorf("bad VIF: exit %d, stderr %q", code, stderr)
+	}
+}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/govif/govif/binding"
+	"github.com/govif/govif/objects"
+)
+
+func init() { rootCmd.AddCommand(newNegotiateCmd()) }
+
+func newNegotiateCmd() *cobra.Command {
+	var (
+		hostInfoPath, manifestPath string
+		vifPaths                   []string
+		primitiveOnly, indent      bool
+	)
+	cmd := &cobra.Command{
+		Use:   "negotiate --host-info FILE --vif FILE [--vif FILE ...]",
+		Short: "Pick the first candidate VIF a host supports and encode it at versions the host knows",
+		Long: "Reads a HostInfo primitive (what `govif` or Python os-vif's host_info() reports) and one or more\n" +
+			"candidate VIF primitives, in order of preference. Chooses the first candidate whose plugin, VIF\n" +
+			"class and port profile class the host supports, encodes it at the highest common versions and\n" +
+			"writes {\"index\", \"plugin\", \"version\", \"manifest\", \"primitive\"} (or only the primitive with\n" +
+			"--primitive). --manifest caps nested classes the HostInfo does not cover (e.g. {\"Network\": \"1.0\"}).\n" +
+			"Exit 2 on bad input, 1 with one reason per candidate when the host supports none.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if hostInfoPath == "" {
+				return badInput(errors.New("--host-info: required"))
+			}
+			if len(vifPaths) == 0 {
+				return badInput(errors.New("--vif: at least one candidate VIF file is required"))
+			}
+			data, err := os.ReadFile(hostInfoPath)
+			if err != nil {
+				return badInput(err)
+			}
+			host, err := objects.DecodeHostInfo(data)
+			if err != nil {
+				return badInput(oneLine(fmt.Errorf("--host-info %s: %w", hostInfoPath, err)))
+			}
+			var vifs []objects.VIF
+			for _, p := range vifPaths {
+				data, err := os.ReadFile(p)
+				if err != nil {
+					return badInput(err)
+				}
+				vif, err := objects.DecodeVIF(data)
+				if err != nil {
+					return badInput(oneLine(fmt.Errorf("--vif %s: %w", p, err)))
+				}
+				vifs = append(vifs, vif)
+			}
+			var opts binding.NegotiateOptions
+			if manifestPath != "" {
+				if opts.Manifest, err = readManifest(manifestPath); err != nil {
+					return err
+				}
+			}
+			n, err := binding.NegotiateWith(host, opts, vifs...)
+			if err != nil {
+				var fe *binding.FieldError
+				if errors.As(err, &fe) {
+					return badInput(oneLine(err))
+				}
+				return oneLine(err)
+			}
+			if primitiveOnly {
+				return writeJSON(cmd.OutOrStdout(), n.Primitive, indent)
+			}
+			out, err := json.Marshal(struct {
+				Index     int               `json:"index"`
+				Plugin    string            `json:"plugin"`
+				Version   string            `json:"version"`
+				Manifest  map[string]string `json:"manifest"`
+				Primitive json.RawMessage   `json:"primitive"`
+			}{n.Index, n.Plugin, n.Version, n.Manifest, n.Primitive})
+			if err != nil {
+				return err
+			}
+			return writeJSON(cmd.OutOrStdout(), out, indent)
+		},
+	}
+	cmd.Flags().StringVar(&hostInfoPath, "host-info", "", "HostInfo primitive (JSON file)")
+	cmd.Flags().StringArrayVar(&vifPaths, "vif", nil, "candidate VIF primitive (JSON file); repeat, most preferred first")
+	cmd.Flags().StringVar(&manifestPath, "manifest", "", "JSON file capping nested classes: {\"Network\": \"1.0\", ...}")
+	cmd.Flags().BoolVar(&primitiveOnly, "primitive", false, "write only the negotiated VIF primitive")
+	cmd.Flags().BoolVar(&indent, "indent", false, "indent the output")
+	return cmd
+}
