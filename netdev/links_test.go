@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/govif/govif/internal/testenv"
+	"github.com/vishvananda/netns"
 )
 
 // newNSLinks returns Links bound to a fresh network namespace owned by t.
@@ -18,6 +19,18 @@ func newNSLinks(t *testing.T) (*Links, *testenv.NetNS) {
 	}
 	t.Cleanup(func() { l.Close() })
 	return l, ns
+}
+
+// newNSLinksB is newNSLinks for benchmarks.
+func newNSLinksB(b *testing.B) (*Links, netns.NsHandle) {
+	b.Helper()
+	ns := testenv.NewNetNS(b)
+	l, err := New(InNamespace(ns.Handle()))
+	if err != nil {
+		b.Fatalf("New: %v", err)
+	}
+	b.Cleanup(func() { l.Close() })
+	return l, ns.Handle()
 }
 
 func mustGet(t *testing.T, l *Links, dev string) *Link {
