@@ -28,7 +28,7 @@ func TestSysfsLookupsMatchOSVIF(t *testing.T) {
 		Error string `json:"error"`
 	}
 	type query struct {
-		q  []any
+		q    []any
 		call func() (any, error)
 	}
 	var queries []query
