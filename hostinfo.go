@@ -2,7 +2,6 @@ package govif
 
 import (
 	"context"
-	"slices"
 
 	"github.com/govif/govif/objects"
 	"github.com/govif/govif/plugin"
@@ -21,28 +20,9 @@ func (h *Host) HostInfo(ctx context.Context, permitted ...string) (*objects.Host
 		// A copy: filtering replaces fields in place and must not reach the plugin's object.
 		infos = append(infos, plugin.CloneHostPluginInfo(h.plugins[name].Describe()))
 	}
+	hi := &objects.HostInfo{PluginInfo: objects.Set(infos)}
 	if permitted != nil {
-		infos = filterVIFTypes(infos, permitted)
+		hi.FilterVIFTypes(permitted)
 	}
-	return &objects.HostInfo{PluginInfo: objects.Set(infos)}, nil
-}
-
-// filterVIFTypes is os-vif's HostInfo.filter_vif_types: each plugin keeps the VIF classes
-// named in names (order kept), and plugins left with none are dropped.
-func filterVIFTypes(infos []*objects.HostPluginInfo, names []string) []*objects.HostPluginInfo {
-	out := make([]*objects.HostPluginInfo, 0, len(infos))
-	for _, p := range infos {
-		vifs := p.VIFInfo.Value()
-		kept := make([]*objects.HostVIFInfo, 0, len(vifs))
-		for _, v := range vifs {
-			if v != nil && slices.Contains(names, v.VIFObjectName.Value()) {
-				kept = append(kept, v)
-			}
-		}
-		p.VIFInfo = objects.Set(kept)
-		if len(kept) > 0 {
-			out = append(out, p)
-		}
-	}
-	return out
+	return hi, nil
 }
