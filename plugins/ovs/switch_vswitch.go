@@ -1,0 +1,184 @@
+package ovs
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/govif/govif/vswitch"
+)
+
+// VSwitchSwitch adapts *vswitch.VSwitch to Switch.
+//
+// Port additions and deletions that arrive while another one is being committed are merged
+// into the next single transaction (group commit): N concurrent plugs cost a handful of OVSDB
+// transactions and ovs-vswitchd reconfigurations instead of N. A merged transaction that fails
+// is retried request by request, so each caller gets its own error.
+type VSwitchSwitch struct {
+	V *vswitch.VSwitch
+	// WaitApplied makes port changes wait until ovs-vswitchd has applied them (cur_cfg), as
+	// os-vif does; without a running ovs-vswitchd it must be false.
+	WaitApplied bool
+	// Timeout bounds one merged commit (0: 2 minutes, os-vif's ovs_vsctl_timeout default).
+	Timeout time.Duration
+
+	mu      sync.Mutex
+	pending []*portReq
+	leading bool
+}
+
+var _ Switch = (*VSwitchSwitch)(nil)
+
+// portReq is one caller's AddPorts or DelPort.
+type portReq struct {
+	adds []vswitch.PortSpec
+	dels [][2]string // bridge, port
+	done chan error
+}
+
+func (r *portReq) names() []string {
+	var n []string
+	for _, a := range r.adds {
+		n = append(n, a.Name)
+	}
+	for _, d := range r.dels {
+		n = append(n, d[1])
+	}
+	return n
+}
+
+func (r *portReq) batch(wait bool) *vswitch.Batch {
+	b := &vswitch.Batch{WaitApplied: wait}
+	for _, a := range r.adds {
+		b.AddPort(a)
+	}
+	for _, d := range r.dels {
+		b.DelPort(d[0], d[1])
+	}
+	return b
+}
+
+// EnsureBridge implements Switch.
+func (s *VSwitchSwitch) EnsureBridge(ctx context.Context, b BridgeSpec) (bool, error) {
+	return s.V.EnsureBridgeWith(ctx, vswitch.BridgeSpec{Name: b.Name, DatapathType: b.Datapath, AcceptOtherDatapath: !b.Strict})
+}
+
+// PortExists implements Switch.
+func (s *VSwitchSwitch) PortExists(ctx context.Context, bridge, port string) (bool, error) {
+	return s.V.PortOnBridge(ctx, bridge, port)
+}
+
+// DelBridge implements Switch.
+func (s *VSwitchSwitch) DelBridge(ctx context.Context, name string) error {
+	return s.V.DelBridge(ctx, name)
+}
+
+// AddPorts implements Switch.
+func (s *VSwitchSwitch) AddPorts(ctx context.Context, ports ...Port) error {
+	r := &portReq{}
+	for _, p := range ports {
+		spec := vswitch.PortSpec{Bridge: p.Bridge, Name: p.Name, Type: p.Type, ExternalIDs: p.ExternalIDs,
+			Options: p.Options, MTURequest: p.MTURequest, Tag: p.Tag, Trunks: p.Trunks, VLANMode: p.VLANMode,
+			KeepPortColumns: true}
+		if p.QoSType != "" {
+			spec.QoS = &vswitch.QoSSpec{Type: p.QoSType, ExternalIDs: map[string]string{"id": QoSID(p.Name), "_type": p.QoSType}}
+		}
+		r.adds = append(r.adds, spec)
+	}
+	return s.commit(ctx, r)
+}
+
+// DelPort implements Switch.
+func (s *VSwitchSwitch) DelPort(ctx context.Context, bridge, port string) error {
+	return s.commit(ctx, &portReq{dels: [][2]string{{bridge, port}}})
+}
+
+// commit queues r and either leads the next group commits or waits for the leader.
+func (s *VSwitchSwitch) commit(ctx context.Context, r *portReq) error {
+	r.done = make(chan error, 1)
+	s.mu.Lock()
+	s.pending = append(s.pending, r)
+	lead := !s.leading
+	if lead {
+		s.leading = true
+	}
+	s.mu.Unlock()
+	if lead {
+		s.lead(ctx)
+	}
+	select {
+	case err := <-r.done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// lead commits the queued requests, group by group, until none are left.
+func (s *VSwitchSwitch) lead(ctx context.Context) {
+	timeout := s.Timeout
+	if timeout == 0 {
+		timeout = 2 * time.Minute
+	}
+	for {
+		s.mu.Lock()
+		group, rest := splitGroup(s.pending)
+		s.pending = rest
+		if len(group) == 0 {
+			s.leading = false
+			s.mu.Unlock()
+			return
+		}
+		s.mu.Unlock()
+		// The group carries other callers' work: it must not die with the leader's context.
+		gctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+		s.apply(gctx, group)
+		cancel()
+	}
+}
+
+// splitGroup takes the longest prefix-compatible set of requests whose port names do not
+// repeat (a batch may name a port once); the others wait for the next group.
+func splitGroup(reqs []*portReq) (group, rest []*portReq) {
+	seen := map[string]bool{}
+	for _, r := range reqs {
+		clash := false
+		for _, n := range r.names() {
+			if seen[n] {
+				clash = true
+				break
+			}
+		}
+		if clash {
+			rest = append(rest, r)
+			continue
+		}
+		for _, n := range r.names() {
+			seen[n] = true
+		}
+		group = append(group, r)
+	}
+	return group, rest
+}
+
+func (s *VSwitchSwitch) apply(ctx context.Context, group []*portReq) {
+	if len(group) == 1 {
+		group[0].done <- s.V.Apply(ctx, group[0].batch(s.WaitApplied))
+		return
+	}
+	merged := &portReq{}
+	for _, r := range group {
+		merged.adds = append(merged.adds, r.adds...)
+		merged.dels = append(merged.dels, r.dels...)
+	}
+	if err := s.V.Apply(ctx, merged.batch(s.WaitApplied)); err == nil {
+		for _, r := range group {
+			r.done <- nil
+		}
+		return
+	}
+	// Attribute the failure: replay each request alone (idempotent operations).
+	for _, r := range group {
+		r.done <- s.V.Apply(ctx, r.batch(s.WaitApplied))
+	}
+}
