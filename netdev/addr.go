@@ -59,36 +59,16 @@ func toAddress(a netlink.Addr) Address {
 
 // addrList dumps addresses, retrying interrupted dumps.
 func (l *Links) addrList(ctx context.Context, op string, nlink netlink.Link, family int) ([]netlink.Addr, error) {
-	for range maxDumpAttempts {
-		if err := live(ctx, op, nlink.Attrs().Name); err != nil {
-			return nil, err
-		}
-		addrs, err := l.h.AddrList(nlink, family)
-		if !errors.Is(err, netlink.ErrDumpInterrupted) {
-			if err != nil {
-				return nil, opErr(op, nlink.Attrs().Name, err)
-			}
-			return addrs, nil
-		}
-	}
-	return nil, opErr(op, nlink.Attrs().Name, netlink.ErrDumpInterrupted)
+	return retryDump(ctx, op, nlink.Attrs().Name, func() ([]netlink.Addr, error) {
+		return l.h.AddrList(nlink, family)
+	})
 }
 
 // routeList dumps the main-table IPv4 routes of a device, retrying interrupted dumps.
 func (l *Links) routeList(ctx context.Context, op string, nlink netlink.Link) ([]netlink.Route, error) {
-	for range maxDumpAttempts {
-		if err := live(ctx, op, nlink.Attrs().Name); err != nil {
-			return nil, err
-		}
-		routes, err := l.h.RouteList(nlink, netlink.FAMILY_V4)
-		if !errors.Is(err, netlink.ErrDumpInterrupted) {
-			if err != nil {
-				return nil, opErr(op, nlink.Attrs().Name, err)
-			}
-			return routes, nil
-		}
-	}
-	return nil, opErr(op, nlink.Attrs().Name, netlink.ErrDumpInterrupted)
+	return retryDump(ctx, op, nlink.Attrs().Name, func() ([]netlink.Route, error) {
+		return l.h.RouteList(nlink, netlink.FAMILY_V4)
+	})
 }
 
 // MoveAddressesAndRoutes does what os-vif's linux_bridge plugin does when it puts a host NIC

@@ -2,17 +2,12 @@ package netdev
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
-
-// maxDumpAttempts bounds the retries of a link dump the kernel reports as interrupted
-// (NLM_F_DUMP_INTR: the table changed while it was being read).
-const maxDumpAttempts = 10
 
 // Link is what netdev reports about one network device.
 type Link struct {
@@ -67,22 +62,9 @@ func (l *Links) Exists(ctx context.Context, dev string) (bool, error) {
 // (devices changed meanwhile) is retried, up to 10 times, so the result is one consistent
 // snapshot; after that the error wraps netlink.ErrDumpInterrupted.
 func (l *Links) ListLinks(ctx context.Context) ([]Link, error) {
-	var (
-		nlinks []netlink.Link
-		err    error
-	)
-	for range maxDumpAttempts {
-		if err := live(ctx, "list", "all devices"); err != nil {
-			return nil, err
-		}
-		nlinks, err = l.h.LinkList()
-		if !errors.Is(err, netlink.ErrDumpInterrupted) {
-			break
-		}
-		l.log.Debug("netdev: link dump interrupted, retrying")
-	}
+	nlinks, err := retryDump(ctx, "list", "all devices", l.h.LinkList)
 	if err != nil {
-		return nil, &OpError{Op: "list", Dev: "all devices", Err: err}
+		return nil, err
 	}
 	byIndex := make(map[int]netlink.Link, len(nlinks))
 	for _, nlink := range nlinks {
