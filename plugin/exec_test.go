@@ -255,3 +255,30 @@ func TestExecRequestOnTheWire(t *testing.T) {
 		t.Errorf("request carries an instance_info that was not given: %s", req)
 	}
 }
+
+// TestPythonPluginFromDocs runs the Python plugin of docs/plugins.md §3.4 (copied verbatim to
+// testdata) through the exec adapter.
+func TestPythonPluginFromDocs(t *testing.T) {
+	if _, err := os.Stat("/usr/bin/python3"); err != nil {
+		t.Skip("skipping: no /usr/bin/python3")
+	}
+	path, err := filepath.Abs("testdata/govif-plugin-pyexample")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, _ := testEnv(t, "pyexample", "")
+	p, err := plugin.NewExec(context.Background(), env, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Describe().PluginName.Value() != "pyexample" {
+		t.Fatalf("describe = %+v", p.Describe())
+	}
+	if err := p.Plug(context.Background(), genericVIF(vifID), instance()); err != nil {
+		t.Fatal(err)
+	}
+	vif := &objects.VIFBridge{VIFBase: objects.VIFBase{ID: objects.Set(vifID), Plugin: objects.Set("pyexample")}}
+	if err := p.Unplug(context.Background(), vif, nil); !errors.Is(err, plugin.ErrUnsupportedVIFType) {
+		t.Fatalf("Unplug(VIFBridge) = %v, want ErrUnsupportedVIFType", err)
+	}
+}
