@@ -25,6 +25,11 @@ type goldenCase struct {
 		OVSBridge    string `json:"ovs_bridge"`
 		FlatInjected bool   `json:"flat_injected"`
 	} `json:"options"`
+	Instance *struct {
+		UUID      string  `json:"uuid"`
+		ID        int     `json:"id"`
+		ProjectID *string `json:"project_id"`
+	} `json:"instance"`
 	NovaVIF      json.RawMessage `json:"nova_vif"`
 	NovaVIFError *pyError        `json:"nova_vif_error"`
 	Result       struct {
@@ -229,6 +234,33 @@ func TestGoldenFromNeutronPort(t *testing.T) {
 			vif, err := FromNeutronPort(c.Neutron.Port, opts)
 			checkResult(t, &c, vif, err)
 		})
+	}
+}
+
+// TestGoldenInstanceInfo compares NewInstanceInfo with Nova's nova_to_osvif_instance.
+func TestGoldenInstanceInfo(t *testing.T) {
+	n := 0
+	for _, c := range loadGolden(t, "testdata/golden") {
+		if c.Kind != "instance" {
+			continue
+		}
+		n++
+		t.Run(c.Name, func(t *testing.T) {
+			project := ""
+			if c.Instance.ProjectID != nil {
+				project = *c.Instance.ProjectID
+			}
+			got, err := objects.Encode(NewInstanceInfo(c.Instance.UUID, InstanceName(c.Instance.ID), project))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(normJSON(t, c.Result.OSVIF), normJSON(t, got)); d != "" {
+				t.Errorf("InstanceInfo differs from Nova's (-nova +govif):\n%s", d)
+			}
+		})
+	}
+	if n == 0 {
+		t.Fatal("no instance cases in the corpus")
 	}
 }
 

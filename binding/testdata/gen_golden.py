@@ -5,6 +5,7 @@ For every case this runs the real Nova code:
 * Neutron cases: ``nova.network.neutron.API._build_vif_model`` with a fake Neutron client that serves the
   port's subnets, network, DHCP ports and floating IPs from the case (nothing else is faked), then
   ``NetworkInfo.hydrate`` as ``_get_instance_nw_info`` does, then ``os_vif_util.nova_to_osvif_vif``.
+* Instance cases: ``os_vif_util.nova_to_osvif_instance`` of a ``nova.objects.Instance`` (uuid, id, project_id).
 * Nova cases: a hand-written network_info VIF (the JSON Nova keeps in its info cache), through
   ``NetworkInfo.hydrate`` and ``nova_to_osvif_vif``.
 
@@ -26,6 +27,7 @@ warnings.simplefilter('ignore')
 
 import nova.conf  # noqa: E402
 import os_vif.objects  # noqa: E402
+from nova import objects as nova_objects  # noqa: E402
 from nova.network import model  # noqa: E402
 from nova.network import neutron  # noqa: E402
 from nova.network import os_vif_util  # noqa: E402
@@ -33,6 +35,7 @@ from oslo_serialization import jsonutils  # noqa: E402
 
 CONF = nova.conf.CONF
 os_vif.objects.register_all()
+nova_objects.register_all()
 
 PORT_ID = 'a1b2c3d4-1111-4222-8333-444455556666'
 NET_ID = '0f6c1e2a-9d3b-4c55-8e77-1234567890ab'
@@ -288,6 +291,21 @@ def nova_cases():
     return c
 
 
+def instance_cases():
+    uuid = '5b9c6d2e-7f80-4a1b-9c3d-0e1f2a3b4c5d'
+    return [
+        {'name': 'instance-info', 'kind': 'instance',
+         'instance': {'uuid': uuid, 'id': 1, 'project_id': TENANT}},
+        {'name': 'instance-info-no-project', 'kind': 'instance',
+         'instance': {'uuid': uuid, 'id': 255, 'project_id': None}},
+    ]
+
+
+def convert_instance(case):
+    inst = nova_objects.Instance(**case['instance'])
+    return {'osvif': sort_changes(os_vif_util.nova_to_osvif_instance(inst).obj_to_primitive())}
+
+
 class FakeNeutron(object):
     """Serves the case's Neutron bodies the way python-neutronclient returns them."""
 
@@ -352,15 +370,19 @@ def convert(nova_vif_json):
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
-    for case in neutron_cases() + nova_cases():
-        if case['kind'] == 'neutron':
+    for case in neutron_cases() + nova_cases() + instance_cases():
+        if case['kind'] == 'instance':
+            case['result'] = convert_instance(case)
+        elif case['kind'] == 'neutron':
             try:
                 built = build_nova_vif(case)
                 # What Nova stores in the info cache and reads back: JSON, hydrated.
                 case['nova_vif'] = json.loads(jsonutils.dumps(model.NetworkInfo.hydrate([built])[0]))
             except Exception as e:
                 case['nova_vif_error'] = {'type': type(e).__name__, 'message': str(e)}
-        if 'nova_vif' in case:
+        if case['kind'] == 'instance':
+            pass
+        elif 'nova_vif' in case:
             case['result'] = convert(case['nova_vif'])
         else:
             case['result'] = {'error': case['nova_vif_error']}
