@@ -136,6 +136,10 @@ func TestHostInfoMatchesPythonOsVif(t *testing.T) {
 		}
 		for _, n := range ourCommon {
 			compared[n] = true
+			if _, ok := maxVersionDeviations[n]; ok {
+				dropMaxVersions(ourBy[n])
+				dropMaxVersions(pyBy[n])
+			}
 			if !reflect.DeepEqual(ourBy[n], pyBy[n]) {
 				o, _ := json.Marshal(ourBy[n])
 				q, _ := json.Marshal(pyBy[n])
@@ -156,6 +160,32 @@ func TestHostInfoMatchesPythonOsVif(t *testing.T) {
 		t.Fatalf("noop was never compared (compared: %v)", compared)
 	}
 	t.Logf("compared plugins: %v", compared)
+	for n, why := range maxVersionDeviations {
+		if compared[n] {
+			t.Logf("%s: max_version not compared: %s", n, why)
+		}
+	}
+}
+
+// maxVersionDeviations lists plugins that deliberately advertise other max_version values than
+// os-vif (every other field must still match), with the reason.
+var maxVersionDeviations = map[string]string{
+	"ovs": "advertises the current class versions as max_version; os-vif says 1.0, which fails its own negotiation (plugins/ovs/plugin.go Describe)",
+}
+
+// dropMaxVersions removes every max_version from a primitive, in place.
+func dropMaxVersions(v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		delete(x, "max_version")
+		for _, e := range x {
+			dropMaxVersions(e)
+		}
+	case []any:
+		for _, e := range x {
+			dropMaxVersions(e)
+		}
+	}
 }
 
 func pluginKnownToPython(unfiltered map[string]any, name string) bool {
