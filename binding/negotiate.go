@@ -3,7 +3,6 @@ package binding
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/govif/govif/objects"
@@ -109,15 +108,17 @@ func NegotiateWith(host *objects.HostInfo, opts NegotiateOptions, candidates ...
 
 func negotiateOne(host *objects.HostInfo, opts NegotiateOptions, vif objects.VIF) (*Negotiated, error) {
 	pluginName := vif.Base().Plugin.Value()
-	plugin := findPlugin(host, pluginName)
-	if plugin == nil {
-		return nil, &objects.NoMatchingPluginError{PluginName: pluginName}
+	plugin, err := host.GetPlugin(pluginName)
+	if err != nil {
+		return nil, err
 	}
-	info := findVIFInfo(plugin, vif.ObjName())
-	if info == nil {
-		return nil, &objects.NoMatchingVIFClassError{Name: vif.ObjName()}
+	info, err := plugin.GetVIF(vif.ObjName())
+	if err != nil {
+		return nil, err
 	}
-	version, err := commonVersion("VIF", vif.ObjName(), info.MinVersion.Value(), info.MaxVersion.Value())
+	// Our newest version within the host's range; lower than os-vif's get_common_version, which
+	// only tries the current version, because EncodeWith can backport to any version.
+	version, err := info.CommonVersion()
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +134,7 @@ func negotiateOne(host *objects.HostInfo, opts NegotiateOptions, vif objects.VIF
 			if pinfo == nil {
 				return nil, &objects.NoMatchingPortProfileClassError{Name: name}
 			}
-			pv, err := commonVersion("PortProfile", name, pinfo.MinVersion.Value(), pinfo.MaxVersion.Value())
+			pv, err := pinfo.CommonVersion()
 			if err != nil {
 				return nil, err
 			}
@@ -147,24 +148,6 @@ func negotiateOne(host *objects.HostInfo, opts NegotiateOptions, vif objects.VIF
 	return &Negotiated{VIF: vif, Plugin: pluginName, Version: version, Manifest: manifest, Primitive: prim}, nil
 }
 
-func findPlugin(host *objects.HostInfo, name string) *objects.HostPluginInfo {
-	for _, p := range host.PluginInfo.Value() {
-		if p != nil && p.PluginName.Value() == name {
-			return p
-		}
-	}
-	return nil
-}
-
-func findVIFInfo(p *objects.HostPluginInfo, class string) *objects.HostVIFInfo {
-	for _, v := range p.VIFInfo.Value() {
-		if v != nil && v.VIFObjectName.Value() == class {
-			return v
-		}
-	}
-	return nil
-}
-
 func findProfileInfo(list []*objects.HostPortProfileInfo, class string) *objects.HostPortProfileInfo {
 	for _, p := range list {
 		if p != nil && p.ProfileObjectName.Value() == class {
@@ -172,72 +155,4 @@ func findProfileInfo(list []*objects.HostPortProfileInfo, class string) *objects
 		}
 	}
 	return nil
-}
-
-// commonVersion returns our newest version of class within [min, max], comparing integer tuples
-// as os-vif's get_common_version does, or an *objects.NoSupportedVersionError.
-func commonVersion(kind, class, min, max string) (string, error) {
-	var history []string
-	for _, c := range objects.Classes() {
-		if c.Name == class {
-			for _, h := range c.History {
-				history = append(history, h.Version)
-			}
-		}
-	}
-	if len(history) == 0 {
-		if kind == "VIF" {
-			return "", &objects.NoMatchingVIFClassError{Name: class}
-		}
-		return "", &objects.NoMatchingPortProfileClassError{Name: class}
-	}
-	lo, okLo := versionTuple(min)
-	hi, okHi := versionTuple(max)
-	if okLo && okHi {
-		for i := len(history) - 1; i >= 0; i-- {
-			v, _ := versionTuple(history[i])
-			if compareTuples(lo, v) <= 0 && compareTuples(v, hi) <= 0 {
-				return history[i], nil
-			}
-		}
-	}
-	return "", &objects.NoSupportedVersionError{
-		Kind: kind, Name: class, GotVersions: strings.Join(history, ","), MinVersion: min, MaxVersion: max,
-	}
-}
-
-// versionTuple splits "1.2" into [1 2]; non-numeric parts make it invalid.
-func versionTuple(s string) ([]int, bool) {
-	if s == "" {
-		return nil, false
-	}
-	parts := strings.Split(s, ".")
-	out := make([]int, len(parts))
-	for i, p := range parts {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 0 {
-			return nil, false
-		}
-		out[i] = n
-	}
-	return out, true
-}
-
-// compareTuples compares like Python tuples: element by element, then the shorter is smaller.
-func compareTuples(a, b []int) int {
-	for i := 0; i < len(a) && i < len(b); i++ {
-		if a[i] != b[i] {
-			if a[i] < b[i] {
-				return -1
-			}
-			return 1
-		}
-	}
-	switch {
-	case len(a) < len(b):
-		return -1
-	case len(a) > len(b):
-		return 1
-	}
-	return 0
 }

@@ -229,21 +229,28 @@ func TestNegotiateGovifHost(t *testing.T) {
 	})
 }
 
-func TestCommonVersionTuples(t *testing.T) {
+func TestNegotiateVersionRanges(t *testing.T) {
+	vif := goldenVIF(t, "vhostuser-ovs")
 	for _, tc := range []struct {
-		class, min, max, want string
+		min, max, want string
 	}{
-		{"VIFVHostUser", "1.0", "1.0", "1.0"},
-		{"VIFVHostUser", "1.0", "1.1", "1.1"},
-		{"VIFVHostUser", "1.0", "1.10", "1.1"},
-		{"VIFVHostUser", "1", "1.0", "1.0"}, // (1,) < (1,0)
-		{"VIFVHostUser", "1.1", "1.0", ""},
-		{"VIFVHostUser", "x", "1.1", ""},
-		{"VIFBridge", "1.0.0", "1.0", ""}, // (1,0,0) > (1,0), as in os-vif
+		{"1.0", "1.0", "1.0"},
+		{"1.0", "1.1", "1.1"},
+		{"1.0", "1.10", "1.1"}, // integer tuples, not strings
+		{"1", "1.0", "1.0"},    // (1,) < (1,0)
+		{"1.1", "1.0", ""},
+		{"1.2", "1.9", ""},
+		{"x", "1.1", ""},
 	} {
-		got, err := commonVersion("VIF", tc.class, tc.min, tc.max)
-		if got != tc.want || (tc.want == "") != (err != nil) {
-			t.Errorf("commonVersion(%s, %s, %s) = %q, %v; want %q", tc.class, tc.min, tc.max, got, err, tc.want)
+		host := govifHost("ovs", "VIFVHostUser", tc.min, tc.max, "VIFPortProfileOpenVSwitch", "1.0", "1.3")
+		n, err := Negotiate(host, vif)
+		switch {
+		case tc.want == "" && err == nil:
+			t.Errorf("[%s, %s]: negotiated %s, want an error", tc.min, tc.max, n.Version)
+		case tc.want != "" && err != nil:
+			t.Errorf("[%s, %s]: %v", tc.min, tc.max, err)
+		case tc.want != "" && n.Version != tc.want:
+			t.Errorf("[%s, %s]: version %s, want %s", tc.min, tc.max, n.Version, tc.want)
 		}
 	}
 }
