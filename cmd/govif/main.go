@@ -10,6 +10,9 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	// The built-in plugins (ovs, linux_bridge, noop) register themselves.
+	_ "github.com/govif/govif/plugins/all"
 )
 
 var rootCmd = &cobra.Command{

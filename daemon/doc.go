@@ -1,0 +1,24 @@
+// Package daemon is govif's privileged service and its Go client.
+//
+// The server (Server) exposes a host's VIF operations (the same three methods as the
+// in-process govif.Host: Plug, Unplug, HostInfo) as HTTP+JSON on a unix socket, so that a
+// compute service need not run as root: it is what os-vif does with privsep, with a narrow,
+// documented API (docs/api.md):
+//
+//	POST /v1/plug       {"vif": <os-vif primitive>, "instance_info": <os-vif primitive>}
+//	POST /v1/unplug     same body
+//	GET  /v1/host-info  ?permitted=VIFOpenVSwitch,VIFBridge  → HostInfo primitive
+//	GET  /healthz
+//	GET  /metrics       Prometheus text format
+//
+// Access is checked on every connection with the peer's credentials (SO_PEERCRED), the
+// request body is size-limited, each request has a deadline, and a plug and an unplug of the
+// same VIF id never run at once while different VIFs run in parallel.
+//
+// The client (Client) satisfies the same interface as the in-process host, and maps the
+// server's JSON errors back to typed errors (*APIError, which wraps objects.FieldError and
+// the govif error kinds where they apply).
+//
+// The package knows nothing about plugins, OVS or netlink: it only moves requests between the
+// socket and a Host.
+package daemon

@@ -1,0 +1,116 @@
+package daemon
+
+import (
+	"fmt"
+	"os/user"
+	"strconv"
+	"time"
+
+	"github.com/govif/govif/config"
+)
+
+// SectionDaemon is the configuration section of `govif serve`.
+const SectionDaemon = "govif_daemon"
+
+// Config is the daemon's own configuration, from the [govif_daemon] section of the
+// nova.conf-style file (command-line flags override it).
+//
+//	[govif_daemon]
+//	socket = /run/govif/govif.sock
+//	socket_mode = 0660
+//	socket_group = nova          # group owning the socket; its members may connect
+//	allowed_uids = 0             # peers allowed by uid (comma-separated)
+//	allowed_gids = nova          # peers allowed by primary gid (names or numbers)
+//	max_body_bytes = 1048576
+//	request_timeout = 120        # seconds
+type Config struct {
+	Socket      string
+	SocketMode  uint32
+	SocketGroup string
+	Options     Options
+}
+
+// DefaultSocket is where `govif serve` listens unless told otherwise.
+const DefaultSocket = "/run/govif/govif.sock"
+
+// ConfigFrom reads the [govif_daemon] section of cfg.
+func ConfigFrom(cfg *config.Config) (*Config, error) {
+	s := cfg.Section(SectionDaemon)
+	dc := &Config{Socket: s.String("socket", DefaultSocket), SocketGroup: s.String("socket_group", "")}
+	mode := s.String("socket_mode", "0660")
+	m, err := strconv.ParseUint(mode, 8, 32)
+	if err != nil || m > 0o777 {
+		return nil, &config.ValueError{Section: SectionDaemon, Option: "socket_mode", Value: mode, Reason: "invalid octal permission bits"}
+	}
+	dc.SocketMode = uint32(m)
+	for _, v := range s.List("allowed_uids", []string{"0"}) {
+		uid, err := lookupID(v, false)
+		if err != nil {
+			return nil, &config.ValueError{Section: SectionDaemon, Option: "allowed_uids", Value: v, Reason: err.Error()}
+		}
+		dc.Options.Access.UIDs = append(dc.Options.Access.UIDs, uid)
+	}
+	gids := s.List("allowed_gids", nil)
+	if len(gids) == 0 && dc.SocketGroup != "" {
+		gids = []string{dc.SocketGroup}
+	}
+	for _, v := range gids {
+		gid, err := lookupID(v, true)
+		if err != nil {
+			return nil, &config.ValueError{Section: SectionDaemon, Option: "allowed_gids", Value: v, Reason: err.Error()}
+		}
+		dc.Options.Access.GIDs = append(dc.Options.Access.GIDs, gid)
+	}
+	n, err := s.Int("max_body_bytes", 1<<20)
+	if err != nil {
+		return nil, err
+	}
+	if n <= 0 {
+		return nil, &config.ValueError{Section: SectionDaemon, Option: "max_body_bytes", Value: strconv.Itoa(n), Reason: "must be positive"}
+	}
+	dc.Options.MaxBodyBytes = int64(n)
+	secs, err := s.Int("request_timeout", 120)
+	if err != nil {
+		return nil, err
+	}
+	if secs <= 0 {
+		return nil, &config.ValueError{Section: SectionDaemon, Option: "request_timeout", Value: strconv.Itoa(secs), Reason: "must be positive"}
+	}
+	dc.Options.RequestTimeout = time.Duration(secs) * time.Second
+	return dc, nil
+}
+
+// GroupID resolves SocketGroup to a gid, or -1 when it is empty.
+func (c *Config) GroupID() (int, error) {
+	if c.SocketGroup == "" {
+		return -1, nil
+	}
+	gid, err := lookupID(c.SocketGroup, true)
+	if err != nil {
+		return -1, &config.ValueError{Section: SectionDaemon, Option: "socket_group", Value: c.SocketGroup, Reason: err.Error()}
+	}
+	return int(gid), nil
+}
+
+// lookupID turns a user or group name or number into its id.
+func lookupID(v string, group bool) (uint32, error) {
+	if n, err := strconv.ParseUint(v, 10, 32); err == nil {
+		return uint32(n), nil
+	}
+	var id string
+	if group {
+		g, err := user.LookupGroup(v)
+		if err != nil {
+			return 0, fmt.Errorf("unknown group")
+		}
+		id = g.Gid
+	} else {
+		u, err := user.Lookup(v)
+		if err != nil {
+			return 0, fmt.Errorf("unknown user")
+		}
+		id = u.Uid
+	}
+	n, err := strconv.ParseUint(id, 10, 32)
+	return uint32(n), err
+}
