@@ -22,20 +22,20 @@ type VIFRequest struct {
 
 // Error codes the API returns. They are stable: clients branch on them.
 const (
-	CodeBadRequest        = "bad_request"         // 400: body is not the JSON the endpoint takes
-	CodeInvalidObject     = "invalid_object"      // 400: a primitive fails decoding or validation; Field names where
-	CodeUnsupportedObject = "unsupported_object"  // 400: unknown class, foreign namespace, or a version we cannot read
-	CodeNoMatchingPlugin  = "no_matching_plugin"  // 422: the VIF names a plugin this host does not have
-	CodeUnsupportedVIF    = "unsupported_vif"     // 422: the plugin does not handle this VIF type / port profile
-	CodeForbidden         = "forbidden"           // 403: the peer's uid/gid is not allowed
-	CodeTooLarge          = "request_too_large"   // 413: body over the size limit
-	CodeMethodNotAllowed  = "method_not_allowed"  // 405
-	CodeNotFound          = "not_found"           // 404
-	CodePlugFailed        = "plug_failed"         // 500: the host could not plug (cause in message)
-	CodeUnplugFailed      = "unplug_failed"       // 500
-	CodeTimeout           = "timeout"             // 504: the per-request deadline passed
-	CodeUnavailable       = "unavailable"         // 503: the daemon is shutting down
-	CodeInternal          = "internal"            // 500: anything else
+	CodeBadRequest        = "bad_request"        // 400: body is not the JSON the endpoint takes
+	CodeInvalidObject     = "invalid_object"     // 400: a primitive fails decoding or validation; Field names where
+	CodeUnsupportedObject = "unsupported_object" // 400: unknown class, foreign namespace, or a version we cannot read
+	CodeNoMatchingPlugin  = "no_matching_plugin" // 422: the VIF names a plugin this host does not have
+	CodeUnsupportedVIF    = "unsupported_vif"    // 422: the plugin does not handle this VIF type / port profile
+	CodeForbidden         = "forbidden"          // 403: the peer's uid/gid is not allowed
+	CodeTooLarge          = "request_too_large"  // 413: body over the size limit
+	CodeMethodNotAllowed  = "method_not_allowed" // 405
+	CodeNotFound          = "not_found"          // 404
+	CodePlugFailed        = "plug_failed"        // 500: the host could not plug (cause in message)
+	CodeUnplugFailed      = "unplug_failed"      // 500
+	CodeTimeout           = "timeout"            // 504: the per-request deadline passed
+	CodeUnavailable       = "unavailable"        // 503: the daemon is shutting down
+	CodeInternal          = "internal"           // 500: anything else
 )
 
 // ErrorBody is the JSON every error response carries: {"error": {...}}.
