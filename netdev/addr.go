@@ -72,15 +72,18 @@ func (l *Links) routeList(ctx context.Context, op string, nlink netlink.Link) ([
 }
 
 // MoveAddressesAndRoutes does what os-vif's linux_bridge plugin does when it puts a host NIC
-// into a flat-network bridge (_update_bridge_routes): the IPv4 routes through from that have
-// a gateway are removed; every global-scope IPv4 address of from that is neither secondary
-// nor dynamic is deleted from it and added to to; then the removed routes are added back
-// through to. Secondary and dynamic addresses and IPv6 stay where they are. Running it again
-// finds nothing left to move, so it is idempotent. As with os-vif, deleting a primary address
-// makes the kernel delete its secondaries too unless net.ipv4.conf.<from>.promote_secondaries
-// is 1 (then one is promoted and stays on from, to be moved by the next call, as os-vif's next plug
-// would). to must be up for the gateway routes to be
+// into a flat-network bridge (_update_bridge_routes): the IPv4 routes through from that have a
+// gateway are removed; every global-scope IPv4 address of from that is neither secondary nor
+// dynamic is deleted from it and added to to; then the removed routes are added back through
+// to. Secondary and dynamic addresses and IPv6 stay where they are. Running it again finds
+// nothing left to move, so it is idempotent. to must be up for the gateway routes to be
 // re-added (EnsureBridge brings a bridge up).
+//
+// As with os-vif, deleting a primary address makes the kernel delete its secondaries too,
+// unless net.ipv4.conf.<from>.promote_secondaries is 1: then one is promoted, stays on from,
+// and moves on the next call (as on os-vif's next plug). os-vif re-adds the routes without
+// naming a device, so while such a promoted address is on from the kernel puts them back on
+// from, a bridge port; netdev always re-adds them on to.
 func (l *Links) MoveAddressesAndRoutes(ctx context.Context, from, to string) error {
 	if err := validateNames(from, to); err != nil {
 		return err
