@@ -81,17 +81,20 @@ func decodeEnvelope(r *reader, depth int) (Object, string, error) {
 	}
 	r.pos++
 	var (
-		name, ns, version    string
+		name                 string
+		nsB, versionB        []byte
 		haveName, haveNS     bool
 		haveVersion, gotData bool
 		dataPos, changesPos  = -1, -1
 		obj                  Object
 		cls                  *classDesc
 		changes              uint64
+		version              string
 	)
 	resolve := func() error {
 		var err error
-		cls, err = resolveClass(name, ns, version)
+		version = internVersion(versionB)
+		cls, err = resolveClass(name, nsB, version)
 		if err != nil {
 			return err
 		}
@@ -115,11 +118,11 @@ func decodeEnvelope(r *reader, depth int) (Object, string, error) {
 				}
 				switch string(k) {
 				case keyName:
-					name, haveName = string(s), true
+					name, haveName = internName(s), true
 				case keyNamespace:
-					ns, haveNS = string(s), true
+					nsB, haveNS = s, true
 				default:
-					version, haveVersion = string(s), true
+					versionB, haveVersion = s, true
 				}
 			case keyData:
 				gotData = true
@@ -159,13 +162,15 @@ func decodeEnvelope(r *reader, depth int) (Object, string, error) {
 			}
 		}
 	}
-	for _, m := range []struct {
-		have bool
-		key  string
-	}{{haveName, keyName}, {haveNS, keyNamespace}, {haveVersion, keyVersion}, {gotData, keyData}} {
-		if !m.have {
-			return nil, name, &FieldError{Reason: "missing " + strconv.Quote(m.key)}
-		}
+	switch {
+	case !haveName:
+		return nil, name, missingKey(keyName)
+	case !haveNS:
+		return nil, name, missingKey(keyNamespace)
+	case !haveVersion:
+		return nil, name, missingKey(keyVersion)
+	case !gotData:
+		return nil, name, missingKey(keyData)
 	}
 	if obj == nil {
 		if err := resolve(); err != nil {
@@ -187,9 +192,29 @@ func decodeEnvelope(r *reader, depth int) (Object, string, error) {
 	return obj, name, nil
 }
 
-func resolveClass(name, ns, version string) (*classDesc, error) {
-	if ns != Namespace {
-		return nil, &UnsupportedObjectError{ObjType: ns + "." + name}
+func missingKey(k string) error { return &FieldError{Reason: "missing " + strconv.Quote(k)} }
+
+// internName returns the registered class name equal to b without allocating, else string(b).
+func internName(b []byte) string {
+	if c, ok := registry[string(b)]; ok {
+		return c.name
+	}
+	return string(b)
+}
+
+// internVersion returns a shared string for the usual versions.
+func internVersion(b []byte) string {
+	if len(b) == 3 && b[0] == '1' && b[1] == '.' && b[2] >= '0' && b[2] <= '9' {
+		return knownVersions[b[2]-'0']
+	}
+	return string(b)
+}
+
+var knownVersions = [...]string{"1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8", "1.9"}
+
+func resolveClass(name string, ns []byte, version string) (*classDesc, error) {
+	if string(ns) != Namespace {
+		return nil, &UnsupportedObjectError{ObjType: string(ns) + "." + name}
 	}
 	cls, ok := registry[name]
 	if !ok {

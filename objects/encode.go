@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/netip"
 	"strconv"
+	"sync"
 )
 
 // encoder writes primitives. With backport set it applies spec §3 (fields newer than the
@@ -16,7 +17,14 @@ type encoder struct {
 
 func encodeTop(o Object, opts *EncodeOptions) ([]byte, error) {
 	cls := classOf(o)
-	e := encoder{buf: make([]byte, 0, 4096)}
+	bp := bufPool.Get().(*[]byte)
+	e := encoder{buf: (*bp)[:0]}
+	defer func() {
+		if cap(e.buf) <= 1<<20 {
+			*bp = e.buf[:0]
+			bufPool.Put(bp)
+		}
+	}()
 	vs := ObjVersion(o)
 	if opts != nil {
 		e.backport, e.manifest = true, opts.Manifest
@@ -37,8 +45,11 @@ func encodeTop(o Object, opts *EncodeOptions) ([]byte, error) {
 		}
 		return nil, err
 	}
-	return e.buf, nil
+	return append(make([]byte, 0, len(e.buf)), e.buf...), nil
 }
+
+// bufPool recycles encoding buffers; the result is copied out at its exact size.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 8192); return &b }}
 
 // Validate checks o the way Encode does (every set field, nested objects included) and returns
 // the first problem as a *FieldError.

@@ -110,29 +110,46 @@ func (r *reader) isNull() bool {
 	return false
 }
 
+// strClass classifies bytes for the string scanner: 0 plain ASCII, 1 needs attention.
+var strClass = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = c < 0x20 || c == '"' || c == '\\' || c >= 0x80
+	}
+	return t
+}()
+
 // strBytes reads a JSON string. Without escapes it returns a slice of the input.
 func (r *reader) strBytes() ([]byte, error) {
 	if err := r.expect('"'); err != nil {
 		return nil, err
 	}
 	start := r.pos
-	for r.pos < len(r.buf) {
-		c := r.buf[r.pos]
+	buf := r.buf
+	ascii := true
+	for i := start; i < len(buf); i++ {
+		c := buf[i]
+		if !strClass[c] {
+			continue
+		}
 		switch {
 		case c == '"':
-			s := r.buf[start:r.pos]
-			r.pos++
-			if !utf8.Valid(s) {
+			r.pos = i + 1
+			s := buf[start:i]
+			if !ascii && !utf8.Valid(s) {
 				return fixUTF8(s), nil
 			}
 			return s, nil
 		case c == '\\':
+			r.pos = i
 			return r.strSlow(start)
 		case c < 0x20:
+			r.pos = i
 			return nil, r.errf("control character in string")
+		default:
+			ascii = false
 		}
-		r.pos++
 	}
+	r.pos = len(buf)
 	return nil, r.errf("unterminated string")
 }
 

@@ -21,57 +21,53 @@ func mustVer(s string) ver {
 
 // parseTarget parses a backport target "X.Y" (or "X", meaning X.0).
 func parseTarget(s string) (ver, bool) {
-	parts, ok := splitVersion(s)
-	if !ok || len(parts) > 2 {
+	parts, n, ok := splitVersion(s)
+	if !ok || n > 2 {
 		return ver{}, false
 	}
 	v := ver{major: parts[0]}
-	if len(parts) == 2 {
+	if n == 2 {
 		v.minor = parts[1]
 	}
 	return v, true
 }
 
 // splitVersion splits a dotted version of 1 to 3 non-negative decimal integers.
-func splitVersion(s string) ([]int, bool) {
-	var parts []int
+func splitVersion(s string) (parts [3]int, n int, ok bool) {
 	start := 0
 	for i := 0; i <= len(s); i++ {
 		if i < len(s) && s[i] != '.' {
 			if s[i] < '0' || s[i] > '9' {
-				return nil, false
+				return parts, 0, false
 			}
 			continue
 		}
-		if i == start || i-start > 6 {
-			return nil, false
+		if i == start || i-start > 6 || n == 3 {
+			return parts, 0, false
 		}
-		n, _ := strconv.Atoi(s[start:i])
-		parts = append(parts, n)
+		parts[n], _ = strconv.Atoi(s[start:i])
+		n++
 		start = i + 1
 	}
-	if len(parts) == 0 || len(parts) > 3 {
-		return nil, false
-	}
-	return parts, true
+	return parts, n, n > 0
 }
 
 // acceptVersion applies oslo.versionedobjects' rule for incoming primitives (packaging.version
 // semantics, so "1" equals "1.0"): same major as the class, not newer. It returns the version's
 // MAJOR.MINOR (a third component only matters when it makes the version newer than the class).
 func acceptVersion(s string, cur ver) (v ver, ok bool, valid bool) {
-	parts, valid := splitVersion(s)
+	parts, n, valid := splitVersion(s)
 	if !valid {
 		return ver{}, false, false
 	}
 	v = ver{major: parts[0]}
-	if len(parts) > 1 {
+	if n > 1 {
 		v.minor = parts[1]
 	}
 	if v.major != cur.major || cur.less(v) {
 		return v, false, true
 	}
-	if v == cur && len(parts) == 3 && parts[2] > 0 {
+	if v == cur && n == 3 && parts[2] > 0 {
 		return v, false, true
 	}
 	return v, true, true
