@@ -104,7 +104,7 @@ func newTestHost(t *testing.T, opts ...Option) *Host {
 func TestPlugDispatchesOnVIFPlugin(t *testing.T) {
 	a := &fakePlugin{name: "a", vifs: []string{"VIFOpenVSwitch"}}
 	b := &fakePlugin{name: "b", vifs: []string{"VIFBridge"}}
-	h := newTestHost(t, WithPlugin("a", a), WithPlugin("b", b))
+	h := newTestHost(t, WithPlugin("a", a), WithPlugin("b", b), WithPlugins("a", "b", "noop", "zz_govif_test_broken"))
 	ctx := context.Background()
 	if err := h.Plug(ctx, ovsVIF(id1, "a"), inst()); err != nil {
 		t.Fatal(err)
@@ -193,7 +193,7 @@ func TestInvalidVIFReachesNoPlugin(t *testing.T) {
 func TestHostInfoSortedAndFiltered(t *testing.T) {
 	z := &fakePlugin{name: "zeta", vifs: []string{"VIFBridge", "VIFOpenVSwitch"}}
 	a := &fakePlugin{name: "alpha", vifs: []string{"VIFOpenVSwitch"}}
-	h := newTestHost(t, WithPlugin("zeta", z), WithPlugin("alpha", a))
+	h := newTestHost(t, WithPlugin("zeta", z), WithPlugin("alpha", a), WithPlugins("zeta", "alpha", "noop"))
 	ctx := context.Background()
 	summary := func(hi *objects.HostInfo) string {
 		var parts []string
@@ -210,7 +210,7 @@ func TestHostInfoSortedAndFiltered(t *testing.T) {
 		permitted []string
 		want      string
 	}{
-		{nil, "alpha=VIFOpenVSwitch noop=VIFVHostUser zeta=VIFBridge,VIFOpenVSwitch zz_govif_test_broken="},
+		{nil, "alpha=VIFOpenVSwitch noop=VIFVHostUser zeta=VIFBridge,VIFOpenVSwitch"},
 		{[]string{"VIFBridge"}, "zeta=VIFBridge"},
 		{[]string{"VIFOpenVSwitch", "VIFVHostUser"}, "alpha=VIFOpenVSwitch noop=VIFVHostUser zeta=VIFOpenVSwitch"},
 		{[]string{}, ""},
@@ -262,7 +262,8 @@ func init() {
 func TestFactoryFailureFailsNewHost(t *testing.T) {
 	breakFactory = true
 	t.Cleanup(func() { breakFactory = false })
-	_, err := NewHost(context.Background(), nil, WithoutExecPlugins(), WithLogger(slog.New(slog.DiscardHandler)))
+	_, err := NewHost(context.Background(), nil, WithoutExecPlugins(), WithPlugins("noop", "zz_govif_test_broken"),
+		WithLogger(slog.New(slog.DiscardHandler)))
 	if err == nil || !strings.Contains(err.Error(), "load plugin zz_govif_test_broken: cannot reach the switch") {
 		t.Fatalf("NewHost = %v, want the factory's error", err)
 	}
