@@ -41,7 +41,7 @@ func TestHostInfoHelpers(t *testing.T) {
 		}
 	}
 	cases := []struct {
-		info     *HostVIFInfo
+		info      *HostVIFInfo
 		want, msg string
 	}{
 		{&HostVIFInfo{VIFObjectName: Set("VIFVHostUser"), MinVersion: Set("1.0"), MaxVersion: Set("1.5")}, "1.1", ""},
