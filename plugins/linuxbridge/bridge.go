@@ -107,6 +107,15 @@ func (p *Plugin) ensureBridge(ctx context.Context, pl plan, iface string, j *jou
 			"interface", iface, "from", pl.ifaceFrom, "bridge", pl.bridge)
 		return nil
 	}
+	if !created && !existing.Up {
+		// os-vif leaves an existing bridge down, and then fails re-adding the NIC's gateway
+		// routes through it, with the routes already deleted. A down bridge forwards
+		// nothing: bring it up.
+		if err := p.net.SetUp(ctx, pl.bridge); err != nil {
+			return fmt.Errorf("set bridge %s up: %w", pl.bridge, err)
+		}
+		j.add(func(ctx context.Context) error { return p.net.SetDown(ctx, pl.bridge) })
+	}
 	if port.Master != pl.bridge {
 		if err := p.net.AddToBridge(ctx, iface, pl.bridge); err != nil {
 			return fmt.Errorf("add %s to bridge %s: %w", iface, pl.bridge, err)
@@ -122,12 +131,17 @@ func (p *Plugin) ensureBridge(ctx context.Context, pl plan, iface string, j *jou
 	if err := p.upWithMTU(ctx, iface, port, pl.mtu, j); err != nil {
 		return err
 	}
+	bridgeHadAddrs, err := p.hasGlobalIPv4(ctx, pl.bridge)
+	if err != nil {
+		return err
+	}
+	if !bridgeHadAddrs {
+		// Journaled first, so that a move failing halfway is undone too. Moving back is only
+		// right when everything on the bridge came from the interface.
+		j.add(func(ctx context.Context) error { return p.net.MoveAddressesAndRoutes(ctx, pl.bridge, iface) })
+	}
 	if err := p.net.MoveAddressesAndRoutes(ctx, iface, pl.bridge); err != nil {
 		return fmt.Errorf("move addresses and routes from %s to %s: %w", iface, pl.bridge, err)
-	}
-	if created {
-		// Only a bridge made by this plug holds nothing but what was just moved onto it.
-		j.add(func(ctx context.Context) error { return p.net.MoveAddressesAndRoutes(ctx, pl.bridge, iface) })
 	}
 	brState := existing
 	if created {
@@ -168,6 +182,20 @@ func (p *Plugin) upWithMTU(ctx context.Context, dev string, before *netdev.Link,
 		}
 	}
 	return nil
+}
+
+// hasGlobalIPv4 reports whether dev has a global-scope IPv4 address.
+func (p *Plugin) hasGlobalIPv4(ctx context.Context, dev string) (bool, error) {
+	addrs, err := p.net.Addresses(ctx, dev)
+	if err != nil {
+		return false, fmt.Errorf("list addresses of %s: %w", dev, err)
+	}
+	for _, a := range addrs {
+		if a.Prefix.Addr().Is4() && a.Scope == 0 { // RT_SCOPE_UNIVERSE
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // getIfExists returns the device, or nil when it does not exist.

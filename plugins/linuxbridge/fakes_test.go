@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"net/netip"
 	"slices"
 	"strings"
 	"sync"
@@ -39,7 +40,7 @@ func (f *fakeNet) mutating() []string {
 	defer f.mu.Unlock()
 	var out []string
 	for _, c := range f.calls {
-		if !strings.HasPrefix(c, "Get ") && !strings.HasPrefix(c, "Exists ") {
+		if !strings.HasPrefix(c, "Get ") && !strings.HasPrefix(c, "Exists ") && !strings.HasPrefix(c, "Addresses ") {
 			out = append(out, c)
 		}
 	}
@@ -174,6 +175,22 @@ func (f *fakeNet) SetMTU(ctx context.Context, dev string, mtu int) error {
 	}
 	d.MTU = mtu
 	return nil
+}
+
+func (f *fakeNet) Addresses(ctx context.Context, dev string) ([]netdev.Address, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.call("Addresses", dev); err != nil {
+		return nil, err
+	}
+	if _, err := f.dev("list addresses", dev); err != nil {
+		return nil, err
+	}
+	var out []netdev.Address
+	for _, a := range f.addrs[dev] {
+		out = append(out, netdev.Address{Prefix: netip.MustParsePrefix(a)})
+	}
+	return out, nil
 }
 
 func (f *fakeNet) MoveAddressesAndRoutes(ctx context.Context, from, to string) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -207,5 +208,27 @@ func TestFunctionalVLAN(t *testing.T) {
 	}
 	if !strings.Contains(vlanLine, "kind=vlan mtu=1450 up=true master=\""+testBridge+"\"") {
 		t.Errorf("vlan100: %q\n%s", vlanLine, st)
+	}
+}
+
+// os-vif leaves an existing bridge as it is, even down, and then fails re-adding the NIC's
+// gateway routes through it (with the routes already deleted). govif brings it up.
+func TestFunctionalExistingDownBridge(t *testing.T) {
+	cfg := config.Default()
+	cfg.LinuxBridge.FlatInterface = "lbeth0"
+	ns, h := nsHost(t, cfg, nil)
+	addVethWithAddress(t, ns, "lbeth0", "192.0.2.10/24", "198.51.100.0/24", "192.0.2.1")
+	addBridge(t, ns, testBridge)
+	setDown(t, ns, testBridge)
+	if err := h.Plug(context.Background(), testVIF(nil), nil); err != nil {
+		t.Fatalf("Plug: %v", err)
+	}
+	st := captureState(t, ns)
+	want := testBridge + " kind=bridge mtu=1450 up=true master=\"\" forward_delay=15s stp=false ageing=5m0s mcast_snooping=true disable_ipv6=0 arp_ignore=0 arp_announce=0 addrs=[192.0.2.10/24]"
+	if st.Devices[0] != want {
+		t.Errorf("bridge:\n got %s\nwant %s", st.Devices[0], want)
+	}
+	if !slices.Contains(st.Routes, "198.51.100.0/24 via 192.0.2.1 dev "+testBridge) {
+		t.Errorf("gateway route not moved: %v", st.Routes)
 	}
 }

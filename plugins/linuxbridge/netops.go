@@ -31,6 +31,8 @@ type NetOps interface {
 	SetUp(ctx context.Context, dev string) error
 	SetDown(ctx context.Context, dev string) error
 	SetMTU(ctx context.Context, dev string, mtu int) error
+	// Addresses lists the device's IP addresses.
+	Addresses(ctx context.Context, dev string) ([]netdev.Address, error)
 	// MoveAddressesAndRoutes moves from's primary global IPv4 addresses and its gateway
 	// routes to to, as os-vif's _update_bridge_routes does.
 	MoveAddressesAndRoutes(ctx context.Context, from, to string) error

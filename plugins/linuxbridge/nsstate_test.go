@@ -196,3 +196,19 @@ func addVethWithAddress(t *testing.T, ns *testenv.NetNS, name, addr, routeDst, g
 		t.Fatalf("add route: %v", err)
 	}
 }
+
+func setDown(t *testing.T, ns *testenv.NetNS, name string) {
+	t.Helper()
+	h, err := netlink.NewHandleAt(ns.Handle())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	l, err := h.LinkByName(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.LinkSetDown(l); err != nil {
+		t.Fatal(err)
+	}
+}
