@@ -259,15 +259,30 @@ func TestNegotiateVersionRanges(t *testing.T) {
 // which must hydrate each at the negotiated version and re-serialise it unchanged.
 func TestNegotiatedAcceptedByPythonOSVIF(t *testing.T) {
 	py := testenv.RequirePythonModules(t, "os_vif")
-	host := pythonHostInfo(t, "os-vif-3.0.0.json")
+	pyHost := pythonHostInfo(t, "os-vif-3.0.0.json")
+	// A host that advertises what Debian's os-vif 3.0.0 really implements (profile 1.3,
+	// VIFVHostUser 1.1): the negotiated objects keep every field.
+	realHost := func(class, max string) *objects.HostInfo {
+		return govifHost("ovs", class, "1.0", max, "VIFPortProfileOpenVSwitch", "1.0", "1.3")
+	}
 	var prims []json.RawMessage
 	var negs []*Negotiated
-	for _, name := range []string{"ovs-plain", "ovs-hybrid", "vhostuser-ovs", "ovs-direct", "bridge", "vhostuser-plain"} {
-		n, err := Negotiate(host, goldenVIF(t, name))
+	for _, tc := range []struct {
+		host *objects.HostInfo
+		vif  string
+	}{
+		{pyHost, "ovs-plain"}, {pyHost, "ovs-hybrid"}, {pyHost, "vhostuser-ovs"}, {pyHost, "ovs-direct"},
+		{pyHost, "bridge"}, {pyHost, "vhostuser-plain"},
+		{realHost("VIFOpenVSwitch", "1.0"), "ovs-plain"}, {realHost("VIFVHostUser", "1.1"), "vhostuser-ovs"},
+	} {
+		n, err := Negotiate(tc.host, goldenVIF(t, tc.vif))
 		if err != nil {
-			t.Fatalf("%s: %v", name, err)
+			t.Fatalf("%s: %v", tc.vif, err)
 		}
 		prims, negs = append(prims, n.Primitive), append(negs, n)
+	}
+	if negs[6].Manifest["VIFPortProfileOpenVSwitch"] != "1.3" || negs[7].Version != "1.1" {
+		t.Fatalf("real-version host: manifest %v, VIFVHostUser version %s", negs[6].Manifest, negs[7].Version)
 	}
 	in, err := json.Marshal(prims)
 	if err != nil {
