@@ -15,6 +15,7 @@ import (
 // The one intended difference is IFF_PROMISC on the veths: Debian os-vif 3.0.0 clears it by a
 // bug (promisc='on' is not True); netdev sets it when asked.
 func TestHybridStepsMatchOSVIF(t *testing.T) {
+	t.Parallel() // mostly waiting for Python to import os-vif
 	py := testenv.RequirePythonModules(t, "vif_plug_ovs.linux_net", "vif_plug_ovs.privsep")
 	ctx := context.Background()
 

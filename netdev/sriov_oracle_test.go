@@ -17,6 +17,7 @@ import (
 // the same VF numbers, PF netdevs, PF addresses and representors, and fails where os-vif
 // raises (PciDeviceNotFoundById, RepresentorNotFound, OSError).
 func TestSysfsLookupsMatchOSVIF(t *testing.T) {
+	t.Parallel() // mostly waiting for Python to import os-vif
 	testenv.RequireRoot(t)
 	py := testenv.RequirePythonModules(t, "vif_plug_ovs.linux_net")
 	root := fakeSysfs(t)
