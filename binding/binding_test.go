@@ -244,3 +244,29 @@ func BenchmarkFromNeutronPort(b *testing.B) {
 		}
 	}
 }
+
+// FuzzFromNeutronDocument: any Neutron document either fails with an error or gives a VIF that
+// encodes.
+func FuzzFromNeutronDocument(f *testing.F) {
+	files, _ := filepath.Glob("testdata/golden/*.json")
+	for _, file := range files {
+		data, _ := os.ReadFile(file)
+		var c map[string]json.RawMessage
+		if json.Unmarshal(data, &c) == nil && c["neutron"] != nil {
+			f.Add([]byte(c["neutron"]))
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var d NeutronDocument
+		if json.Unmarshal(data, &d) != nil {
+			return
+		}
+		vif, err := FromNeutronPort(d.Port, d.Options(NovaConfig{}))
+		if err != nil {
+			return
+		}
+		if _, err := objects.Encode(vif); err != nil {
+			t.Fatalf("converted VIF does not encode: %v\ninput: %s", err, data)
+		}
+	})
+}
