@@ -22,6 +22,7 @@ sequentially, one at a time, and per-op seconds are reported.
 """
 import argparse
 import json
+import os
 import sys
 import time
 import uuid
@@ -171,4 +172,7 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    rc = main()
+    sys.stdout.flush()
+    # ovsdbapp's connection thread keeps the interpreter alive for seconds at exit: leave now.
+    os._exit(rc)
