@@ -1,0 +1,187 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/govif/govif/objects"
+)
+
+func init() {
+	objCmd := &cobra.Command{
+		Use:   "object",
+		Short: "Convert, backport, validate and list os-vif objects (oslo.versionedobjects primitives)",
+	}
+	objCmd.AddCommand(newObjectConvertCmd(), newObjectValidateCmd(), newObjectListCmd())
+	rootCmd.AddCommand(objCmd)
+}
+
+func newObjectConvertCmd() *cobra.Command {
+	var target, manifestPath string
+	var indent bool
+	cmd := &cobra.Command{
+		Use:   "convert [FILE|-]",
+		Short: "Read one primitive and write it again, at the same version or backported",
+		Long: "Reads one os-vif primitive (JSON) from FILE or standard input and writes it to standard output:\n" +
+			"unchanged in meaning at the version it was received at, or backported with --target-version\n" +
+			"(the top-level object) and/or --manifest (a JSON file {\"ClassName\": \"1.0\", ...} for nested\n" +
+			"objects, applied by concrete class name, then by the declared class name). Exit 2 on bad input.",
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o, err := readObject(cmd, args)
+			if err != nil {
+				return err
+			}
+			var out []byte
+			if target == "" && manifestPath == "" {
+				out, err = objects.Encode(o)
+			} else {
+				opts := objects.EncodeOptions{TargetVersion: target}
+				if manifestPath != "" {
+					if opts.Manifest, err = readManifest(manifestPath); err != nil {
+						return err
+					}
+				}
+				out, err = objects.EncodeWith(o, opts)
+			}
+			if err != nil {
+				return badInput(oneLine(err))
+			}
+			return writeJSON(cmd.OutOrStdout(), out, indent)
+		},
+	}
+	cmd.Flags().StringVar(&target, "target-version", "", "backport the top-level object to this version (e.g. 1.0)")
+	cmd.Flags().StringVar(&manifestPath, "manifest", "", "JSON file mapping class names to versions for nested objects")
+	cmd.Flags().BoolVar(&indent, "indent", false, "indent the output")
+	return cmd
+}
+
+func newObjectValidateCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "validate [FILE|-]",
+		Short: "Check that a primitive decodes and every field is valid",
+		Long: "Decodes one os-vif primitive from FILE or standard input and validates every field.\n" +
+			"Prints \"<class> <version>: valid\" and exits 0, or prints the bad field's path and exits 2.",
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o, err := readObject(cmd, args)
+			if err != nil {
+				return err
+			}
+			if err := objects.Validate(o); err != nil {
+				return badInput(oneLine(err))
+			}
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "%s %s: valid\n", o.ObjName(), objects.ObjVersion(o))
+			return err
+		},
+	}
+}
+
+func newObjectListCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List every os-vif class with its version history",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			classes := objects.Classes()
+			w := cmd.OutOrStdout()
+			if asJSON {
+				b, err := json.MarshalIndent(classes, "", "  ")
+				if err != nil {
+					return err
+				}
+				_, err = fmt.Fprintf(w, "%s\n", b)
+				return err
+			}
+			var buf bytes.Buffer
+			for _, c := range classes {
+				parent := ""
+				if c.Parent != "" {
+					parent = " (" + c.Parent + ")"
+				}
+				fmt.Fprintf(&buf, "%s %s%s\n", c.Name, c.Version, parent)
+				for _, v := range c.History {
+					added := "-"
+					if len(v.Added) > 0 {
+						added = strings.Join(v.Added, ", ")
+					}
+					fmt.Fprintf(&buf, "  %s: %s\n", v.Version, added)
+				}
+			}
+			_, err := w.Write(buf.Bytes())
+			return err
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the classes as JSON")
+	return cmd
+}
+
+// readObject reads and decodes one primitive from args[0] ("-" or none: standard input).
+func readObject(cmd *cobra.Command, args []string) (objects.Object, error) {
+	var (
+		data []byte
+		err  error
+	)
+	if len(args) == 0 || args[0] == "-" {
+		data, err = io.ReadAll(cmd.InOrStdin())
+	} else {
+		data, err = os.ReadFile(args[0])
+	}
+	if err != nil {
+		return nil, badInput(err)
+	}
+	o, err := objects.Decode(data)
+	if err != nil {
+		return nil, badInput(oneLine(err))
+	}
+	return o, nil
+}
+
+// readManifest reads a version manifest: a JSON object of class name to version.
+func readManifest(path string) (map[string]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, badInput(err)
+	}
+	var m map[string]string
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, badInput(fmt.Errorf("manifest %s: want a JSON object of class name to version string: %w", path, err))
+	}
+	return m, nil
+}
+
+func writeJSON(w io.Writer, b []byte, indent bool) error {
+	if indent {
+		var buf bytes.Buffer
+		if err := json.Indent(&buf, b, "", "  "); err != nil {
+			return err
+		}
+		b = buf.Bytes()
+	}
+	_, err := fmt.Fprintf(w, "%s\n", b)
+	return err
+}
+
+// oneLine keeps an error on one line of stderr (the type stays reachable with errors.As).
+func oneLine(err error) error {
+	msg := err.Error()
+	if !strings.ContainsAny(msg, "\r\n") {
+		return err
+	}
+	return &flatError{msg: strings.Join(strings.Fields(msg), " "), err: err}
+}
+
+type flatError struct {
+	msg string
+	err error
+}
+
+func (e *flatError) Error() string { return e.msg }
+func (e *flatError) Unwrap() error { return e.err }

@@ -1,0 +1,201 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+var (
+	buildOnce sync.Once
+	govifBin  string
+	buildErr  error
+)
+
+// govifBinary builds the govif binary once per test run.
+func govifBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "govif-cli-test")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		govifBin = filepath.Join(dir, "govif")
+		out, err := exec.Command("go", "build", "-o", govifBin, ".").CombinedOutput()
+		if err != nil {
+			buildErr = errors.New(string(out))
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("go build: %v", buildErr)
+	}
+	return govifBin
+}
+
+// runGovif runs the binary with stdin and returns stdout, stderr and the exit code.
+func runGovif(t *testing.T, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command(govifBinary(t), args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), errb.String(), code
+}
+
+func readGolden(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "objects", "testdata", "golden", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestObjectConvertSameVersion(t *testing.T) {
+	in := readGolden(t, "bench/vif_openvswitch.json")
+	out, stderr, code := runGovif(t, in, "object", "convert")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var got, want map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out)
+	}
+	_ = json.Unmarshal([]byte(in), &want)
+	if got["versioned_object.version"] != "1.0" || got["versioned_object.name"] != "VIFOpenVSwitch" {
+		t.Fatalf("envelope changed: %v", got)
+	}
+	gd, wd := got["versioned_object.data"].(map[string]any), want["versioned_object.data"].(map[string]any)
+	if len(gd) != len(wd) || gd["address"] != "fa:16:3e:4b:2c:1d" {
+		t.Fatalf("data changed:\n got %v\nwant %v", gd, wd)
+	}
+}
+
+func TestObjectConvertBackport(t *testing.T) {
+	in := readGolden(t, "bench/vif_openvswitch.json")
+	dir := t.TempDir()
+	man := filepath.Join(dir, "manifest.json")
+	if err := os.WriteFile(man, []byte(`{"Network":"1.0","VIFPortProfileOpenVSwitch":"1.0"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "vif.json")
+	if err := os.WriteFile(file, []byte(in), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := runGovif(t, "", "object", "convert", "--target-version", "1.0", "--manifest", man, file)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var got struct {
+		Data struct {
+			Network struct {
+				Version string         `json:"versioned_object.version"`
+				Data    map[string]any `json:"versioned_object.data"`
+			} `json:"network"`
+			Profile struct {
+				Version string         `json:"versioned_object.version"`
+				Data    map[string]any `json:"versioned_object.data"`
+			} `json:"port_profile"`
+		} `json:"versioned_object.data"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if got.Data.Network.Version != "1.0" || got.Data.Network.Data["mtu"] != nil {
+		t.Errorf("network not backported to 1.0 (mtu must go): %+v", got.Data.Network)
+	}
+	if _, ok := got.Data.Network.Data["mtu"]; ok {
+		t.Errorf("network 1.0 still has mtu")
+	}
+	if got.Data.Profile.Version != "1.0" {
+		t.Errorf("profile version %q, want 1.0", got.Data.Profile.Version)
+	}
+	for _, k := range []string{"datapath_type", "create_port"} {
+		if _, ok := got.Data.Profile.Data[k]; ok {
+			t.Errorf("profile 1.0 still has %s", k)
+		}
+	}
+}
+
+func TestObjectConvertBadInput(t *testing.T) {
+	for _, tc := range []struct {
+		name, stdin string
+		args        []string
+		want        string // in stderr
+	}{
+		{"not json", "{", nil, "govif:"},
+		{"bad ip deep", strings.Replace(readGolden(t, "bench/vif_openvswitch.json"), `"10.0.0.5"`, `"10.0.0.300"`, 1), nil,
+			"network.subnets.objects[0].ips.objects[0].address"},
+		{"bad mac", `{"versioned_object.name":"VIFBridge","versioned_object.namespace":"os_vif","versioned_object.version":"1.0","versioned_object.data":{"address":"zz"}}`, nil, "address"},
+		{"unknown class", `{"versioned_object.name":"VIFFoo","versioned_object.namespace":"os_vif","versioned_object.version":"1.0","versioned_object.data":{}}`, nil, "Unsupported object type VIFFoo"},
+		{"target too new", `{"versioned_object.name":"VIFBridge","versioned_object.namespace":"os_vif","versioned_object.version":"1.0","versioned_object.data":{}}`,
+			[]string{"--target-version", "1.5"}, "Invalid target version 1.5"},
+		{"missing file", "", []string{"/nonexistent/vif.json"}, "/nonexistent/vif.json"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, stderr, code := runGovif(t, tc.stdin, append([]string{"object", "convert"}, tc.args...)...)
+			if code != 2 {
+				t.Fatalf("exit %d, want 2; stdout %q stderr %q", code, out, stderr)
+			}
+			if out != "" {
+				t.Errorf("stdout not empty on error: %q", out)
+			}
+			if strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.want) {
+				t.Errorf("stderr must be one line naming %q, got %q", tc.want, stderr)
+			}
+		})
+	}
+}
+
+func TestObjectValidate(t *testing.T) {
+	out, stderr, code := runGovif(t, readGolden(t, "bench/vif_openvswitch.json"), "object", "validate", "-")
+	if code != 0 || out != "VIFOpenVSwitch 1.0: valid\n" {
+		t.Fatalf("exit %d stdout %q stderr %q", code, out, stderr)
+	}
+	bad := `{"versioned_object.name":"VIFDirect","versioned_object.namespace":"os_vif","versioned_object.version":"1.0","versioned_object.data":{"mode":"VEPA"}}`
+	out, stderr, code = runGovif(t, bad, "object", "validate")
+	if code != 2 || out != "" || !strings.Contains(stderr, "mode") || strings.Count(stderr, "\n") != 1 {
+		t.Fatalf("bad enum: exit %d stdout %q stderr %q", code, out, stderr)
+	}
+}
+
+func TestObjectList(t *testing.T) {
+	out, stderr, code := runGovif(t, "", "object", "list")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	classes := 0
+	for _, l := range strings.Split(out, "\n") {
+		if l != "" && !strings.HasPrefix(l, " ") {
+			classes++
+		}
+	}
+	if classes != 31 {
+		t.Errorf("%d classes listed, want 31:\n%s", classes, out)
+	}
+	for _, want := range []string{"VIFPortProfileOpenVSwitch 1.4", "  1.4: create_tap, multiqueue", "Network 1.1", "  1.1: mtu", "VIFVHostUser 1.1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("list lacks %q", want)
+		}
+	}
+	out, _, code = runGovif(t, "", "object", "list", "--json")
+	var v []map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &v) != nil || len(v) != 31 {
+		t.Errorf("list --json: exit %d, %d classes", code, len(v))
+	}
+}
