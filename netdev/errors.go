@@ -19,6 +19,7 @@ type NameError struct {
 	Reason string // why it is invalid
 }
 
+// Error implements error.
 func (e *NameError) Error() string {
 	return fmt.Sprintf("netdev: invalid device name %q: %s", e.Name, e.Reason)
 }
@@ -31,6 +32,7 @@ type ValueError struct {
 	Reason string // why it is invalid
 }
 
+// Error implements error.
 func (e *ValueError) Error() string {
 	return fmt.Sprintf("netdev: invalid %s %v: %s", e.Field, e.Value, e.Reason)
 }
@@ -44,6 +46,7 @@ type ConflictError struct {
 	Err    error  // the underlying kernel error, if any
 }
 
+// Error implements error.
 func (e *ConflictError) Error() string {
 	if e.Err != nil {
 		return fmt.Sprintf("netdev: %s: %s: %v", e.Name, e.Reason, e.Err)
@@ -51,6 +54,7 @@ func (e *ConflictError) Error() string {
 	return fmt.Sprintf("netdev: %s: %s", e.Name, e.Reason)
 }
 
+// Unwrap returns the underlying error.
 func (e *ConflictError) Unwrap() error { return e.Err }
 
 // OpError is an operation on a device that failed in the kernel (or in /proc, /sys).
@@ -61,10 +65,12 @@ type OpError struct {
 	Err error  // the cause (a syscall.Errno, ErrNotFound, ...)
 }
 
+// Error implements error.
 func (e *OpError) Error() string {
 	return fmt.Sprintf("netdev: %s on %s: %v", e.Op, e.Dev, e.Err)
 }
 
+// Unwrap returns the underlying error.
 func (e *OpError) Unwrap() error { return e.Err }
 
 // RepresentorNotFoundError reports that no switchdev representor netdev was found for VF
@@ -75,6 +81,7 @@ type RepresentorNotFoundError struct {
 	Reason string
 }
 
+// Error implements error.
 func (e *RepresentorNotFoundError) Error() string {
 	return fmt.Sprintf("netdev: no representor for VF %d of PF %s: %s", e.VF, e.PF, e.Reason)
 }
@@ -87,6 +94,7 @@ type PCIDeviceNotFoundError struct {
 	Err     error // the underlying file system error, if any
 }
 
+// Error implements error.
 func (e *PCIDeviceNotFoundError) Error() string {
 	msg := fmt.Sprintf("netdev: PCI device %s: %s", e.Address, e.Reason)
 	if e.Err != nil {
@@ -95,6 +103,7 @@ func (e *PCIDeviceNotFoundError) Error() string {
 	return msg
 }
 
+// Unwrap returns the underlying error.
 func (e *PCIDeviceNotFoundError) Unwrap() error { return e.Err }
 
 // IsNotFound reports whether err says a network device does not exist: ErrNotFound,

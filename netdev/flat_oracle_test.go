@@ -107,6 +107,7 @@ func flatState(t *testing.T, h *netlink.Handle) []string {
 // port; netdev re-adds them on the bridge. TestMoveAddressesAndRoutes covers that case.)
 func TestFlatMoveMatchesOSVIF(t *testing.T) {
 	t.Parallel() // mostly waiting for Python to import os-vif
+	testenv.RequireRoot(t)
 	py := testenv.RequirePythonModules(t, "vif_plug_linux_bridge.linux_net")
 	if _, err := testenv.LookBinary("ip"); err != nil {
 		t.Skip("skipping: ip not found (install Debian package iproute2)")

@@ -16,6 +16,7 @@ import (
 // bug (promisc='on' is not True); netdev sets it when asked.
 func TestHybridStepsMatchOSVIF(t *testing.T) {
 	t.Parallel() // mostly waiting for Python to import os-vif
+	testenv.RequireRoot(t)
 	py := testenv.RequirePythonModules(t, "vif_plug_ovs.linux_net", "vif_plug_ovs.privsep")
 	ctx := context.Background()
 
