@@ -29,7 +29,7 @@ func buildExample(t *testing.T) string {
 		t.Skipf("skipping: no go command at %s", gobin)
 	}
 	dir := t.TempDir()
-	cmd := exec.Command(gobin, "build", "-o", filepath.Join(dir, "govif-plugin-example"), "./examples/govif-plugin-example")
+	cmd := exec.Command(gobin, "build", "-buildvcs=false", "-o", filepath.Join(dir, "govif-plugin-example"), "./examples/govif-plugin-example")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build example plugin: %v\n%s", err, out)
 	}
