@@ -6,6 +6,7 @@ import (
 	"net"
 
 	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netlink/nl"
 	"golang.org/x/sys/unix"
 )
 
@@ -60,9 +61,11 @@ func (l *Links) Exists(ctx context.Context, dev string) (bool, error) {
 
 // ListLinks returns every device in the namespace. A dump the kernel reports as interrupted
 // (devices changed meanwhile) is retried, up to 10 times, so the result is one consistent
-// snapshot; after that the error wraps netlink.ErrDumpInterrupted.
+// snapshot; after that the error wraps netlink.ErrDumpInterrupted. Unlike netlink.LinkList it
+// does not ask for SR-IOV VF details, which on hosts with many VFs make a dump slow and hold
+// the RTNL lock (vishvananda/netlink#1097).
 func (l *Links) ListLinks(ctx context.Context) ([]Link, error) {
-	nlinks, err := retryDump(ctx, "list", "all devices", l.h.LinkList)
+	nlinks, err := retryDump(ctx, "list", "all devices", l.dumpLinks)
 	if err != nil {
 		return nil, err
 	}
@@ -144,4 +147,24 @@ func checkMTU(mtu int, zeroOK bool) error {
 		return &ValueError{Field: "mtu", Value: mtu, Reason: fmt.Sprintf("must be %sbetween 68 and 65535", map[bool]string{true: "0 (unchanged) or ", false: ""}[zeroOK])}
 	}
 	return nil
+}
+
+// dumpLinks is netlink's LinkList without IFLA_EXT_MASK=RTEXT_FILTER_VF.
+func (l *Links) dumpLinks() ([]netlink.Link, error) {
+	req := nl.NewNetlinkRequest(unix.RTM_GETLINK, unix.NLM_F_DUMP)
+	req.Sockets = l.raw
+	req.AddData(nl.NewIfInfomsg(unix.AF_UNSPEC))
+	msgs, err := req.Execute(unix.NETLINK_ROUTE, unix.RTM_NEWLINK)
+	if err != nil {
+		return nil, err // with ErrDumpInterrupted the partial result is dropped and retried
+	}
+	out := make([]netlink.Link, 0, len(msgs))
+	for _, m := range msgs {
+		nlink, err := netlink.LinkDeserialize(nil, m)
+		if err != nil {
+			return nil, fmt.Errorf("decode link: %w", err)
+		}
+		out = append(out, nlink)
+	}
+	return out, nil
 }

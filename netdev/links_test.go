@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/govif/govif/internal/testenv"
 	"github.com/vishvananda/netns"
 )
@@ -210,5 +212,41 @@ func TestContextCancelled(t *testing.T) {
 	}
 	if ok, _ := l.Exists(context.Background(), "ca"); ok {
 		t.Error("device created despite the cancelled context")
+	}
+}
+
+// TestListLinksMatchesGet checks the dump (which resolves masters and peers from the dump
+// itself) against one Get per device.
+func TestListLinksMatchesGet(t *testing.T) {
+	l, _ := newNSLinks(t)
+	ctx := context.Background()
+	if err := l.EnsureBridge(ctx, "brl"); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.CreateVethPair(ctx, "la", "lb", 1400); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.AddToBridge(ctx, "la", "brl"); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.CreateTap(ctx, "lt", TapOptions{Multiqueue: true}); err != nil {
+		t.Fatal(err)
+	}
+	links, err := l.ListLinks(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, lk := range links {
+		seen[lk.Name] = true
+		got := mustGet(t, l, lk.Name)
+		if diff := cmp.Diff(*got, lk); diff != "" {
+			t.Errorf("%s: Get and ListLinks differ (-get +list):\n%s", lk.Name, diff)
+		}
+	}
+	for _, want := range []string{"lo", "brl", "la", "lb", "lt"} {
+		if !seen[want] {
+			t.Errorf("ListLinks misses %s (got %v)", want, seen)
+		}
 	}
 }
