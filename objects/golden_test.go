@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -45,8 +46,7 @@ type deviation struct {
 	Doc    string `json:"doc"`    // docs/wire-format.md#anchor
 	Reason string `json:"reason"` // one line
 	// Expect is "reject" (govif returns a typed error), "accept" (govif succeeds; Output, when
-	// given, is the expected result), "output" (govif succeeds with Output) or "known_bug" (not
-	// a deviation: a reported bug, skipped until fixed).
+	// given, is the expected result) or "output" (govif succeeds with Output).
 	Expect string `json:"expect"`
 	// ErrorType names the error type govif returns for "reject" ("FieldError", ...); "" = any typed error.
 	ErrorType string          `json:"error_type"`
@@ -63,7 +63,10 @@ type deviation struct {
 	// FilterChanges compares each changes list only over the keys in its object's data (govif
 	// filters nested changes lists; Python leaves them unfiltered after a manifest backport).
 	FilterChanges bool `json:"filter_changes"`
-	used          bool
+	// V4CompatGoForm rewrites netaddr's dotted IPv4-compatible IPv6 text ("::10.0.0.1") in
+	// Python's output to Go's form ("::a00:1") before comparing.
+	V4CompatGoForm bool `json:"v4compat_go_form"`
+	used           bool
 }
 
 const goldenDir = "testdata/golden"
@@ -107,7 +110,7 @@ func loadDeviations(t testing.TB) []*deviation {
 		t.Fatalf("deviations.json: %v", err)
 	}
 	for _, d := range doc.Deviations {
-		if (d.Expect != "known_bug" && !strings.HasPrefix(d.Doc, "docs/wire-format.md")) || d.Reason == "" {
+		if !strings.HasPrefix(d.Doc, "docs/wire-format.md") || d.Reason == "" {
 			t.Errorf("deviation %q: needs a reason and a docs/wire-format.md link", d.Case)
 		}
 		if _, err := path.Match(d.Case, ""); err != nil {
@@ -291,23 +294,8 @@ func errorTypeName(err error) string {
 
 func checkDeviation(t *testing.T, c goldenCase, d *deviation, got []byte, gotErr error) {
 	t.Helper()
-	if d.Expect != "known_bug" {
-		t.Logf("documented deviation (%s): %s", d.Doc, d.Reason)
-	}
+	t.Logf("documented deviation (%s): %s", d.Doc, d.Reason)
 	switch d.Expect {
-	case "known_bug":
-		// A bug reported to the objects core: skipped (visibly) until fixed; once govif
-		// matches Python, this fails so that the entry is removed.
-		var fixed bool
-		if c.Error == nil && gotErr == nil {
-			w, _ := canonPrimitive(c.Output, false)
-			g, _ := canonPrimitive(got, false)
-			fixed = cmp.Equal(w, g)
-		}
-		if fixed {
-			t.Fatalf("known bug %q is fixed: remove its entry from deviations.json", d.Case)
-		}
-		t.Skipf("KNOWN BUG in objects (not a deliberate deviation): %s", d.Reason)
 	case "reject":
 		if gotErr == nil {
 			t.Fatalf("govif should reject (%s) but gave %s", d.Reason, got)
@@ -343,6 +331,13 @@ func checkDeviation(t *testing.T, c goldenCase, d *deviation, got []byte, gotErr
 		if len(d.DropFields) > 0 || d.FilterChanges {
 			want = transformPrimitive(t, want, d.DropFields, d.FilterChanges)
 			got = transformPrimitive(t, got, nil, d.FilterChanges)
+		}
+		if d.V4CompatGoForm {
+			var v any
+			if err := json.Unmarshal(want, &v); err != nil {
+				t.Fatal(err)
+			}
+			want, _ = json.Marshal(v4CompatToGo(v))
 		}
 		compareJSON(t, want, got, d.IgnoreChanges)
 	default:
@@ -470,4 +465,41 @@ func transformPrimitive(t *testing.T, b []byte, drop []string, filterChanges boo
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestDeviationDocLinks checks that every deviation's link points at a heading of
+// docs/wire-format.md (GitHub anchor rules), so the documented behaviour can be found.
+func TestDeviationDocLinks(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "wire-format.md"))
+	if err != nil {
+		t.Skipf("docs/wire-format.md not readable: %v", err)
+	}
+	anchors := map[string]bool{}
+	for _, line := range strings.Split(string(doc), "\n") {
+		if !strings.HasPrefix(line, "#") {
+			continue
+		}
+		anchors[githubAnchor(strings.TrimLeft(line, "#"))] = true
+	}
+	for _, d := range loadDeviations(t) {
+		_, anchor, _ := strings.Cut(d.Doc, "#")
+		if !anchors[anchor] {
+			t.Errorf("deviation %q links %s, but docs/wire-format.md has no heading with that anchor", d.Case, d.Doc)
+		}
+	}
+}
+
+// githubAnchor turns a Markdown heading into its GitHub anchor: lower case, spaces to '-',
+// punctuation other than '-' and '_' removed.
+func githubAnchor(h string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(strings.TrimSpace(h)) {
+		switch {
+		case r == ' ':
+			b.WriteByte('-')
+		case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

@@ -218,9 +218,7 @@ func TestInteropPython(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, _ := canonPrimitive(rep.Output, false)
-		if knownBugV4Compat {
-			got = v4CompatToGo(got)
-		}
+		got = v4CompatToGo(got) // documented text-form difference, see below
 		if diff := cmp.Diff(want, got); diff != "" {
 			fail("Go → Python → Go differs for %s (opts %+v) (-go sent, after Python's hydration rules +python re-emitted):\n%s", s.class, s.opts, diff)
 		}
@@ -364,11 +362,9 @@ func hydrate(env map[string]any) bool {
 	return len(out) > 0
 }
 
-// knownBugV4Compat: govif prints IPv4-compatible IPv6 addresses as Go does ("::a00:1") where
-// netaddr 0.8 prints "::10.0.0.1" (same value). Reported to the objects core and tracked by the
-// known_bug entry "coercion/*v4compat*" in testdata/golden/deviations.json, which fails once it
-// is fixed; then set this to false.
-const knownBugV4Compat = true
+// govif writes IPv4-compatible IPv6 addresses in Go's RFC 5952 form ("::a00:1") where netaddr 0.8
+// writes "::10.0.0.1" (same address; docs/wire-format.md#field-types-and-canonical-forms, golden
+// deviation "coercion/*v4compat*"). The interop test compares values, so it maps Python's form.
 
 // v4CompatToGo rewrites netaddr's dotted IPv4-compatible form in every string of v to Go's form.
 func v4CompatToGo(v any) any {
