@@ -6,9 +6,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/vishvananda/netns"
 
 	"github.com/govif/govif/internal/testenv"
-	"github.com/vishvananda/netns"
 )
 
 // newNSLinks returns Links bound to a fresh network namespace owned by t.

@@ -3,6 +3,7 @@ package netdev
 import (
 	"context"
 	"fmt"
+	"math"
 	"net"
 
 	"github.com/vishvananda/netlink"
@@ -19,7 +20,7 @@ type TapOptions struct {
 // in opts. An existing tap is kept (MAC and MTU are brought to opts); an existing tap whose
 // multi-queue flag differs from opts, or a device of another kind, gives a *ConflictError.
 // The tap is opened through /dev/net/tun on a thread inside the Links' namespace, so it is
-// born there; netdev keeps no file descriptor open on it.
+// born there; it has no owner or group, and netdev keeps no file descriptor open on it.
 func (l *Links) CreateTap(ctx context.Context, name string, opts TapOptions) error {
 	if err := ValidateName(name); err != nil {
 		return err
@@ -43,6 +44,10 @@ func (l *Links) CreateTap(ctx context.Context, name string, opts TapOptions) err
 	if existing == nil {
 		tap := &netlink.Tuntap{LinkAttrs: netlink.NewLinkAttrs(), Mode: netlink.TUNTAP_MODE_TAP}
 		tap.Name = name
+		// The netlink package always issues TUNSETOWNER/TUNSETGROUP; -1 means "no owner",
+		// as `ip tuntap add` and pyroute2 leave it, so any process with CAP_NET_ADMIN (or
+		// the hypervisor's user, after a chown by its manager) can attach.
+		tap.Owner, tap.Group = math.MaxUint32, math.MaxUint32
 		if opts.Multiqueue {
 			tap.Flags = netlink.TUNTAP_MULTI_QUEUE_DEFAULTS
 			tap.Queues = 1

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netlink/nl"
 	"golang.org/x/sys/unix"
 )
 
@@ -28,6 +29,11 @@ func TestCreateTap(t *testing.T) {
 		got := mustGet(t, l, tc.name)
 		if got.Kind != "tap" || got.Multiqueue != tc.mq || got.MTU != 1450 || !got.Up || got.MAC.String() != mac.String() {
 			t.Errorf("%s = %+v, want tap multiqueue=%t mtu 1450 up mac %s", tc.name, got, tc.mq, mac)
+		}
+	}
+	for _, name := range []string{"tapsingle", "tapmulti"} {
+		if attrs := tunAttrs(t, l, name); attrs[nl.IFLA_TUN_OWNER] || attrs[nl.IFLA_TUN_GROUP] || !attrs[nl.IFLA_TUN_PERSIST] {
+			t.Errorf("%s tun attributes present: %v; want persist, and no owner or group", name, attrs)
 		}
 	}
 	var ce *ConflictError
@@ -254,4 +260,39 @@ func TestAddressesFlags(t *testing.T) {
 	if len(v4) != 1 || v4[0] != p("192.0.2.10/24") {
 		t.Errorf("moved to the bridge: %v, want only 192.0.2.10/24", v4)
 	}
+}
+
+// tunAttrs returns which IFLA_TUN_* attributes the kernel reports for the tap dev (it sends
+// IFLA_TUN_OWNER and IFLA_TUN_GROUP only when they are set).
+func tunAttrs(t *testing.T, l *Links, dev string) map[uint16]bool {
+	t.Helper()
+	req := nl.NewNetlinkRequest(unix.RTM_GETLINK, 0)
+	req.Sockets = l.raw
+	req.AddData(nl.NewIfInfomsg(unix.AF_UNSPEC))
+	req.AddData(nl.NewRtAttr(unix.IFLA_IFNAME, nl.ZeroTerminated(dev)))
+	msgs, err := req.Execute(unix.NETLINK_ROUTE, unix.RTM_NEWLINK)
+	if err != nil || len(msgs) != 1 {
+		t.Fatalf("get %s: %v (%d messages)", dev, err, len(msgs))
+	}
+	out := map[uint16]bool{}
+	attrs, err := nl.ParseRouteAttr(msgs[0][unix.SizeofIfInfomsg:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range attrs {
+		if a.Attr.Type != unix.IFLA_LINKINFO {
+			continue
+		}
+		infos, _ := nl.ParseRouteAttr(a.Value)
+		for _, info := range infos {
+			if info.Attr.Type != nl.IFLA_INFO_DATA {
+				continue
+			}
+			data, _ := nl.ParseRouteAttr(info.Value)
+			for _, d := range data {
+				out[d.Attr.Type] = true
+			}
+		}
+	}
+	return out
 }
