@@ -56,6 +56,11 @@ type deviation struct {
 	// SameAs names another case whose Python output govif must give instead (e.g. a manifest
 	// keyed by the concrete class gives what Python gives for the declared base class).
 	SameAs string `json:"same_as"`
+	// SameAsReplace derives that other case's name from this one's: [old, new] replaces old
+	// by new (for patterns, e.g. ["/nomanifest", "/emptymanifest"]).
+	SameAsReplace []string `json:"same_as_replace"`
+	// OutputIsInput: govif must give back the input primitive unchanged.
+	OutputIsInput bool `json:"output_is_input"`
 	// DropFields lists data keys govif leaves out where Python keeps them: "field" (in any
 	// object), "Class:field" or "Class@version:field". They are removed from Python's output
 	// before comparing.
@@ -315,17 +320,27 @@ func checkDeviation(t *testing.T, c goldenCase, d *deviation, got []byte, gotErr
 			t.Fatalf("govif should accept (%s): %v", d.Reason, gotErr)
 		}
 		want := d.Output
-		if d.SameAs != "" {
-			other, ok := casesByName[d.SameAs]
+		ref := d.SameAs
+		if len(d.SameAsReplace) == 2 {
+			ref = strings.Replace(c.Name, d.SameAsReplace[0], d.SameAsReplace[1], 1)
+		}
+		if ref != "" {
+			other, ok := casesByName[ref]
 			if !ok || other.Output == nil {
-				t.Fatalf("deviation same_as %q: no such case with an output", d.SameAs)
+				t.Fatalf("deviation %q refers to case %q: no such case with an output", d.Case, ref)
 			}
 			want = other.Output
+		}
+		if d.OutputIsInput {
+			want = c.Input
 		}
 		if want == nil && d.Expect == "output" {
 			want = c.Output
 		}
 		if want == nil {
+			if d.Expect == "output" {
+				t.Fatalf("deviation %q expects an output but names none and Python gave none", d.Case)
+			}
 			return
 		}
 		if len(d.DropFields) > 0 || d.FilterChanges {
