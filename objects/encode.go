@@ -10,9 +10,10 @@ import (
 // encoder writes primitives. With backport set it applies spec §3 (fields newer than the
 // target are dropped, nested objects follow the manifest).
 type encoder struct {
-	buf      []byte
-	backport bool
-	manifest map[string]string
+	buf       []byte
+	backport  bool
+	noChanges bool
+	manifest  map[string]string
 }
 
 func encodeTop(o Object, opts *EncodeOptions) ([]byte, error) {
@@ -107,7 +108,7 @@ func (e *encoder) object(o Object, cls *classDesc, vs string, v ver, top bool) e
 		// Nested objects keep the changes of their un-backported form, as oslo does.
 		changes &= present
 	}
-	if changes != 0 {
+	if changes != 0 && !e.noChanges {
 		e.buf = append(e.buf, `,"versioned_object.changes":[`...)
 		first := true
 		for _, f := range cls.fields {
