@@ -22,6 +22,10 @@ const (
 	startRetries  = 5       // "text file busy" retries (an executable being replaced)
 )
 
+// waitDelay is how long govif keeps reading a plugin's stdout and stderr after the plugin
+// exited (or was killed) while something else (a grandchild) still holds them open.
+var waitDelay = 2 * time.Second
+
 // Exec is a Plugin that runs an external executable for every call (the exec adapter).
 // Its Describe answer is read once, by NewExec.
 type Exec struct {
@@ -148,7 +152,7 @@ func (e *Exec) run(ctx context.Context, cmdName string, in []byte) (*limitBuffer
 		c.Env = append(os.Environ(), "GOVIF_PLUGIN_COMMAND="+cmdName, fmt.Sprintf("GOVIF_PLUGIN_PROTOCOL=%d", ProtocolVersion))
 		c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 		c.Cancel = func() error { return syscall.Kill(-c.Process.Pid, syscall.SIGKILL) }
-		c.WaitDelay = 2 * time.Second // a grandchild holding stdout open cannot hang us
+		c.WaitDelay = waitDelay // a grandchild holding stdout open cannot hang us
 		err := c.Start()
 		if errors.Is(err, syscall.ETXTBSY) && attempt < startRetries {
 			select {
@@ -176,12 +180,15 @@ func (e *Exec) interpret(ctx context.Context, cmd string, stdout *limitBuffer, s
 		ee.Err = fmt.Errorf("killed: %w", context.Cause(ctx))
 		return nil, ee
 	}
+	if errors.Is(runErr, exec.ErrWaitDelay) {
+		// The plugin exited 0 but left a process holding its stdout or stderr: its answer is
+		// complete (it exited), so read it; the straggler is the plugin's business.
+		e.logger.WarnContext(ctx, "exec plugin left a process holding its output open", "plugin", e.name, "command", cmd)
+		runErr = nil
+	}
 	var exitErr *exec.ExitError
 	if runErr != nil && !errors.As(runErr, &exitErr) {
 		ee.Err = runErr // did not start, or I/O failure
-		if errors.Is(runErr, exec.ErrWaitDelay) {
-			ee.Err = fmt.Errorf("output still open after exit: %w", runErr)
-		}
 		return nil, ee
 	}
 	if stdout.over {

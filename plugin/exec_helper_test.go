@@ -83,6 +83,13 @@ func helperPlugin(mode string) int {
 		syscall.Kill(os.Getpid(), syscall.SIGKILL) // as the OOM killer would
 		time.Sleep(time.Minute)
 		return 0
+	case mode == "straggler" && misbehave:
+		// Answer and exit, leaving a child that holds stdout open for a while.
+		c := exec.Command("sleep", "2")
+		c.Stdout = os.Stdout
+		_ = c.Start()
+		fmt.Println(`{"protocol_version":1}`)
+		return 0
 	case mode == "hang" && misbehave:
 		// Ignore SIGTERM and leave a grandchild holding stdout: only a group kill ends this.
 		signalIgnore()

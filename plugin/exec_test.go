@@ -17,7 +17,7 @@ import (
 )
 
 // pluginDir links the test binary into a temp dir as govif-plugin-<mode> for each mode.
-func pluginDir(t *testing.T, modes ...string) string {
+func pluginDir(t testing.TB, modes ...string) string {
 	t.Helper()
 	self, err := os.Executable()
 	if err != nil {
@@ -32,7 +32,7 @@ func pluginDir(t *testing.T, modes ...string) string {
 	return dir
 }
 
-func testEnv(t *testing.T, name, extra string) (plugin.Env, string) {
+func testEnv(t testing.TB, name, extra string) (plugin.Env, string) {
 	t.Helper()
 	rec := filepath.Join(t.TempDir(), "calls")
 	cfg, err := config.Parse([]byte("[os_vif_" + name + "]\nrecord = " + rec + "\n" + extra))
@@ -55,7 +55,7 @@ func instance() *objects.InstanceInfo {
 
 const vifID = "a1b2c3d4-1111-4222-8333-444455556666"
 
-func newExec(t *testing.T, mode string, extra string) (*plugin.Exec, string) {
+func newExec(t testing.TB, mode string, extra string) (*plugin.Exec, string) {
 	t.Helper()
 	dir := pluginDir(t, mode)
 	env, rec := testEnv(t, mode, extra)
@@ -152,6 +152,14 @@ func TestExecHangIsKilled(t *testing.T) {
 	err := p.Plug(ctx, genericVIF(vifID), instance())
 	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "killed") || !strings.Contains(err.Error(), "hanging") {
 		t.Fatalf("Plug = %v, want a kill at the deadline with the stderr tail", err)
+	}
+}
+
+func TestExecStragglerDoesNotFailPlug(t *testing.T) {
+	defer plugin.SetWaitDelay(100 * time.Millisecond)()
+	p, _ := newExec(t, "straggler", "")
+	if err := p.Plug(context.Background(), genericVIF(vifID), instance()); err != nil {
+		t.Fatalf("Plug = %v, want success: the plugin answered and exited 0", err)
 	}
 }
 
