@@ -365,6 +365,16 @@ func (f *fakeIPT) List(ctx context.Context, table, chain string) ([]string, erro
 	return append([]string{"-N " + chain}, f.rules[chain]...), nil
 }
 
+func (f *fakeIPT) ListTable(ctx context.Context, table string) ([]string, error) {
+	f.mu.Lock()
+	if err := f.call("ListTable", table, "", nil); err != nil {
+		f.mu.Unlock()
+		return nil, err
+	}
+	f.mu.Unlock()
+	return f.save(), nil
+}
+
 func (f *fakeIPT) ListChains(ctx context.Context, table string) ([]string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

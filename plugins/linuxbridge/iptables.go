@@ -23,6 +23,8 @@ type IPTables interface {
 	Delete(ctx context.Context, table, chain string, rulespec ...string) error
 	// List returns the chain in `iptables -S` form ("-N x", "-P x ACCEPT", "-A x ...").
 	List(ctx context.Context, table, chain string) ([]string, error)
+	// ListTable returns the whole table in `iptables -S` form, in one command.
+	ListTable(ctx context.Context, table string) ([]string, error)
 	ListChains(ctx context.Context, table string) ([]string, error)
 }
 
@@ -118,16 +120,24 @@ func (f *firewall) ensureBridge(ctx context.Context, bridge string) (undo func(c
 		name string
 		ipt  IPTables
 	}{{"ipv4", f.v4}, {"ipv6", f.v6}}
+	var v4 *tableSnapshot
 	for _, fam := range fams {
 		if fam.ipt == nil {
 			continue
 		}
-		if err := f.ensureSkeleton(ctx, fam.ipt, &j); err != nil {
+		snap, err := snapshot(ctx, fam.ipt)
+		if err != nil {
+			return nil, fmt.Errorf("linux_bridge: %s filter table: %w", fam.name, err)
+		}
+		if fam.ipt == f.v4 {
+			v4 = snap
+		}
+		if err := f.ensureSkeleton(ctx, fam.ipt, snap, &j); err != nil {
 			return nil, fmt.Errorf("linux_bridge: %s filter table: %w", fam.name, err)
 		}
 	}
 	for _, rule := range f.gatewayRules(bridge) {
-		if err := f.ensureRule(ctx, f.v4, f.wrap("FORWARD"), rule, &j); err != nil {
+		if err := f.ensureRule(ctx, f.v4, v4, f.wrap("FORWARD"), rule, &j); err != nil {
 			return nil, fmt.Errorf("linux_bridge: ipv4 filter rules for bridge %s: %w", bridge, err)
 		}
 	}
@@ -149,14 +159,37 @@ func (f *firewall) ensureBridge(ctx context.Context, bridge string) (undo func(c
 	}, nil
 }
 
-func (f *firewall) ensureSkeleton(ctx context.Context, ipt IPTables, j *journal) error {
+// tableSnapshot is the filter table as listed once at the start of ensureBridge: most plugs
+// find everything in place and need no other iptables command. A rule is looked up by its
+// `iptables -S` text; one not found that way (iptables may print it differently, e.g. with
+// default options of a target added) is checked with `iptables -C` before being added.
+type tableSnapshot struct {
+	chains map[string]bool
+	rules  map[string]bool
+}
+
+func snapshot(ctx context.Context, ipt IPTables) (*tableSnapshot, error) {
+	lines, err := ipt.ListTable(ctx, filterTable)
+	if err != nil {
+		return nil, fmt.Errorf("list: %w", err)
+	}
+	s := &tableSnapshot{chains: map[string]bool{}, rules: map[string]bool{}}
+	for _, l := range lines {
+		f := strings.Fields(l)
+		switch {
+		case len(f) >= 2 && (f[0] == "-N" || f[0] == "-P"):
+			s.chains[f[1]] = true
+		case len(f) >= 2 && f[0] == "-A":
+			s.rules[l] = true
+		}
+	}
+	return s, nil
+}
+
+func (f *firewall) ensureSkeleton(ctx context.Context, ipt IPTables, snap *tableSnapshot, j *journal) error {
 	chains, heads := f.skeleton()
 	for _, c := range chains {
-		ok, err := ipt.ChainExists(ctx, filterTable, c)
-		if err != nil {
-			return fmt.Errorf("look up chain %s: %w", c, err)
-		}
-		if ok {
+		if snap.chains[c] {
 			continue
 		}
 		if err := ipt.NewChain(ctx, filterTable, c); err != nil {
@@ -166,9 +199,9 @@ func (f *firewall) ensureSkeleton(ctx context.Context, ipt IPTables, j *journal)
 	}
 	for _, h := range heads {
 		for i, rule := range h.rules {
-			ok, err := ipt.Exists(ctx, filterTable, h.chain, rule...)
+			ok, err := ruleExists(ctx, ipt, snap, h.chain, rule)
 			if err != nil {
-				return fmt.Errorf("look up rule -A %s %s: %w", h.chain, strings.Join(rule, " "), err)
+				return err
 			}
 			if ok {
 				continue
@@ -182,13 +215,25 @@ func (f *firewall) ensureSkeleton(ctx context.Context, ipt IPTables, j *journal)
 	return nil
 }
 
-func (f *firewall) ensureRule(ctx context.Context, ipt IPTables, chain string, rule []string, j *journal) error {
+// ruleExists looks the rule up in snap, then asks iptables.
+func ruleExists(ctx context.Context, ipt IPTables, snap *tableSnapshot, chain string, rule []string) (bool, error) {
+	if snap.rules["-A "+chain+" "+strings.Join(rule, " ")] {
+		return true, nil
+	}
+	if !snap.chains[chain] {
+		return false, nil // created by this plug: empty
+	}
 	ok, err := ipt.Exists(ctx, filterTable, chain, rule...)
 	if err != nil {
-		return fmt.Errorf("look up rule -A %s %s: %w", chain, strings.Join(rule, " "), err)
+		return false, fmt.Errorf("look up rule -A %s %s: %w", chain, strings.Join(rule, " "), err)
 	}
-	if ok {
-		return nil
+	return ok, nil
+}
+
+func (f *firewall) ensureRule(ctx context.Context, ipt IPTables, snap *tableSnapshot, chain string, rule []string, j *journal) error {
+	ok, err := ruleExists(ctx, ipt, snap, chain, rule)
+	if err != nil || ok {
+		return err
 	}
 	if err := ipt.Append(ctx, filterTable, chain, rule...); err != nil {
 		return fmt.Errorf("append rule -A %s %s: %w", chain, strings.Join(rule, " "), err)

@@ -1,10 +1,13 @@
 package linuxbridge
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"os/exec"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/coreos/go-iptables/iptables"
@@ -18,8 +21,9 @@ type execIPTables struct {
 	proto iptables.Protocol
 	ns    netns.NsHandle // netns.None(): the caller's namespace
 
-	mu  sync.Mutex
-	ipt *iptables.IPTables // found on first use
+	mu   sync.Mutex
+	ipt  *iptables.IPTables // found on first use
+	path string             // the binary go-iptables found
 }
 
 // NewIPTables returns the real IPTables for one IP family (ipv6 selects ip6tables). With an
@@ -46,7 +50,16 @@ func (e *execIPTables) do(ctx context.Context, fn func() error) error {
 			e.mu.Unlock()
 			return fmt.Errorf("iptables: %w", err)
 		}
-		e.ipt = ipt
+		cmd := "iptables"
+		if e.proto == iptables.ProtocolIPv6 {
+			cmd = "ip6tables"
+		}
+		path, err := exec.LookPath(cmd) // as go-iptables does
+		if err != nil {
+			e.mu.Unlock()
+			return fmt.Errorf("iptables: %w", err)
+		}
+		e.ipt, e.path = ipt, path
 	}
 	e.mu.Unlock()
 	if !e.ns.IsOpen() {
@@ -110,6 +123,26 @@ func (e *execIPTables) Delete(ctx context.Context, table, chain string, rulespec
 
 func (e *execIPTables) List(ctx context.Context, table, chain string) (out []string, err error) {
 	err = e.do(ctx, func() (err error) { out, err = e.ipt.List(table, chain); return err })
+	return out, err
+}
+
+// ListTable runs `iptables -t <table> -S --wait` (go-iptables lists only one chain, or only
+// the chain names, per command).
+func (e *execIPTables) ListTable(ctx context.Context, table string) (out []string, err error) {
+	err = e.do(ctx, func() error {
+		var stdout, stderr bytes.Buffer
+		cmd := exec.CommandContext(ctx, e.path, "-t", table, "-S", "--wait")
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("%s -t %s -S: %w: %s", e.path, table, err, strings.TrimSpace(stderr.String()))
+		}
+		for _, l := range strings.Split(stdout.String(), "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				out = append(out, l)
+			}
+		}
+		return nil
+	})
 	return out, err
 }
 
