@@ -177,14 +177,9 @@ func (cn *conn) write(ctx context.Context, b []byte) error {
 
 // call sends a request and waits for its reply, the session's death, or ctx.
 func (cn *conn) call(ctx context.Context, id uint64, method string, params []any, result any) error {
-	req := struct {
-		Method string `json:"method"`
-		Params []any  `json:"params"`
-		ID     uint64 `json:"id"`
-	}{method, params, id}
-	b, err := json.Marshal(req)
+	b, err := encodeRequest(method, params, id)
 	if err != nil {
-		return fmt.Errorf("ovsdb: %s: encode request: %w", method, err)
+		return fmt.Errorf("ovsdb: %s: %w", method, err)
 	}
 	ch := make(chan response, 1)
 	cn.mu.Lock()

@@ -131,6 +131,11 @@ func (o Operation) String() string {
 
 // MarshalJSON encodes the operation as RFC 7047 §5.2 describes for its kind.
 func (o Operation) MarshalJSON() ([]byte, error) {
+	return o.appendJSON(nil)
+}
+
+// members returns the operation's JSON members.
+func (o Operation) members() (map[string]any, error) {
 	m := map[string]any{"op": o.Op}
 	where := o.Where
 	if where == nil {
@@ -187,7 +192,7 @@ func (o Operation) MarshalJSON() ([]byte, error) {
 	default:
 		return nil, fmt.Errorf("ovsdb: unknown operation %q", o.Op)
 	}
-	return json.Marshal(m)
+	return m, nil
 }
 
 func nonNilRow(r map[string]any) map[string]any {

@@ -156,6 +156,7 @@ func (v *VSwitch) DelBridge(ctx context.Context, name string) error {
 			ops = append(ops, ovsdb.Delete("QoS", eq("_uuid", q)))
 		}
 		_, err = v.transact(ctx, ops...)
+		v.hints.reset()
 		if err == nil {
 			return nil
 		}

@@ -24,6 +24,8 @@ type txn struct {
 	ops    []ovsdb.Operation
 	guards map[int]guard
 	n      namer
+	// created maps a new port's name to the indexes of its Port and QoS (-1: none) inserts.
+	created map[string][2]int
 }
 
 func (t *txn) guard(op ovsdb.Operation, g guard) {
@@ -33,7 +35,7 @@ func (t *txn) guard(op ovsdb.Operation, g guard) {
 
 // build turns the batch into operations for the given state of its ports.
 func (b *Batch) build(state map[string]portState, mtu bool) *txn {
-	t := &txn{guards: map[int]guard{}}
+	t := &txn{guards: map[int]guard{}, created: map[string][2]int{}}
 	newPorts := map[string]ovsdb.Set{} // bridge -> named ports to insert
 	var bridges []string
 	for _, a := range b.adds {
@@ -51,7 +53,9 @@ func (b *Batch) build(state map[string]portState, mtu bool) *txn {
 			iface, port := t.n.next(), t.n.next()
 			t.ops = append(t.ops, ovsdb.Insert("Interface", a.ifaceRow(mtu), iface))
 			prow := a.portRow(iface)
+			idx := [2]int{-1, -1}
 			if a.QoS != nil {
+				idx[1] = len(t.ops)
 				qos := t.n.next()
 				qrow := map[string]any{"type": a.QoS.Type}
 				if len(a.QoS.ExternalIDs) > 0 {
@@ -60,10 +64,13 @@ func (b *Batch) build(state map[string]portState, mtu bool) *txn {
 				t.ops = append(t.ops, ovsdb.Insert("QoS", qrow, qos))
 				prow["qos"] = ovsdb.NamedUUID(qos)
 			}
+			idx[0] = len(t.ops)
+			t.created[a.Name] = idx
 			t.ops = append(t.ops, ovsdb.Insert("Port", prow, port))
 			newPorts[a.Bridge] = append(newPorts[a.Bridge], ovsdb.NamedUUID(port))
 			continue
 		}
+		t.guard(st.guard(a.Name), guard{kind: guardPortState, name: a.Name})
 		t.guard(guardExists("Bridge", []ovsdb.Condition{eq("name", a.Bridge), ovsdb.Includes("ports", ovsdb.Set{st.uuid})}),
 			guard{kind: guardOnBridge, bridge: a.Bridge, name: a.Name, port: st.uuid})
 		t.ops = append(t.ops, a.updateOps(mtu)...)
@@ -80,6 +87,7 @@ func (b *Batch) build(state map[string]portState, mtu bool) *txn {
 			t.guard(guardAbsent("Port", byName(d.name)), guard{kind: guardPortState, name: d.name})
 			continue
 		}
+		t.guard(st.guard(d.name), guard{kind: guardPortState, name: d.name})
 		where := []ovsdb.Condition{ovsdb.Includes("ports", ovsdb.Set{st.uuid})}
 		if d.bridge != "" {
 			where = append(where, eq("name", d.bridge))
@@ -100,6 +108,17 @@ func (b *Batch) build(state map[string]portState, mtu bool) *txn {
 		t.ops = append(t.ops, bumpNextCfg()...)
 	}
 	return t
+}
+
+// guard is a wait op that succeeds iff the port row is still exactly as st says: same UUID,
+// same name, same QoS reference. It makes a remembered or read state safe to act on.
+func (st portState) guard(name string) ovsdb.Operation {
+	qos := make(ovsdb.Set, len(st.qos))
+	for i, q := range st.qos {
+		qos[i] = q
+	}
+	return ovsdb.Wait("Port", []ovsdb.Condition{eq("_uuid", st.uuid)}, []string{"name", "qos"}, "==",
+		[]map[string]any{{"name": name, "qos": qos}}, 0)
 }
 
 func (a PortSpec) ifaceRow(mtu bool) map[string]any {

@@ -178,20 +178,28 @@ func (v *VSwitch) Apply(ctx context.Context, b *Batch) error {
 			break
 		}
 	}
-	var state map[string]portState
-	// A batch of additions first assumes the ports are new (one round trip); deletions need
-	// the rows' UUIDs, so they read first.
-	read := len(b.dels) > 0
+	// The first attempt acts on what this VSwitch remembers about the ports (rows it created
+	// or read earlier) and assumes ports it knows nothing about are absent: one round trip in
+	// the common case. Guards verify every assumption; when one fails, re-read and retry.
+	names := b.names()
+	state := v.hints.get(names)
+	read := false
+	for _, d := range b.dels {
+		if _, ok := state[d.name]; !ok {
+			read = true // a deletion needs the row's UUID
+		}
+	}
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		if read {
 			var err error
-			if state, err = v.readPorts(ctx, b.names()); err != nil {
+			if state, err = v.readPorts(ctx, names); err != nil {
 				return err
 			}
 		}
 		t := b.build(state, mtu)
 		res, err := v.transact(ctx, t.ops...)
 		if err == nil {
+			v.hints.learn(b, t, res, state)
 			if b.WaitApplied {
 				return v.waitCfg(ctx, res[len(res)-1])
 			}

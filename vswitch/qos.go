@@ -52,6 +52,7 @@ func (v *VSwitch) EnsureQoS(ctx context.Context, port, qosType string) error {
 			}
 		}
 		_, err = v.transact(ctx, ops...)
+		v.hints.forget(port)
 		if err == nil {
 			return nil
 		}

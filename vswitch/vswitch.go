@@ -19,6 +19,7 @@ type VSwitch struct {
 
 	mu     sync.Mutex
 	schema *ovsdb.Schema
+	hints  hints
 }
 
 // New wraps an existing client; Close will not close it.

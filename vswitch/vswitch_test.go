@@ -449,3 +449,48 @@ func TestAddPortPortColumnsAndQoS(t *testing.T) {
 		t.Fatalf("QoS leaked: %q", got)
 	}
 }
+
+// The rows a VSwitch remembers are only hints: changes made by others in between are caught
+// by the transaction's guards and the call re-reads.
+func TestStaleHints(t *testing.T) {
+	o, v, ctx := sandbox(t, testenv.OVSOptions{})
+	if err := v.EnsureBridge(ctx, "br-int", "netdev"); err != nil {
+		t.Fatal(err)
+	}
+	spec := vswitch.PortSpec{Bridge: "br-int", Name: "tap1", ExternalIDs: ids}
+	if err := v.AddPort(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	// Someone else replaces the port (new UUID) and attaches a QoS row to it.
+	o.Vsctl(t, "--no-wait", "del-port", "tap1", "--", "add-port", "br-int", "tap1", "--",
+		"set", "Port", "tap1", "qos=@q", "--", "--id=@q", "create", "QoS", "type=linux-noop")
+	if err := v.DelPort(ctx, "br-int", "tap1"); err != nil {
+		t.Fatal(err)
+	}
+	if got := o.Vsctl(t, "list-ports", "br-int"); got != "" {
+		t.Fatalf("ports left: %q", got)
+	}
+	if got := o.Vsctl(t, "--columns=_uuid", "--bare", "list", "QoS"); got != "" {
+		t.Fatalf("QoS leaked: %q", got)
+	}
+	// Re-plug after an outside delete: the remembered row is gone, the port is created again.
+	if err := v.AddPort(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	o.Vsctl(t, "--no-wait", "del-port", "tap1")
+	if err := v.AddPort(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	if got := o.Vsctl(t, "list-ports", "br-int"); got != "tap1" {
+		t.Fatalf("ports: %q", got)
+	}
+	// An outside move to another bridge is reported, not undone.
+	if err := v.EnsureBridge(ctx, "br-ex", "netdev"); err != nil {
+		t.Fatal(err)
+	}
+	o.Vsctl(t, "--no-wait", "del-port", "tap1", "--", "add-port", "br-ex", "tap1")
+	var pc *vswitch.PortConflictError
+	if err := v.AddPort(ctx, spec); !errors.As(err, &pc) || pc.OtherBridge != "br-ex" {
+		t.Fatalf("moved port: %v", err)
+	}
+}

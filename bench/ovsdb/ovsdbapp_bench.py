@@ -1,0 +1,59 @@
+#!/usr/bin/python3
+"""Times add-port + del-port through ovsdbapp (python-ovs IDL), as os-vif's native driver does.
+
+Usage: ovsdbapp_bench.py ENDPOINT BRIDGE PORT ITERATIONS MODE
+MODE "wait": ovsdbapp's vsctl-style transaction (bump next_cfg, wait for ovs-vswitchd's cur_cfg),
+what os-vif uses. MODE "nowait": the plain IDL transaction (commit only).
+Prints one JSON object: {"add": [seconds...], "del": [seconds...]}. The connection and the IDL's
+first sync happen before timing starts, as in a long-running nova-compute.
+"""
+import json
+import sys
+import time
+
+from ovsdbapp.backend.ovs_idl import connection, transaction
+from ovsdbapp.schema.open_vswitch import impl_idl
+
+
+class NoWaitTransaction(impl_idl.OvsVsctlTransaction):
+    """The vsctl-style transaction without the next_cfg bump and the wait for vswitchd."""
+
+    def pre_commit(self, txn):
+        txn.expected_ifaces = set()
+
+    def post_commit(self, txn):
+        transaction.Transaction.post_commit(self, txn)
+
+
+class NoWaitIdl(impl_idl.OvsdbIdl):
+    def create_transaction(self, check_error=False, log_errors=True, **kwargs):
+        return NoWaitTransaction(self, self.ovsdb_connection,
+                                 check_error=check_error, log_errors=log_errors)
+
+
+def main():
+    endpoint, bridge, port, iters, mode = sys.argv[1:6]
+    iters = int(iters)
+    idl = connection.OvsdbIdl.from_server(endpoint, 'Open_vSwitch')
+    conn = connection.Connection(idl=idl, timeout=60)
+    cls = impl_idl.OvsdbIdl if mode == "wait" else NoWaitIdl
+    api = cls(conn)
+    ids = {"iface-id": "0bd2e7fa-3bd4-4bd8-b1b1-3e5d6b5b6d43", "iface-status": "active",
+           "attached-mac": "fa:16:3e:00:00:01", "vm-uuid": "8f6f7a3c-1111-4222-8333-444455556666"}
+    adds, dels = [], []
+    for _ in range(iters):
+        t0 = time.perf_counter()
+        with api.transaction(check_error=True) as txn:
+            txn.add(api.add_port(bridge, port, may_exist=True))
+            txn.add(api.db_set('Interface', port, ('external_ids', ids)))
+        t1 = time.perf_counter()
+        api.del_port(port, bridge=bridge, if_exists=True).execute(check_error=True)
+        t2 = time.perf_counter()
+        adds.append(t1 - t0)
+        dels.append(t2 - t1)
+    json.dump({"add": adds, "del": dels}, sys.stdout)
+    conn.stop()
+
+
+if __name__ == "__main__":
+    main()
