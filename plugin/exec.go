@@ -177,7 +177,11 @@ func (e *Exec) run(ctx context.Context, cmdName string, in []byte) (*limitBuffer
 func (e *Exec) interpret(ctx context.Context, cmd string, stdout *limitBuffer, stderr *tailBuffer, code int, runErr error) (*ExecResponse, error) {
 	ee := &ExecError{Plugin: e.name, Path: e.path, Command: cmd, ExitCode: code, Stderr: stderr.String()}
 	if ctx.Err() != nil && runErr != nil {
-		ee.Err = fmt.Errorf("killed: %w", context.Cause(ctx))
+		if !isExitError(runErr) {
+			ee.Err = fmt.Errorf("not run: %w", context.Cause(ctx))
+		} else {
+			ee.Err = fmt.Errorf("killed: %w", context.Cause(ctx))
+		}
 		return nil, ee
 	}
 	if errors.Is(runErr, exec.ErrWaitDelay) {
@@ -231,6 +235,11 @@ func (e *Exec) interpret(ctx context.Context, cmd string, stdout *limitBuffer, s
 		return nil, ee
 	}
 	return &resp, nil
+}
+
+func isExitError(err error) bool {
+	var exitErr *exec.ExitError
+	return errors.As(err, &exitErr)
 }
 
 func exitText(exitErr *exec.ExitError) string {

@@ -163,6 +163,19 @@ func TestExecStragglerDoesNotFailPlug(t *testing.T) {
 	}
 }
 
+func TestExecExpiredContextRunsNothing(t *testing.T) {
+	p, rec := newExec(t, "good", "")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := p.Plug(ctx, genericVIF(vifID), instance())
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "not run") {
+		t.Fatalf("Plug = %v, want context.Canceled, not run", err)
+	}
+	if _, err := os.Stat(rec); err == nil {
+		t.Fatal("the plugin ran")
+	}
+}
+
 func TestExecConfiguredTimeout(t *testing.T) {
 	p, _ := newExec(t, "hang", "[govif]\nexec_plugin_timeout = 1\n")
 	err := p.Plug(context.Background(), genericVIF(vifID), instance())
