@@ -133,7 +133,12 @@ func benchSize(t *testing.T, py string, n, iters int) []result {
 		run("govif", mode, func() (sample, error) {
 			return timed(
 				func() error { var b vswitch.Batch; b.AddPort(spec); b.WaitApplied = wait; return v.Apply(ctx, &b) },
-				func() error { var b vswitch.Batch; b.DelPort(bridge, port); b.WaitApplied = wait; return v.Apply(ctx, &b) })
+				func() error {
+					var b vswitch.Batch
+					b.DelPort(bridge, port)
+					b.WaitApplied = wait
+					return v.Apply(ctx, &b)
+				})
 		})
 		run("floor", mode, floor(t, ctx, v.Client(), wait))
 		vsctl := func(args ...string) func() error {
