@@ -175,3 +175,33 @@ func TestParallelVethsOnOneBridge(t *testing.T) {
 		t.Errorf("bridge has %d ports, want %d", ports, n)
 	}
 }
+
+// TestConcurrentSameDevice: concurrent ensures of the same veth pair, tap and bridge all
+// succeed (the losers of the creation race find the winner's device and accept it).
+func TestConcurrentSameDevice(t *testing.T) {
+	l, _ := newNSLinks(t)
+	ctx := context.Background()
+	const n = 8
+	var wg sync.WaitGroup
+	errs := make(chan error, 4*n)
+	for range n {
+		wg.Add(4)
+		go func() { defer wg.Done(); errs <- l.CreateTap(ctx, "sametap1", TapOptions{}) }()
+		go func() { defer wg.Done(); errs <- l.CreateVethPair(ctx, "samea", "sameb", 1400) }()
+		go func() { defer wg.Done(); errs <- l.CreateTap(ctx, "sametap", TapOptions{Multiqueue: true}) }()
+		go func() { defer wg.Done(); errs <- l.EnsureBridge(ctx, "samebr") }()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	if got := mustGet(t, l, "samea"); got.Peer != "sameb" || got.MTU != 1400 {
+		t.Errorf("samea = %+v", got)
+	}
+	if got := mustGet(t, l, "sametap"); got.Kind != "tap" || !got.Multiqueue {
+		t.Errorf("sametap = %+v", got)
+	}
+}

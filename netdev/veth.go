@@ -28,7 +28,11 @@ func (l *Links) CreateVethPair(ctx context.Context, name, peer string, mtu int) 
 	if err := live(ctx, op, name); err != nil {
 		return err
 	}
-	exists, err := l.checkVeth(name, peer)
+	// Only name is checked first: the kernel registers a veth's peer before the device itself
+	// and lookups do not wait for RTNL, so a concurrent creation of the same pair can show the
+	// peer alone for a moment. EEXIST from our own creation means the other one finished, and
+	// is checked in full below.
+	exists, err := l.checkVeth(name, peer, false)
 	if err != nil {
 		return err
 	}
@@ -47,8 +51,12 @@ func (l *Links) CreateVethPair(ctx context.Context, name, peer string, mtu int) 
 				return opErr(op+" with peer "+peer, name, err)
 			}
 			// Created meanwhile by someone else: fine if it is the same pair.
-			if _, cerr := l.checkVeth(name, peer); cerr != nil {
+			ok, cerr := l.checkVeth(name, peer, true)
+			if cerr != nil {
 				return cerr
+			}
+			if !ok { // deleted again meanwhile
+				return opErr(op+" with peer "+peer, name, err)
 			}
 		} else {
 			l.log.Debug("netdev: created veth pair", "dev", name, "peer", peer, "mtu", mtu)
@@ -67,14 +75,17 @@ func (l *Links) CreateVethPair(ctx context.Context, name, peer string, mtu int) 
 	return nil
 }
 
-// checkVeth reports whether the pair name <-> peer exists, or a *ConflictError if either name
-// is taken by something else.
-func (l *Links) checkVeth(name, peer string) (bool, error) {
+// checkVeth reports whether the pair name <-> peer exists, or a *ConflictError if name (and,
+// with checkPeer, peer) is taken by something else.
+func (l *Links) checkVeth(name, peer string, checkPeer bool) (bool, error) {
 	a, err := l.getOrNil("look up", name)
 	if err != nil {
 		return false, err
 	}
 	if a == nil {
+		if !checkPeer {
+			return false, nil
+		}
 		b, err := l.getOrNil("look up", peer)
 		if err != nil {
 			return false, err
