@@ -16,12 +16,13 @@ Input (stdin or --case FILE), one JSON object:
    "ops": [{"op": "plug"|"unplug", "vif": <os-vif wire primitive of a VIF>,
             "instance": {"uuid": ..., "name": ...}}, ...]}
 Output (stdout): {"results": [{"op": ..., "ok": bool, "error": str|null,
-                                "error_type": str|null}, ...]}
+                                "error_type": str|null, "seconds": float}, ...]}
 The process exits 0 when it could run every op (an op failing is a result, not an exit code).
 """
 import argparse
 import json
 import sys
+import time
 
 
 def _configure(case):
@@ -78,6 +79,7 @@ def main():
             uuid=ispec.get("uuid", "5b9c6d2e-7f80-4a1b-9c3d-0e1f2a3b4c5d"),
             name=ispec.get("name", "instance-00000001"))
         res = {"op": op["op"], "ok": True, "error": None, "error_type": None}
+        start = time.perf_counter()
         try:
             if op["op"] == "plug":
                 os_vif.plug(vif, inst)
@@ -87,6 +89,7 @@ def main():
                 raise ValueError("unknown op %r" % op["op"])
         except Exception as e:  # a failed op is a result the caller compares
             res.update(ok=False, error=str(e), error_type=type(e).__name__)
+        res["seconds"] = time.perf_counter() - start
         results.append(res)
     json.dump({"results": results}, sys.stdout)
     sys.stdout.write("\n")
