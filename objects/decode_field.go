@@ -70,8 +70,8 @@ func decodeField(r *reader, f *fieldDesc, obj Object, depth int) error {
 		if err != nil {
 			return err
 		}
-		pf, err := netip.ParsePrefix(string(b))
-		if err != nil || !validPrefix(pf) {
+		pf, ok := parsePrefix(b)
+		if !ok {
 			return &FieldError{Value: string(b), Reason: "malformed IP network"}
 		}
 		p.Set(pf)
@@ -144,8 +144,8 @@ func readAddr(r *reader) (netip.Addr, error) {
 	if err != nil {
 		return netip.Addr{}, err
 	}
-	a, err := netip.ParseAddr(string(b))
-	if err != nil || !validAddr(a) {
+	a, ok := parseAddr(b)
+	if !ok {
 		return netip.Addr{}, &FieldError{Value: string(b), Reason: "malformed IP address"}
 	}
 	return a, nil

@@ -1,6 +1,7 @@
 package objects
 
 import (
+	"bytes"
 	"net"
 	"net/netip"
 	"strings"
@@ -111,3 +112,71 @@ func validAddr(a netip.Addr) bool { return a.IsValid() && a.Zone() == "" }
 
 // validPrefix reports whether p is a network os-vif can carry.
 func validPrefix(p netip.Prefix) bool { return p.IsValid() && p.Addr().Zone() == "" }
+
+// parseAddr parses an IP address like netip.ParseAddr, without allocating for dotted-quad IPv4.
+func parseAddr(b []byte) (netip.Addr, bool) {
+	if a, ok := parseIPv4(b); ok {
+		return a, true
+	}
+	a, err := netip.ParseAddr(string(b))
+	return a, err == nil && validAddr(a)
+}
+
+// parseIPv4 parses a strict dotted quad (no leading zeros), as netip.ParseAddr does.
+func parseIPv4(b []byte) (netip.Addr, bool) {
+	var ip [4]byte
+	n, digits, val := 0, 0, 0
+	for i := 0; i <= len(b); i++ {
+		if i == len(b) || b[i] == '.' {
+			if digits == 0 || n == 4 {
+				return netip.Addr{}, false
+			}
+			ip[n] = byte(val)
+			n++
+			digits, val = 0, 0
+			continue
+		}
+		c := b[i]
+		if c < '0' || c > '9' || (digits == 1 && val == 0) {
+			return netip.Addr{}, false
+		}
+		val = val*10 + int(c-'0')
+		digits++
+		if val > 255 {
+			return netip.Addr{}, false
+		}
+	}
+	if n != 4 {
+		return netip.Addr{}, false
+	}
+	return netip.AddrFrom4(ip), true
+}
+
+// parsePrefix parses "address/bits" like netip.ParsePrefix (host bits kept), without
+// allocating for IPv4.
+func parsePrefix(b []byte) (netip.Prefix, bool) {
+	slash := bytes.LastIndexByte(b, '/')
+	if slash < 0 {
+		return netip.Prefix{}, false
+	}
+	a, ok := parseIPv4(b[:slash])
+	if !ok {
+		p, err := netip.ParsePrefix(string(b))
+		return p, err == nil && validPrefix(p)
+	}
+	bits := b[slash+1:]
+	if len(bits) == 0 || len(bits) > 2 || (len(bits) == 2 && bits[0] == '0') {
+		return netip.Prefix{}, false
+	}
+	n := 0
+	for _, c := range bits {
+		if c < '0' || c > '9' {
+			return netip.Prefix{}, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	if n > 32 {
+		return netip.Prefix{}, false
+	}
+	return netip.PrefixFrom(a, n), true
+}
