@@ -232,3 +232,27 @@ func TestFunctionalExistingDownBridge(t *testing.T) {
 		t.Errorf("gateway route not moved: %v", st.Routes)
 	}
 }
+
+// On a kernel without 8021q, creating vlan<N> fails; the plug fails naming the device and
+// leaves nothing behind.
+func TestFunctionalVLANUnsupportedFailsCleanly(t *testing.T) {
+	cfg := config.Default()
+	cfg.LinuxBridge.VLANInterface = "lbeth0"
+	ns, h := nsHost(t, cfg, nil)
+	if vlanSupported(t) {
+		t.Skip("skipping: this kernel can create VLAN devices (TestFunctionalVLAN covers the path)")
+	}
+	addVethWithAddress(t, ns, "lbeth0", "192.0.2.10/24", "198.51.100.0/24", "192.0.2.1")
+	before := captureState(t, ns)
+	vif := testVIF(func(_ *objects.VIFBridge, n *objects.Network) {
+		n.ShouldProvideVLAN = objects.Set(true)
+		n.VLAN = objects.Set(100)
+	})
+	err := h.Plug(context.Background(), vif, nil)
+	if err == nil || !strings.Contains(err.Error(), "vlan100") {
+		t.Fatalf("Plug: err = %v, want a failure naming vlan100", err)
+	}
+	if diff := cmp.Diff(before.String(), captureState(t, ns).String()); diff != "" {
+		t.Errorf("failed plug left changes (-before +after):\n%s", diff)
+	}
+}
