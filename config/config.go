@@ -69,14 +69,21 @@ func Parse(data []byte) (*Config, error) {
 func FromSections(sections map[string]map[string][]string) (*Config, error) {
 	raw := &rawFile{sections: map[string]map[string][]rawValue{}}
 	for _, name := range slices.Sorted(maps.Keys(sections)) {
-		raw.order = append(raw.order, name)
 		opts := map[string][]rawValue{}
 		for k, vals := range sections[name] {
 			for _, v := range vals {
 				opts[k] = append(opts[k], rawValue{value: v})
 			}
 		}
-		raw.sections[name] = opts
+		name = normalizeSection(name)
+		if _, seen := raw.sections[name]; !seen {
+			raw.order = append(raw.order, name)
+			raw.sections[name] = opts
+			continue
+		}
+		for k, v := range opts {
+			raw.sections[name][k] = append(raw.sections[name][k], v...)
+		}
 	}
 	return fromRaw(raw)
 }
@@ -124,6 +131,7 @@ func fromRaw(raw *rawFile) (*Config, error) {
 // Section returns the raw options of the named section as written in the file (an empty
 // Section when the file has none). External plugins get their [os_vif_<name>] section this way.
 func (c *Config) Section(name string) Section {
+	name = normalizeSection(name)
 	s := Section{Name: name, opts: map[string][]string{}}
 	if c == nil || c.raw == nil {
 		return s

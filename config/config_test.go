@@ -153,6 +153,32 @@ iptables_bottom_regex = 'quoted # not a comment'
 	}
 }
 
+func TestSectionNamesAreCaseInsensitive(t *testing.T) {
+	// oslo.config lower-cases group names (except DEFAULT).
+	c := mustParse(t, "[OS_VIF_OVS]\nisolate_vif = true\n[Os_Vif_Example]\nk = v\n[default]\nuse_ipv6 = true\n")
+	if !c.OVS.IsolateVIF {
+		t.Error("[OS_VIF_OVS] not read as [os_vif_ovs]")
+	}
+	if v, _ := c.Section("os_vif_example").Get("k"); v != "v" {
+		t.Error("raw section not found under its lower-case name")
+	}
+	if c.LinuxBridge.UseIPv6 {
+		t.Error("[default] is not [DEFAULT]")
+	}
+}
+
+func TestFromSections(t *testing.T) {
+	c, err := FromSections(map[string]map[string][]string{"os_vif_ovs": {"per_port_bridge": {"yes"}}, "os_vif_x": {"a": {"1", "2"}}})
+	if err != nil || !c.OVS.PerPortBridge || !reflect.DeepEqual(c.Section("os_vif_x").Values("a"), []string{"1", "2"}) {
+		t.Fatalf("FromSections = %+v, %v", c, err)
+	}
+	_, err = FromSections(map[string]map[string][]string{"os_vif_ovs": {"per_port_bridge": {"maybe"}}})
+	var ve *ValueError
+	if !errors.As(err, &ve) || ve.Option != "per_port_bridge" {
+		t.Fatalf("FromSections(bad) = %v", err)
+	}
+}
+
 func TestBadValues(t *testing.T) {
 	cases := []struct{ in, section, option, value, msg string }{
 		{"[os_vif_ovs]\nisolate_vif = maybe\n", "os_vif_ovs", "isolate_vif", "maybe", `[os_vif_ovs] isolate_vif: invalid boolean "maybe"`},

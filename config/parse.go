@@ -62,7 +62,7 @@ func parseINI(data []byte) (*rawFile, error) {
 			if len(line) <= 2 {
 				return nil, &SyntaxError{Line: lineno, Text: line, Msg: "empty section name"}
 			}
-			section, haveSec = line[1:len(line)-1], true
+			section, haveSec = normalizeSection(line[1:len(line)-1]), true
 			if _, ok := f.sections[section]; !ok {
 				f.sections[section] = map[string][]rawValue{}
 				f.order = append(f.order, section)
@@ -105,4 +105,13 @@ func splitKeyValue(line string) (key, value, errMsg string) {
 		value = ""
 	}
 	return key, value, ""
+}
+
+// normalizeSection lower-cases a section name except DEFAULT, as oslo.config does for group
+// names ([OS_VIF_OVS] is [os_vif_ovs]).
+func normalizeSection(name string) string {
+	if name == SectionDefault {
+		return name
+	}
+	return strings.ToLower(name)
 }
