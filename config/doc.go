@@ -15,8 +15,8 @@
 // are comments, an indented line continues the previous value, a value wrapped in matching
 // quotes loses them, a key repeated in a section keeps its last value (every value for a
 // multi-valued option), and section names are case-insensitive except DEFAULT. Unknown options
-// in the sections above come back as warnings; a value
-// of the wrong type is an error naming the section, option and value (*ValueError).
+// in the sections above come back as warnings; a value of the wrong type is an error naming the
+// section, option and value (*ValueError).
 // Sections govif does not know (for example [os_vif_<name>] of an external plugin) are kept
 // raw and reachable through Config.Section.
 //
