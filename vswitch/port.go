@@ -189,6 +189,13 @@ func (v *VSwitch) Apply(ctx context.Context, b *Batch) error {
 			read = true // a deletion needs the row's UUID
 		}
 	}
+	var w *cfgWatch
+	if b.WaitApplied {
+		var err error
+		if w, err = v.cfgWatcher(ctx); err != nil { // before the commit: no update missed
+			return err
+		}
+	}
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		if read {
 			var err error
@@ -200,8 +207,8 @@ func (v *VSwitch) Apply(ctx context.Context, b *Batch) error {
 		res, err := v.transact(ctx, t.ops...)
 		if err == nil {
 			v.hints.learn(b, t, res, state)
-			if b.WaitApplied {
-				return v.waitCfg(ctx, res[len(res)-1])
+			if w != nil {
+				return w.waitFor(ctx, res[len(res)-1])
 			}
 			return nil
 		}

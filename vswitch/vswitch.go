@@ -19,10 +19,14 @@ type VSwitch struct {
 
 	mu     sync.Mutex
 	schema *ovsdb.Schema
+	watch  *cfgWatch
+	closed bool
+	wg     sync.WaitGroup
 	hints  hints
 }
 
-// New wraps an existing client; Close will not close it.
+// New wraps an existing client; Close will not close it (but call Close when done: it stops
+// the cur_cfg monitor WaitApplied keeps).
 func New(c *ovsdb.Client) *VSwitch { return &VSwitch{c: c} }
 
 // Open dials endpoint ("unix:PATH" or "tcp:HOST:PORT") and returns a VSwitch owning the client.
@@ -37,8 +41,17 @@ func Open(ctx context.Context, endpoint string, opts ...ovsdb.Option) (*VSwitch,
 // Client returns the underlying OVSDB client.
 func (v *VSwitch) Client() *ovsdb.Client { return v.c }
 
-// Close closes the client if Open created it.
+// Close stops the cur_cfg monitor WaitApplied keeps, and closes the client if Open created it.
 func (v *VSwitch) Close() error {
+	v.mu.Lock()
+	v.closed = true
+	w := v.watch
+	v.watch = nil
+	v.mu.Unlock()
+	if w != nil {
+		w.m.Cancel()
+	}
+	v.wg.Wait()
 	if v.own {
 		return v.c.Close()
 	}

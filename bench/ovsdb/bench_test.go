@@ -1,6 +1,7 @@
 package ovsdbbench
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -104,75 +105,113 @@ func benchSize(t *testing.T, py string, n, iters int) []result {
 	}
 	t.Logf("size %d: sandbox ready", n)
 	spec := vswitch.PortSpec{Bridge: bridge, Name: port, ExternalIDs: ids}
+	// Every client does one add+del in turn, iteration after iteration, so load changes on
+	// the machine hit them all alike.
 	var out []result
-	run := func(method, mode string, f func() (sample, error)) {
-		r := result{method: method, mode: mode, size: n}
-		for i := 0; i < iters; i++ {
-			s, err := f()
-			if err != nil {
-				t.Fatalf("%s %s size %d: %v", method, mode, n, err)
-			}
-			r.samples = append(r.samples, s)
-		}
-		out = append(out, r)
-		t.Logf("size %d %-9s %-7s add+del median %v", n, method, mode, median(r.samples, pair))
-	}
-	timed := func(fs ...func() error) (sample, error) {
-		var d [2]time.Duration
-		for i, f := range fs {
-			t0 := time.Now()
-			if err := f(); err != nil {
-				return sample{}, err
-			}
-			d[i] = time.Since(t0)
-		}
-		return sample{d[0], d[1]}, nil
-	}
 	for _, mode := range []string{"no-wait", "wait"} {
 		wait := mode == "wait"
-		run("govif", mode, func() (sample, error) {
-			return timed(
-				func() error { var b vswitch.Batch; b.AddPort(spec); b.WaitApplied = wait; return v.Apply(ctx, &b) },
-				func() error {
-					var b vswitch.Batch
-					b.DelPort(bridge, port)
-					b.WaitApplied = wait
-					return v.Apply(ctx, &b)
-				})
-		})
-		run("floor", mode, floor(t, ctx, v.Client(), wait))
-		vsctl := func(args ...string) func() error {
-			if !wait {
-				args = append([]string{"--no-wait"}, args...)
+		clients := []struct {
+			name string
+			f    func() (sample, error)
+		}{
+			{"govif", func() (sample, error) {
+				return timed(
+					func() error { var b vswitch.Batch; b.AddPort(spec); b.WaitApplied = wait; return v.Apply(ctx, &b) },
+					func() error {
+						var b vswitch.Batch
+						b.DelPort(bridge, port)
+						b.WaitApplied = wait
+						return v.Apply(ctx, &b)
+					})
+			}},
+			{"floor", floor(t, ctx, v.Client(), wait)},
+			{"ovs-vsctl", vsctlClient(o, wait)},
+			{"ovsdbapp", pythonClient(t, ctx, py, o.Endpoint(), wait)},
+		}
+		rs := make([]result, len(clients))
+		for i := range rs {
+			rs[i] = result{method: clients[i].name, mode: mode, size: n}
+		}
+		for it := 0; it < iters; it++ {
+			for i, c := range clients {
+				s, err := c.f()
+				if err != nil {
+					t.Fatalf("%s %s size %d: %v", c.name, mode, n, err)
+				}
+				rs[i].samples = append(rs[i].samples, s)
 			}
-			return func() error { _, err := o.VsctlErr(args...); return err }
 		}
-		addArgs := []string{"--may-exist", "add-port", bridge, port, "--", "set", "Interface", port}
-		for k, val := range ids {
-			addArgs = append(addArgs, "external_ids:"+k+"="+val)
+		for _, r := range rs {
+			t.Logf("size %d %-9s %-7s add+del median %v", n, r.method, mode, median(r.samples, pair))
 		}
-		run("ovs-vsctl", mode, func() (sample, error) {
-			return timed(vsctl(addArgs...), vsctl("--if-exists", "del-port", bridge, port))
-		})
-		pyMode := map[bool]string{true: "wait", false: "nowait"}[wait]
-		cmd := exec.CommandContext(ctx, py, "ovsdbapp_bench.py", o.Endpoint(), bridge, port, strconv.Itoa(iters), pyMode)
-		cmd.Stderr = os.Stderr
-		raw, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("ovsdbapp: %v", err)
-		}
-		var pr struct{ Add, Del []float64 }
-		if err := json.Unmarshal(raw, &pr); err != nil {
-			t.Fatalf("ovsdbapp output %q: %v", raw, err)
-		}
-		r := result{method: "ovsdbapp", mode: mode, size: n}
-		for i := range pr.Add {
-			r.samples = append(r.samples, sample{secs(pr.Add[i]), secs(pr.Del[i])})
-		}
-		out = append(out, r)
-		t.Logf("size %d %-9s %-7s add+del median %v", n, "ovsdbapp", mode, median(r.samples, pair))
+		out = append(out, rs...)
 	}
 	return out
+}
+
+func timed(fs ...func() error) (sample, error) {
+	var d [2]time.Duration
+	for i, f := range fs {
+		t0 := time.Now()
+		if err := f(); err != nil {
+			return sample{}, err
+		}
+		d[i] = time.Since(t0)
+	}
+	return sample{d[0], d[1]}, nil
+}
+
+// vsctlClient runs ovs-vsctl as os-vif's vsctl driver does (one process per call).
+func vsctlClient(o *testenv.OVS, wait bool) func() (sample, error) {
+	vsctl := func(args ...string) func() error {
+		if !wait {
+			args = append([]string{"--no-wait"}, args...)
+		}
+		return func() error { _, err := o.VsctlErr(args...); return err }
+	}
+	addArgs := []string{"--may-exist", "add-port", bridge, port, "--", "set", "Interface", port}
+	for k, val := range ids {
+		addArgs = append(addArgs, "external_ids:"+k+"="+val)
+	}
+	return func() (sample, error) {
+		return timed(vsctl(addArgs...), vsctl("--if-exists", "del-port", bridge, port))
+	}
+}
+
+// pythonClient drives ovsdbapp_bench.py: one line in, one add+del, one line of timings out.
+func pythonClient(t *testing.T, ctx context.Context, py, endpoint string, wait bool) func() (sample, error) {
+	mode := map[bool]string{true: "wait", false: "nowait"}[wait]
+	cmd := exec.CommandContext(ctx, py, "ovsdbapp_bench.py", endpoint, bridge, port, mode)
+	cmd.Stderr = os.Stderr
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	outPipe, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { in.Close(); cmd.Wait() })
+	sc := bufio.NewScanner(outPipe)
+	if !sc.Scan() || sc.Text() != "ready" {
+		t.Fatalf("ovsdbapp_bench.py did not start: %q %v", sc.Text(), sc.Err())
+	}
+	return func() (sample, error) {
+		if _, err := io.WriteString(in, "go\n"); err != nil {
+			return sample{}, err
+		}
+		if !sc.Scan() {
+			return sample{}, fmt.Errorf("ovsdbapp_bench.py: %v", sc.Err())
+		}
+		var d [2]float64
+		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
+			return sample{}, fmt.Errorf("ovsdbapp_bench.py output %q: %w", sc.Text(), err)
+		}
+		return sample{secs(d[0]), secs(d[1])}, nil
+	}
 }
 
 func secs(f float64) time.Duration { return time.Duration(f * float64(time.Second)) }

@@ -1,11 +1,12 @@
 #!/usr/bin/python3
 """Times add-port + del-port through ovsdbapp (python-ovs IDL), as os-vif's native driver does.
 
-Usage: ovsdbapp_bench.py ENDPOINT BRIDGE PORT ITERATIONS MODE
+Usage: ovsdbapp_bench.py ENDPOINT BRIDGE PORT MODE
 MODE "wait": ovsdbapp's vsctl-style transaction (bump next_cfg, wait for ovs-vswitchd's cur_cfg),
 what os-vif uses. MODE "nowait": the plain IDL transaction (commit only).
-Prints one JSON object: {"add": [seconds...], "del": [seconds...]}. The connection and the IDL's
-first sync happen before timing starts, as in a long-running nova-compute.
+It prints "ready" once connected and synced (as a long-running nova-compute would be), then for
+every line read from stdin does one add+del and prints "[add_seconds, del_seconds]", so the
+caller can interleave it with the other clients.
 """
 import json
 import sys
@@ -32,16 +33,16 @@ class NoWaitIdl(impl_idl.OvsdbIdl):
 
 
 def main():
-    endpoint, bridge, port, iters, mode = sys.argv[1:6]
-    iters = int(iters)
+    endpoint, bridge, port, mode = sys.argv[1:5]
     idl = connection.OvsdbIdl.from_server(endpoint, 'Open_vSwitch')
     conn = connection.Connection(idl=idl, timeout=60)
     cls = impl_idl.OvsdbIdl if mode == "wait" else NoWaitIdl
     api = cls(conn)
     ids = {"iface-id": "0bd2e7fa-3bd4-4bd8-b1b1-3e5d6b5b6d43", "iface-status": "active",
            "attached-mac": "fa:16:3e:00:00:01", "vm-uuid": "8f6f7a3c-1111-4222-8333-444455556666"}
-    adds, dels = [], []
-    for _ in range(iters):
+    api.list_br().execute(check_error=True)  # starts the connection thread and syncs the IDL
+    print("ready", flush=True)
+    for _ in sys.stdin:
         t0 = time.perf_counter()
         with api.transaction(check_error=True) as txn:
             txn.add(api.add_port(bridge, port, may_exist=True))
@@ -49,9 +50,7 @@ def main():
         t1 = time.perf_counter()
         api.del_port(port, bridge=bridge, if_exists=True).execute(check_error=True)
         t2 = time.perf_counter()
-        adds.append(t1 - t0)
-        dels.append(t2 - t1)
-    json.dump({"add": adds, "del": dels}, sys.stdout)
+        print(json.dumps([t1 - t0, t2 - t1]), flush=True)
     conn.stop()
 
 
