@@ -39,7 +39,7 @@ func TestMisbehavingExternalPluginsThroughHost(t *testing.T) {
 	shellPlugin(t, dir, "garbage", "echo 'this is not json'")
 	shellPlugin(t, dir, "hang", "echo 'stuck' >&2; exec sleep 600")
 	shellPlugin(t, dir, "typed", `echo '{"protocol_version":1,"error":{"code":"missing_port_profile","message":"A port profile is mandatory for the OpenVSwitch plugin"}}'; exit 1`)
-	cfg, err := config.Parse([]byte("[govif]\nexec_plugin_timeout = 1\nplugin_dirs = " + dir + "\n"))
+	cfg, err := config.Parse([]byte("[govif]\nexec_plugin_timeout = 2\nplugin_dirs = " + dir + "\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func TestMisbehavingExternalPluginsThroughHost(t *testing.T) {
 	}{
 		{"crash", []string{"Failed to plug VIF " + id1 + ". Got error: exec plugin \"crash\": plug: exited with status 7 without an error response", "Traceback: boom"}, nil},
 		{"garbage", []string{`invalid JSON response on stdout`, `"this is not json`}, plugin.ErrProtocol},
-		{"hang", []string{"killed: context deadline exceeded: exec_plugin_timeout 1s", "stuck"}, context.DeadlineExceeded},
+		{"hang", []string{"killed: context deadline exceeded: exec_plugin_timeout 2s", "stuck"}, context.DeadlineExceeded},
 		{"typed", []string{"A port profile is mandatory for the OpenVSwitch plugin (code missing_port_profile)"}, plugin.ErrMissingPortProfile},
 	}
 	for _, tc := range cases {

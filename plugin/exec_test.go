@@ -147,7 +147,7 @@ func TestExecMisbehavingPlugins(t *testing.T) {
 
 func TestExecHangIsKilled(t *testing.T) {
 	p, _ := newExec(t, "hang", "")
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second) // ample for the plugin to start and say "hanging"
 	defer cancel()
 	err := p.Plug(ctx, genericVIF(vifID), instance())
 	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "killed") || !strings.Contains(err.Error(), "hanging") {
