@@ -22,11 +22,12 @@ type nsState struct {
 	Devices []string // one line per device, sorted by name
 	Routes  []string // IPv4 main-table routes, sorted
 	Filter  []string // iptables filter table, see normalizeSave
+	Filter6 []string // ip6tables filter table, likewise
 }
 
 func (s nsState) String() string {
 	return strings.Join(s.Devices, "\n") + "\n--routes\n" + strings.Join(s.Routes, "\n") +
-		"\n--filter\n" + strings.Join(s.Filter, "\n")
+		"\n--filter\n" + strings.Join(s.Filter, "\n") + "\n--filter6\n" + strings.Join(s.Filter6, "\n")
 }
 
 // captureState reads the state of ns.
@@ -101,16 +102,17 @@ func captureState(t *testing.T, ns *testenv.NetNS) nsState {
 		st.Routes = append(st.Routes, fmt.Sprintf("%s via %v dev %s", dst, r.Gw, dev))
 	}
 	slices.Sort(st.Routes)
-	st.Filter = iptablesSave(t, ns)
+	st.Filter = iptablesSave(t, ns, "iptables-save")
+	st.Filter6 = iptablesSave(t, ns, "ip6tables-save")
 	return st
 }
 
 // iptablesSave returns the filter table of ns from iptables-save, normalised so that two
 // namespaces compare by content: comments and counters dropped, chain declarations sorted,
 // rules grouped by chain (chains sorted, built-ins first), keeping their order in the chain.
-func iptablesSave(t *testing.T, ns *testenv.NetNS) []string {
+func iptablesSave(t *testing.T, ns *testenv.NetNS, cmd string) []string {
 	t.Helper()
-	bin := testenv.RequireBinary(t, "iptables-save", "iptables")
+	bin := testenv.RequireBinary(t, cmd, "iptables")
 	var out []byte
 	err := ns.Do(func() error {
 		var err error
@@ -118,7 +120,7 @@ func iptablesSave(t *testing.T, ns *testenv.NetNS) []string {
 		return err
 	})
 	if err != nil {
-		t.Fatalf("iptables-save: %v", err)
+		t.Fatalf("%s: %v", cmd, err)
 	}
 	return normalizeSave(string(out))
 }

@@ -55,6 +55,7 @@ func parityCases() []parityCase {
 				iptablesRun(t, ns, "-A", "FORWARD", "-i", "lbeth9", "-j", "ACCEPT")
 				iptablesRun(t, ns, "-A", "INPUT", "-i", "lbeth9", "-j", "ACCEPT")
 			}, vif: testVIF(nil)},
+		{name: "use_ipv6", config: map[string]any{"use_ipv6": true}, vif: testVIF(nil)},
 		{name: "multi_host", vif: testVIF(func(_ *objects.VIFBridge, n *objects.Network) { n.MultiHost = objects.Set(true) })},
 	}
 }
@@ -104,6 +105,9 @@ func TestParityWithPythonOSVIF(t *testing.T) {
 
 			want := pyState
 			want.Filter = withoutStrayDrop(pyState.Filter, c.vif.BridgeName.Value(), dropAction(c.config))
+			if c.config["use_ipv6"] == true && !slices.Contains(pyState.Filter6, "-A FORWARD -j nova-compute-FORWARD") {
+				t.Errorf("Python os-vif did not fill the ip6tables filter table:\n%s", strings.Join(pyState.Filter6, "\n"))
+			}
 			if slices.Contains(pyState.Filter, ":nova-filter-top -") && len(want.Filter) == len(pyState.Filter) {
 				t.Errorf("Python os-vif did not add its stray drop rule; the documented difference is gone:\n%s",
 					strings.Join(pyState.Filter, "\n"))
