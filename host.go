@@ -54,6 +54,15 @@ func NewHost(ctx context.Context, cfg *config.Config, opts ...Option) (*Host, er
 	for _, w := range cfg.Warnings {
 		h.logger.WarnContext(ctx, "configuration: "+w.Message, "section", w.Section, "option", w.Option, "line", w.Line)
 	}
+	for name := range o.injected {
+		if !plugin.ValidName(name) {
+			return nil, fmt.Errorf("govif: WithPlugin: invalid plugin name %q", name)
+		}
+	}
+	dirs := cfg.Govif.PluginDirs
+	if o.pluginDirs != nil {
+		dirs = o.pluginDirs
+	}
 	wanted := func(name string) bool { return o.only == nil || slices.Contains(o.only, name) }
 	for _, name := range plugin.Names() {
 		if _, injected := o.injected[name]; injected || !wanted(name) {
@@ -69,10 +78,6 @@ func NewHost(ctx context.Context, cfg *config.Config, opts ...Option) (*Host, er
 	}
 	maps.Copy(h.plugins, filterMap(o.injected, wanted))
 	if !o.noExec {
-		dirs := cfg.Govif.PluginDirs
-		if o.pluginDirs != nil {
-			dirs = o.pluginDirs
-		}
 		if err := h.loadExec(ctx, dirs, wanted); err != nil {
 			h.Close()
 			return nil, err
@@ -81,7 +86,7 @@ func NewHost(ctx context.Context, cfg *config.Config, opts ...Option) (*Host, er
 	for _, name := range o.only {
 		if _, ok := h.plugins[name]; !ok && h.broken[name] == nil {
 			h.Close()
-			return nil, fmt.Errorf("govif: plugin %s requested but neither registered nor found in %v", name, cfg.Govif.PluginDirs)
+			return nil, fmt.Errorf("govif: plugin %s requested but neither registered nor found in %v", name, dirs)
 		}
 	}
 	h.names = slices.Sorted(maps.Keys(h.plugins))

@@ -259,6 +259,13 @@ func init() {
 	})
 }
 
+func TestWithPluginRejectsBadName(t *testing.T) {
+	_, err := NewHost(context.Background(), nil, WithoutExecPlugins(), WithPlugin("bad name", &fakePlugin{}), WithLogger(slog.New(slog.DiscardHandler)))
+	if err == nil || !strings.Contains(err.Error(), `invalid plugin name "bad name"`) {
+		t.Fatalf("NewHost = %v", err)
+	}
+}
+
 func TestFactoryFailureFailsNewHost(t *testing.T) {
 	breakFactory = true
 	t.Cleanup(func() { breakFactory = false })
