@@ -32,6 +32,7 @@ type PlugError struct {
 	Err    error
 }
 
+// Error returns os-vif's text: "Failed to plug VIF <id>. Got error: <err>".
 func (e *PlugError) Error() string {
 	return fmt.Sprintf("Failed to %s VIF %s. Got error: %v", e.Op, e.VIFID, e.Err)
 }

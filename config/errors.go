@@ -22,6 +22,7 @@ type ValueError struct {
 	Reason  string // e.g. `invalid boolean`, `must be one of vsctl, native`
 }
 
+// Error returns "[section] option: reason \"value\"", prefixed by file:line when known.
 func (e *ValueError) Error() string {
 	msg := fmt.Sprintf("[%s] %s: %s %s", e.Section, e.Option, e.Reason, strconv.Quote(e.Value))
 	if e.File != "" {
@@ -41,6 +42,7 @@ type SyntaxError struct {
 	Msg  string
 }
 
+// Error returns "file:line: message: \"line text\"".
 func (e *SyntaxError) Error() string {
 	where := fmt.Sprintf("line %d", e.Line)
 	if e.File != "" {
@@ -64,6 +66,7 @@ type Warning struct {
 	Message string
 }
 
+// String returns "[section] option: message".
 func (w Warning) String() string {
 	return fmt.Sprintf("[%s] %s: %s", w.Section, w.Option, w.Message)
 }

@@ -25,6 +25,7 @@ type WrongPortProfileError struct {
 	Want string
 }
 
+// Error returns os-vif's text.
 func (e *WrongPortProfileError) Error() string {
 	want := e.Want
 	if want == "" {

@@ -25,6 +25,8 @@ type ExecError struct {
 	Err error
 }
 
+// Error names the plugin and command, then the plugin's message or what went wrong, then the
+// stderr tail.
 func (e *ExecError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "exec plugin %q: %s: ", e.Plugin, e.Command)
