@@ -11,7 +11,7 @@
 //	func main() { sdk.Serve("example", New) } // New is a plugin.Factory
 //
 // The same Factory can be registered as a built-in with plugin.Register. The plugin gets its
-// [os_vif_<name>] section through plugin.Env.Section, a context bounded by govif's timeout and
-// cancelled on SIGTERM or SIGINT, and a logger writing to stderr (which govif keeps the tail of
-// for error messages).
+// [os_vif_<name>] section through plugin.Env.Section, a context that ends a little before govif's
+// timeout (a tenth of it, at most 2s, is left to roll back and answer) and on SIGTERM or SIGINT,
+// and a logger writing to stderr (govif keeps its tail for error messages).
 package sdk

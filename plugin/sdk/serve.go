@@ -74,7 +74,7 @@ func handle(ctx context.Context, name string, f plugin.Factory, args []string, s
 	}
 	if req.TimeoutMS > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, time.Duration(req.TimeoutMS)*time.Millisecond)
+		ctx, cancel = context.WithTimeout(ctx, pluginBudget(time.Duration(req.TimeoutMS)*time.Millisecond))
 		defer cancel()
 	}
 	cfg, err := config.FromSections(map[string]map[string][]string{plugin.SectionName(name): req.Config})
@@ -119,4 +119,11 @@ func handle(ctx context.Context, name string, f plugin.Factory, args []string, s
 		return &plugin.ExecResponse{}
 	}
 	return fail(plugin.CodeUnknownCommand, "unknown command %q (known: version, describe, plug, unplug)", cmd)
+}
+
+// pluginBudget is the part of govif's timeout the plugin's context gets: a tenth (at most 2s)
+// is kept back so that a plugin that gives up at its deadline can still roll back and answer
+// before govif kills it.
+func pluginBudget(timeout time.Duration) time.Duration {
+	return timeout - min(timeout/10, 2*time.Second)
 }

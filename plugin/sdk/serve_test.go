@@ -7,6 +7,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/govif/govif/objects"
 	"github.com/govif/govif/plugin"
@@ -111,5 +112,18 @@ func TestRunFailures(t *testing.T) {
 				t.Fatalf("got exit %d, error %+v; want code %s with %q", code, resp.Error, tc.code, tc.message)
 			}
 		})
+	}
+}
+
+func TestPluginBudgetLeavesTimeToAnswer(t *testing.T) {
+	cases := map[time.Duration]time.Duration{
+		120 * time.Second:      118 * time.Second,
+		10 * time.Second:       9 * time.Second,
+		100 * time.Millisecond: 90 * time.Millisecond,
+	}
+	for in, want := range cases {
+		if got := pluginBudget(in); got != want {
+			t.Errorf("pluginBudget(%v) = %v, want %v", in, got, want)
+		}
 	}
 }
