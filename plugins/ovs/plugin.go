@@ -78,9 +78,17 @@ func (p *Plugin) PlugMany(ctx context.Context, reqs []plugin.Request) []error {
 	return p.many(ctx, reqs, p.Plug)
 }
 
-// UnplugMany unplugs every request concurrently (bounded) and returns one error slot per request.
+// UnplugMany unplugs every request and returns one error slot per request. Hybrid and plain
+// OVS VIFs are removed together: their OVS ports in merged transactions and their devices in
+// one kernel batch (see unplugMany); the other kinds one by one, concurrently.
 func (p *Plugin) UnplugMany(ctx context.Context, reqs []plugin.Request) []error {
-	return p.many(ctx, reqs, p.Unplug)
+	errs := make([]error, len(reqs))
+	specs := make([]*vifSpec, len(reqs))
+	for i, r := range reqs {
+		specs[i], errs[i] = p.toSpec(r.VIF, r.Instance, false)
+	}
+	p.unplugMany(ctx, specs, errs)
+	return errs
 }
 
 // manyWorkers bounds the goroutines of PlugMany/UnplugMany.

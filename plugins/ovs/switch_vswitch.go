@@ -2,6 +2,7 @@ package ovs
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -16,8 +17,10 @@ import (
 // is retried request by request, so each caller gets its own error.
 type VSwitchSwitch struct {
 	V *vswitch.VSwitch
-	// WaitApplied makes port changes wait until ovs-vswitchd has applied them (cur_cfg), as
-	// os-vif does; without a running ovs-vswitchd it must be false.
+	// WaitApplied makes port additions wait until ovs-vswitchd has applied them (cur_cfg), as
+	// os-vif does, so a plugged port is live when Plug returns; without a running
+	// ovs-vswitchd it must be false. Deletions never wait: the rows are gone when DelPort
+	// returns, and ovs-vswitchd releases the device on its own.
 	WaitApplied bool
 	// Timeout bounds one merged commit (0: 2 minutes, os-vif's ovs_vsctl_timeout default).
 	Timeout time.Duration
@@ -48,7 +51,7 @@ func (r *portReq) names() []string {
 }
 
 func (r *portReq) batch(wait bool) *vswitch.Batch {
-	b := &vswitch.Batch{WaitApplied: wait}
+	b := &vswitch.Batch{WaitApplied: wait && len(r.adds) > 0}
 	for _, a := range r.adds {
 		b.AddPort(a)
 	}
@@ -58,14 +61,35 @@ func (r *portReq) batch(wait bool) *vswitch.Batch {
 	return b
 }
 
-// EnsureBridge implements Switch.
+// EnsureBridge implements Switch. The common case, a bridge that exists, costs one select;
+// only a missing bridge goes through vswitch's guarded create.
 func (s *VSwitchSwitch) EnsureBridge(ctx context.Context, b BridgeSpec) (bool, error) {
+	have, err := s.V.BridgeDatapathType(ctx, b.Name)
+	var bnf *vswitch.BridgeNotFoundError
+	switch {
+	case err == nil:
+		if b.Strict && normDatapath(have) != normDatapath(b.Datapath) {
+			return false, &vswitch.DatapathConflictError{Bridge: b.Name, Have: have, Want: b.Datapath}
+		}
+		return false, nil
+	case !errors.As(err, &bnf):
+		return false, err
+	}
 	return s.V.EnsureBridgeWith(ctx, vswitch.BridgeSpec{Name: b.Name, DatapathType: b.Datapath, AcceptOtherDatapath: !b.Strict})
 }
 
-// PortExists implements Switch.
+// normDatapath treats "" as "system", the Bridge column's default.
+func normDatapath(dp string) string {
+	if dp == "" {
+		return DatapathSystem
+	}
+	return dp
+}
+
+// PortExists implements Switch. It reports a Port of that name on any bridge: one on another
+// bridge makes AddPorts fail with *vswitch.PortConflictError, and is never rolled back.
 func (s *VSwitchSwitch) PortExists(ctx context.Context, bridge, port string) (bool, error) {
-	return s.V.PortOnBridge(ctx, bridge, port)
+	return s.V.PortExists(ctx, port)
 }
 
 // DelBridge implements Switch.

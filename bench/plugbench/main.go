@@ -1,0 +1,227 @@
+// Command plugbench times govif's ovs plugin for scripts/bench-plug.sh: a cold one-shot plug,
+// steady sequential plugs and unplugs, bulk PlugMany/UnplugMany, and the "floor" (the netlink
+// calls and OVSDB transaction a plug needs, made directly through packages netdev and vswitch).
+// It runs in the caller's network namespace against the OVSDB at -db. Output: one JSON object.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/govif/govif/config"
+	"github.com/govif/govif/netdev"
+	"github.com/govif/govif/objects"
+	"github.com/govif/govif/plugin"
+	"github.com/govif/govif/plugins/ovs"
+	"github.com/govif/govif/vswitch"
+)
+
+func main() {
+	db := flag.String("db", "", "OVSDB endpoint (unix:PATH)")
+	mode := flag.String("mode", "steady", "cold | steady | bulk | floor")
+	kind := flag.String("kind", "hybrid", "hybrid | ovs")
+	n := flag.Int("n", 50, "number of VIFs")
+	bridge := flag.String("bridge", "br-int", "integration bridge")
+	dp := flag.String("dp", "netdev", "datapath_type")
+	flag.Parse()
+	if err := run(*db, *mode, *kind, *n, *bridge, *dp); err != nil {
+		fmt.Fprintln(os.Stderr, "plugbench:", err)
+		os.Exit(1)
+	}
+}
+
+type vifReq struct {
+	id, mac string
+	vif     objects.VIF
+}
+
+func vifs(kind string, n int, bridge, dp string) []vifReq {
+	out := make([]vifReq, n)
+	for i := range out {
+		id := fmt.Sprintf("%08x-0000-4000-8000-%012x", 0xc0000000+i, i)
+		mac := net.HardwareAddr{0xfa, 0x16, 0x3e, byte(i >> 16), byte(i >> 8), byte(i)}
+		prof := &objects.VIFPortProfileOpenVSwitch{InterfaceID: objects.Set(id), DatapathType: objects.Set(dp),
+			CreatePort: objects.Set(true)}
+		b := objects.VIFBase{ID: objects.Set(id), Address: objects.Set(mac), Plugin: objects.Set("ovs"),
+			Network: objects.Set(&objects.Network{ID: objects.Set("net"), Bridge: objects.Set(bridge), MTU: objects.Set(1450)}),
+			PortProfile: objects.Set[objects.PortProfile](prof)}
+		var v objects.VIF
+		if kind == "hybrid" {
+			v = &objects.VIFBridge{VIFBase: b, VIFName: objects.Set(("tap" + id)[:14]), BridgeName: objects.Set(("qbr" + id)[:14])}
+		} else {
+			v = &objects.VIFOpenVSwitch{VIFBase: b, VIFName: objects.Set(("tap" + id)[:14]), BridgeName: objects.Set(bridge)}
+		}
+		out[i] = vifReq{id: id, mac: mac.String(), vif: v}
+	}
+	return out
+}
+
+func inst() *objects.InstanceInfo {
+	return &objects.InstanceInfo{UUID: objects.Set("5b9c6d2e-7f80-4a1b-9c3d-0e1f2a3b4c5d"), Name: objects.Set("instance-00000001")}
+}
+
+type result struct {
+	Mode        string    `json:"mode"`
+	Kind        string    `json:"kind"`
+	N           int       `json:"n"`
+	PlugTotal   float64   `json:"plug_total_s"`
+	UnplugTotal float64   `json:"unplug_total_s"`
+	Plug        []float64 `json:"plug_s,omitempty"`
+	Unplug      []float64 `json:"unplug_s,omitempty"`
+	PlugMedian  float64   `json:"plug_median_s,omitempty"`
+	UnplugMed   float64   `json:"unplug_median_s,omitempty"`
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := slices.Clone(v)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func run(db, mode, kind string, n int, bridge, dp string) error {
+	ctx := context.Background()
+	res := result{Mode: mode, Kind: kind, N: n}
+	reqs := vifs(kind, n, bridge, dp)
+	if mode == "floor" {
+		if err := floor(ctx, db, kind, reqs, bridge, &res); err != nil {
+			return err
+		}
+	} else {
+		cfg := config.Default()
+		cfg.OVS.OVSDBConnection = db
+		f, _ := plugin.Lookup(ovs.Name)
+		p, err := f(plugin.Env{Name: ovs.Name, Config: cfg})
+		if err != nil {
+			return err
+		}
+		defer p.(*ovs.Plugin).Close()
+		switch mode {
+		case "cold":
+			// The process start-up is timed by the caller; plug one VIF and leave it plugged.
+			return p.Plug(ctx, reqs[0].vif, inst())
+		case "steady":
+			for _, r := range reqs {
+				t := time.Now()
+				if err := p.Plug(ctx, r.vif, inst()); err != nil {
+					return err
+				}
+				res.Plug = append(res.Plug, time.Since(t).Seconds())
+			}
+			for _, r := range reqs {
+				t := time.Now()
+				if err := p.Unplug(ctx, r.vif, inst()); err != nil {
+					return err
+				}
+				res.Unplug = append(res.Unplug, time.Since(t).Seconds())
+			}
+		case "bulk":
+			bp := p.(plugin.BulkPlugger)
+			var prs []plugin.Request
+			for _, r := range reqs {
+				prs = append(prs, plugin.Request{VIF: r.vif, Instance: inst()})
+			}
+			t := time.Now()
+			for i, err := range bp.PlugMany(ctx, prs) {
+				if err != nil {
+					return fmt.Errorf("plug %d: %w", i, err)
+				}
+			}
+			res.PlugTotal = time.Since(t).Seconds()
+			t = time.Now()
+			for i, err := range bp.UnplugMany(ctx, prs) {
+				if err != nil {
+					return fmt.Errorf("unplug %d: %w", i, err)
+				}
+			}
+			res.UnplugTotal = time.Since(t).Seconds()
+		default:
+			return fmt.Errorf("unknown mode %q", mode)
+		}
+	}
+	if res.PlugTotal == 0 {
+		for _, v := range res.Plug {
+			res.PlugTotal += v
+		}
+		for _, v := range res.Unplug {
+			res.UnplugTotal += v
+		}
+	}
+	res.PlugMedian, res.UnplugMed = median(res.Plug), median(res.Unplug)
+	res.Plug, res.Unplug = nil, nil
+	return json.NewEncoder(os.Stdout).Encode(res)
+}
+
+// floor makes, per VIF, only the host changes a plug must make, directly through netdev and
+// vswitch: for hybrid the qbr bridge, the veth pair in it (promiscuous) and one OVSDB
+// transaction adding qvo (waiting for ovs-vswitchd, as a plug does); for ovs the OVSDB
+// transaction alone. Unplug: the OVSDB deletion and the device deletions.
+func floor(ctx context.Context, db, kind string, reqs []vifReq, bridge string, res *result) error {
+	v, err := vswitch.Open(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	l, err := netdev.New()
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	zero := time.Duration(0)
+	for _, r := range reqs {
+		t := time.Now()
+		port := ("tap" + r.id)[:14]
+		if kind == "hybrid" {
+			qbr, qvb, qvo := ("qbr" + r.id)[:14], ("qvb" + r.id)[:14], ("qvo" + r.id)[:14]
+			port = qvo
+			if err := l.EnsureBridgeWith(ctx, qbr, netdev.BridgeOptions{AgeingTime: &zero}); err != nil {
+				return err
+			}
+			if err := l.CreateVethPair(ctx, qvb, qvo, 1450); err != nil {
+				return err
+			}
+			if err := l.SetPromisc(ctx, qvb, true); err != nil {
+				return err
+			}
+			if err := l.SetPromisc(ctx, qvo, true); err != nil {
+				return err
+			}
+			if err := l.AddToBridge(ctx, qvb, qbr); err != nil {
+				return err
+			}
+		}
+		b := &vswitch.Batch{WaitApplied: true}
+		b.AddPort(vswitch.PortSpec{Bridge: bridge, Name: port, ExternalIDs: map[string]string{
+			"iface-id": r.id, "iface-status": "active", "attached-mac": r.mac, "vm-uuid": "5b9c6d2e-7f80-4a1b-9c3d-0e1f2a3b4c5d"}})
+		if err := v.Apply(ctx, b); err != nil {
+			return err
+		}
+		res.Plug = append(res.Plug, time.Since(t).Seconds())
+	}
+	for _, r := range reqs {
+		t := time.Now()
+		port := ("tap" + r.id)[:14]
+		if kind == "hybrid" {
+			port = ("qvo" + r.id)[:14]
+			if err := l.Delete(ctx, ("qbr" + r.id)[:14]); err != nil {
+				return err
+			}
+		}
+		if err := v.DelPort(ctx, bridge, port); err != nil {
+			return err
+		}
+		if err := l.Delete(ctx, port); err != nil {
+			return err
+		}
+		res.Unplug = append(res.Unplug, time.Since(t).Seconds())
+	}
+	return nil
+}

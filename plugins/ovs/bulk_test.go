@@ -1,0 +1,106 @@
+package ovs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+)
+
+// bulkFakeLinks adds DeleteMany to fakeLinks and counts batches.
+type bulkFakeLinks struct {
+	*fakeLinks
+	batches int
+	fail    error
+}
+
+func (b *bulkFakeLinks) DeleteMany(ctx context.Context, devs []string) error {
+	b.batches++
+	if b.fail != nil {
+		return b.fail
+	}
+	for _, d := range devs {
+		if err := b.fakeLinks.Delete(ctx, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func TestUnplugMany(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		fail error
+	}{{"batch", nil}, {"batch refused", errors.New("EOPNOTSUPP")}} {
+		t.Run(tc.name, func(t *testing.T) {
+			sw, fl := newFakeSwitch(), newFakeLinks()
+			bl := &bulkFakeLinks{fakeLinks: fl, fail: tc.fail}
+			c := &New(sw, bl, DefaultOptions(), nil).core
+			var specs []*vifSpec
+			for i := 0; i < 6; i++ {
+				var s *vifSpec
+				if i%2 == 0 {
+					s = hybridSpec()
+				} else {
+					s = ovsSpec()
+				}
+				s.id = fmt.Sprintf("%08d-1111-4222-8333-444455556666", i)
+				s.bridgeName = portName("qbr", s.id, nicNameLen)
+				s.vifName = portName("tap", s.id, nicNameLen)
+				if err := c.plug(ctx, s); err != nil {
+					t.Fatal(err)
+				}
+				specs = append(specs, s)
+			}
+			vh := &vifSpec{kind: kindVHostUser, id: "vh000000-1111-4222-8333-444455556666", mac: tMAC, netBridge: "br-int",
+				mtu: 1500, datapath: DatapathNetdev, interfaceID: tID, instanceUUID: tInst, vhostMode: "client"}
+			if err := c.plug(ctx, vh); err != nil {
+				t.Fatal(err)
+			}
+			specs = append(specs, vh, specs[0], nil) // a duplicate, and a slot that failed conversion
+			errs := make([]error, len(specs))
+			sentinel := errors.New("conversion failed")
+			errs[len(errs)-1] = sentinel
+			c.unplugMany(ctx, specs, errs)
+			for i, err := range errs[:len(errs)-1] {
+				if err != nil {
+					t.Errorf("unplug %d: %v", i, err)
+				}
+			}
+			if errs[len(errs)-1] != sentinel {
+				t.Errorf("nil spec slot overwritten: %v", errs[len(errs)-1])
+			}
+			if n := fl.names(); len(n) != 0 {
+				t.Errorf("devices left: %v", n)
+			}
+			if n := sw.portNames("br-int"); len(n) != 1 {
+				t.Errorf("ports left: %v", n)
+			}
+			if bl.batches != 1 {
+				t.Errorf("%d DeleteMany batches, want 1", bl.batches)
+			}
+		})
+	}
+}
+
+func TestUnplugManyAttributesErrors(t *testing.T) {
+	ctx := context.Background()
+	sw, fl := newFakeSwitch(), newFakeLinks()
+	c := &New(sw, fl, DefaultOptions(), nil).core
+	a, b := hybridSpec(), hybridSpec()
+	b.id, b.bridgeName = "b1b2c3d4-1111-4222-8333-444455556666", "qbrb1b2c3d4-11"
+	for _, s := range []*vifSpec{a, b} {
+		if err := c.plug(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cause := errors.New("ovsdb down")
+	sw.fail["DelPort qvob1b2c3d4-11"] = cause
+	errs := make([]error, 2)
+	c.unplugMany(ctx, []*vifSpec{a, b}, errs)
+	var oe *OpError
+	if errs[0] != nil || !errors.Is(errs[1], cause) || !errors.As(errs[1], &oe) || oe.VIF != b.id {
+		t.Errorf("errs = %v", errs)
+	}
+}
