@@ -49,7 +49,7 @@ func vifs(kind string, n int, bridge, dp string) []vifReq {
 		prof := &objects.VIFPortProfileOpenVSwitch{InterfaceID: objects.Set(id), DatapathType: objects.Set(dp),
 			CreatePort: objects.Set(true)}
 		b := objects.VIFBase{ID: objects.Set(id), Address: objects.Set(mac), Plugin: objects.Set("ovs"),
-			Network: objects.Set(&objects.Network{ID: objects.Set("net"), Bridge: objects.Set(bridge), MTU: objects.Set(1450)}),
+			Network:     objects.Set(&objects.Network{ID: objects.Set("net"), Bridge: objects.Set(bridge), MTU: objects.Set(1450)}),
 			PortProfile: objects.Set[objects.PortProfile](prof)}
 		var v objects.VIF
 		if kind == "hybrid" {
