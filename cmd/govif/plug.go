@@ -1,0 +1,222 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/govif/govif"
+	"github.com/govif/govif/daemon"
+	"github.com/govif/govif/objects"
+)
+
+// hostFlags are the flags every command that talks to a host shares.
+type hostFlags struct {
+	server  string
+	output  string
+	timeout time.Duration
+}
+
+func (f *hostFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.server, "server", "", "call a govif daemon at unix:PATH instead of plugging in this process")
+	cmd.Flags().StringVarP(&f.output, "output", "o", "text", "output format: text or json")
+	cmd.Flags().DurationVar(&f.timeout, "timeout", 120*time.Second, "give up after this long")
+}
+
+func (f *hostFlags) check() error {
+	if f.output != "text" && f.output != "json" {
+		return badInput(fmt.Errorf("--output %q: want text or json", f.output))
+	}
+	if f.timeout <= 0 {
+		return badInput(fmt.Errorf("--timeout %v: must be positive", f.timeout))
+	}
+	return nil
+}
+
+// openHost returns the daemon's client when --server is given, else an in-process Host
+// loaded from --config. The returned close function releases it.
+func (f *hostFlags) openHost(ctx context.Context) (govif.Interface, func(), error) {
+	if f.server != "" {
+		c, err := daemon.NewClient(f.server)
+		if err != nil {
+			return nil, nil, badInput(fmt.Errorf("--server: %w", err))
+		}
+		return c, func() { c.Close() }, nil
+	}
+	cfg, err := loadConfig(configPath)
+	if err != nil {
+		return nil, nil, badInput(err)
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	h, err := govif.NewHost(ctx, cfg, govif.WithLogger(logger))
+	if err != nil {
+		return nil, nil, err
+	}
+	return h, func() { h.Close() }, nil
+}
+
+// commandContext ends on SIGINT/SIGTERM or after the timeout.
+func (f *hostFlags) commandContext() (context.Context, context.CancelFunc) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithTimeout(ctx, f.timeout)
+	return ctx, func() { cancel(); stop() }
+}
+
+// vifResult is what plug and unplug print with -o json.
+type vifResult struct {
+	Op         string  `json:"op"`
+	Status     string  `json:"status"`
+	VIFID      string  `json:"vif_id"`
+	VIFType    string  `json:"vif_type"`
+	Plugin     string  `json:"plugin"`
+	Instance   string  `json:"instance_uuid,omitempty"`
+	Server     string  `json:"server,omitempty"`
+	DurationMS float64 `json:"duration_ms"`
+}
+
+func init() {
+	rootCmd.AddCommand(newVIFCmd("plug"), newVIFCmd("unplug"))
+}
+
+func newVIFCmd(op string) *cobra.Command {
+	var (
+		hf       hostFlags
+		vifPath  string
+		instPath string
+	)
+	verb := map[string]string{"plug": "Plug a VIF into", "unplug": "Unplug a VIF from"}[op]
+	cmd := &cobra.Command{
+		Use:   op + " --vif FILE --instance FILE",
+		Short: verb + " the host (in this process, or through the daemon with --server)",
+		Long: verb + ` the host, as os_vif.` + op + `(vif, instance_info) does. --vif and --instance
+are os-vif primitives (JSON, "-" for standard input); the plugin named by the VIF's plugin
+field does the work. Without --server the plugins run in this process (as root, configured
+by --config); with --server unix:PATH the govif daemon does it. Bad input exits 2 with the
+field path; a failure on the host exits 1.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := hf.check(); err != nil {
+				return err
+			}
+			vif, inst, err := readVIFAndInstance(cmd.InOrStdin(), vifPath, instPath)
+			if err != nil {
+				return err
+			}
+			ctx, cancel := hf.commandContext()
+			defer cancel()
+			h, closeHost, err := hf.openHost(ctx)
+			if err != nil {
+				return err
+			}
+			defer closeHost()
+			start := time.Now()
+			if op == "plug" {
+				err = h.Plug(ctx, vif, inst)
+			} else {
+				err = h.Unplug(ctx, vif, inst)
+			}
+			if err != nil {
+				return hostCallError(op, vif, err)
+			}
+			res := vifResult{Op: op, Status: "ok", VIFID: vif.Base().ID.Value(), VIFType: vif.ObjName(),
+				Plugin: vif.Base().Plugin.Value(), Instance: inst.UUID.Value(), Server: hf.server,
+				DurationMS: float64(time.Since(start).Microseconds()) / 1000}
+			return printVIFResult(cmd.OutOrStdout(), hf.output, res)
+		},
+	}
+	hf.register(cmd)
+	cmd.Flags().StringVar(&vifPath, "vif", "", "VIF primitive (JSON file, - for standard input)")
+	cmd.Flags().StringVar(&instPath, "instance", "", "InstanceInfo primitive (JSON file, - for standard input)")
+	_ = cmd.MarkFlagRequired("vif")
+	_ = cmd.MarkFlagRequired("instance")
+	return cmd
+}
+
+func readVIFAndInstance(stdin io.Reader, vifPath, instPath string) (objects.VIF, *objects.InstanceInfo, error) {
+	if vifPath == "-" && instPath == "-" {
+		return nil, nil, badInput(errors.New("--vif and --instance cannot both read standard input"))
+	}
+	read := func(flag, path string) ([]byte, error) {
+		var data []byte
+		var err error
+		if path == "-" {
+			data, err = io.ReadAll(stdin)
+		} else {
+			data, err = os.ReadFile(path)
+		}
+		if err != nil {
+			return nil, badInput(fmt.Errorf("--%s: %w", flag, err))
+		}
+		return data, nil
+	}
+	vb, err := read("vif", vifPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	vif, err := objects.DecodeVIF(vb)
+	if err == nil {
+		err = objects.Validate(vif)
+	}
+	if err != nil {
+		return nil, nil, badInput(oneLine(fmt.Errorf("--vif %s: %w", vifPath, err)))
+	}
+	ib, err := read("instance", instPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	inst, err := objects.DecodeInstanceInfo(ib)
+	if err != nil {
+		return nil, nil, badInput(oneLine(fmt.Errorf("--instance %s: %w", instPath, err)))
+	}
+	return vif, inst, nil
+}
+
+// hostCallError marks errors that are the caller's fault (bad object, no such plugin, a VIF
+// the plugin does not take, a 4xx from the daemon) as bad input (exit 2).
+func hostCallError(op string, vif objects.VIF, err error) error {
+	err = oneLine(fmt.Errorf("%s %s %s: %w", op, vif.ObjName(), vif.Base().ID.Value(), err))
+	var fe *objects.FieldError
+	var api *daemon.APIError
+	switch {
+	case errors.As(err, &api):
+		if api.Status >= 400 && api.Status < 500 && api.Status != http.StatusForbidden {
+			return badInput(err)
+		}
+	case errors.As(err, &fe), errors.Is(err, govif.ErrNoMatchingPlugin):
+		return badInput(err)
+	}
+	return err
+}
+
+func printVIFResult(w io.Writer, format string, r vifResult) error {
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	}
+	where := "in this process"
+	if r.Server != "" {
+		where = "via " + r.Server
+	}
+	past := map[string]string{"plug": "plugged", "unplug": "unplugged"}[r.Op]
+	_, err := fmt.Fprintf(w, "%s %s %s (plugin %s, instance %s) %s in %.1f ms\n",
+		past, r.VIFType, r.VIFID, r.Plugin, orDash(r.Instance), where, r.DurationMS)
+	return err
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
