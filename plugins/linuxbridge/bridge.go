@@ -149,7 +149,7 @@ func (p *Plugin) ensureBridge(ctx context.Context, pl plan, iface string, j *jou
 			return err
 		}
 	}
-	if brState.MTU != pl.mtu {
+	if pl.mtu != 0 && brState.MTU != pl.mtu { // 0: no MTU known, leave it (os-vif skips a falsy MTU)
 		if err := p.net.SetMTU(ctx, pl.bridge, pl.mtu); err != nil {
 			return fmt.Errorf("set MTU %d on bridge %s: %w", pl.mtu, pl.bridge, err)
 		}
@@ -172,7 +172,7 @@ func (p *Plugin) upWithMTU(ctx context.Context, dev string, before *netdev.Link,
 			j.add(func(ctx context.Context) error { return p.net.SetDown(ctx, dev) })
 		}
 	}
-	if before == nil || before.MTU != mtu {
+	if mtu != 0 && (before == nil || before.MTU != mtu) {
 		if err := p.net.SetMTU(ctx, dev, mtu); err != nil {
 			return fmt.Errorf("set MTU %d on %s: %w", mtu, dev, err)
 		}
