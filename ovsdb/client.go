@@ -220,6 +220,12 @@ func (c *Client) session(ctx context.Context, method string) (*conn, error) {
 			return nil, fmt.Errorf("ovsdb: %s: %w", method, ErrClosed)
 		}
 		cn, ready := c.cn, c.connected
+		if cn != nil && cn.dead() {
+			// Dead but not yet detached by its supervisor: detach it here, so waiting below
+			// waits for the next connection instead of spinning on the old one's signal.
+			c.cn, c.connected = nil, make(chan struct{})
+			ready = c.connected
+		}
 		c.mu.Unlock()
 		if cn != nil && !cn.dead() {
 			return cn, nil
