@@ -52,7 +52,7 @@ func NewHost(ctx context.Context, cfg *config.Config, opts ...Option) (*Host, er
 	}
 	h := &Host{cfg: cfg, logger: o.logger, plugins: map[string]plugin.Plugin{}, broken: map[string]error{}}
 	for _, w := range cfg.Warnings {
-		h.logger.WarnContext(ctx, "configuration: "+w.Message, "section", w.Section, "option", w.Option, "line", w.Line)
+		h.logger.WarnContext(ctx, "configuration: "+w.Message, "section", w.Section, "option", w.Option, "file", w.File, "line", w.Line)
 	}
 	for name := range o.injected {
 		if !plugin.ValidName(name) {

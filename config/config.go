@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -34,19 +35,31 @@ func Default() *Config {
 }
 
 // Load reads and parses the file at path (see Parse). Errors name the file and line.
-func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("config: %w", err)
-	}
-	c, err := Parse(data)
-	if err != nil {
-		switch e := err.(type) {
-		case *ValueError:
-			e.File = path
-		case *SyntaxError:
-			e.File = path
+func Load(path string) (*Config, error) { return LoadFiles(path) }
+
+// LoadFiles reads several files as oslo.config reads repeated --config-file options (for
+// example nova.conf then nova-compute.conf): for a single-valued option the last file that sets
+// it wins, a multi-valued option collects the values of every file. Errors name the file and line.
+func LoadFiles(paths ...string) (*Config, error) {
+	all := &rawFile{sections: map[string]map[string][]rawValue{}}
+	for _, path := range paths {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("config: %w", err)
 		}
+		raw, err := parseINI(data)
+		if err != nil {
+			var se *SyntaxError
+			if errors.As(err, &se) {
+				se.File = path
+			}
+			return nil, fmt.Errorf("config: %w", err)
+		}
+		raw.setFile(path)
+		all.merge(raw)
+	}
+	c, err := fromRaw(all)
+	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	return c, nil
@@ -100,7 +113,7 @@ func fromRaw(raw *rawFile) (*Config, error) {
 			if len(vals) == 0 && o.defaultAlias {
 				if vals = raw.sections[SectionDefault][o.name]; len(vals) > 0 {
 					section = SectionDefault
-					c.Warnings = append(c.Warnings, Warning{Section: SectionDefault, Option: o.name, Line: vals[len(vals)-1].line,
+					c.Warnings = append(c.Warnings, Warning{Section: SectionDefault, Option: o.name, File: vals[len(vals)-1].file, Line: vals[len(vals)-1].line,
 						Message: fmt.Sprintf("deprecated location; set it in [%s]", s.name)})
 				}
 			}
@@ -112,16 +125,17 @@ func fromRaw(raw *rawFile) (*Config, error) {
 				strs[i] = v.value
 			}
 			if reason, bad := o.apply(c, strs); reason != "" {
-				return nil, &ValueError{Line: vals[len(vals)-1].line, Section: section, Option: o.name, Value: bad, Reason: reason}
+				lastv := vals[len(vals)-1]
+				return nil, &ValueError{File: lastv.file, Line: lastv.line, Section: section, Option: o.name, Value: bad, Reason: reason}
 			}
 			if o.deprecated != "" {
-				c.Warnings = append(c.Warnings, Warning{Section: section, Option: o.name, Line: vals[len(vals)-1].line, Message: o.deprecated})
+				c.Warnings = append(c.Warnings, Warning{Section: section, Option: o.name, File: vals[len(vals)-1].file, Line: vals[len(vals)-1].line, Message: o.deprecated})
 			}
 		}
 		for _, name := range slices.Sorted(maps.Keys(raw.sections[s.name])) {
 			if !known[name] {
 				vals := raw.sections[s.name][name]
-				c.Warnings = append(c.Warnings, Warning{Section: s.name, Option: name, Line: vals[0].line, Message: "unknown option, ignored"})
+				c.Warnings = append(c.Warnings, Warning{Section: s.name, Option: name, File: vals[0].file, Line: vals[0].line, Message: "unknown option, ignored"})
 			}
 		}
 	}

@@ -287,6 +287,38 @@ func TestLoad(t *testing.T) {
 	}
 }
 
+func TestLoadFilesLaterWinsMultiCollects(t *testing.T) {
+	dir := t.TempDir()
+	nova := filepath.Join(dir, "nova.conf")
+	compute := filepath.Join(dir, "nova-compute.conf")
+	os.WriteFile(nova, []byte("[os_vif_ovs]\nnetwork_device_mtu = 9000\nisolate_vif = true\n[os_vif_linux_bridge]\nforward_bridge_interface = eth0\n"), 0o644)
+	os.WriteFile(compute, []byte("[os_vif_ovs]\nnetwork_device_mtu = 1450\nbogus = 1\n[os_vif_linux_bridge]\nforward_bridge_interface = eth1\n"), 0o644)
+	c, err := LoadFiles(nova, compute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.OVS.NetworkDeviceMTU != 1450 || !c.OVS.IsolateVIF {
+		t.Errorf("OVS = %+v, want mtu from the later file and isolate_vif from the first", c.OVS)
+	}
+	if want := []string{"eth0", "eth1"}; !reflect.DeepEqual(c.LinuxBridge.ForwardBridgeInterface, want) {
+		t.Errorf("forward_bridge_interface = %v, want %v", c.LinuxBridge.ForwardBridgeInterface, want)
+	}
+	if len(c.Warnings) != 1 || c.Warnings[0].File != compute || c.Warnings[0].Line != 3 {
+		t.Errorf("warnings = %+v, want bogus at %s:3", c.Warnings, compute)
+	}
+	os.WriteFile(compute, []byte("[os_vif_ovs]\n\nisolate_vif = perhaps\n"), 0o644)
+	_, err = LoadFiles(nova, compute)
+	if err == nil || !strings.Contains(err.Error(), compute+`:3: [os_vif_ovs] isolate_vif: invalid boolean "perhaps"`) {
+		t.Errorf("LoadFiles = %v, want the second file's line", err)
+	}
+	os.WriteFile(compute, []byte("[os_vif_ovs\n"), 0o644)
+	_, err = LoadFiles(nova, compute)
+	var se *SyntaxError
+	if !errors.As(err, &se) || se.File != compute || se.Line != 1 {
+		t.Errorf("LoadFiles = %v, want a SyntaxError in %s", err, compute)
+	}
+}
+
 func hasWarning(c *Config, section, option, msg string) bool {
 	for _, w := range c.Warnings {
 		if w.Section == section && w.Option == option && strings.Contains(w.Message, msg) {

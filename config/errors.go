@@ -62,11 +62,16 @@ func (e *SyntaxError) Is(target error) bool { return target == ErrInvalid }
 type Warning struct {
 	Section string
 	Option  string
+	File    string // the file, when read by Load or LoadFiles
 	Line    int
 	Message string
 }
 
-// String returns "[section] option: message".
+// String returns "[section] option: message", prefixed by file:line when known.
 func (w Warning) String() string {
-	return fmt.Sprintf("[%s] %s: %s", w.Section, w.Option, w.Message)
+	msg := fmt.Sprintf("[%s] %s: %s", w.Section, w.Option, w.Message)
+	if w.File != "" {
+		msg = fmt.Sprintf("%s:%d: %s", w.File, w.Line, msg)
+	}
+	return msg
 }

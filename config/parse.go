@@ -10,12 +10,40 @@ import (
 type rawValue struct {
 	value string
 	line  int
+	file  string // set when read by Load or LoadFiles
 }
 
 // rawFile is a parsed file: section name -> option name -> every assignment in file order.
 type rawFile struct {
 	sections map[string]map[string][]rawValue
 	order    []string // section names in first-seen order
+}
+
+// setFile records the file every value came from.
+func (f *rawFile) setFile(path string) {
+	for _, opts := range f.sections {
+		for _, vals := range opts {
+			for i := range vals {
+				vals[i].file = path
+			}
+		}
+	}
+}
+
+// merge appends g's assignments after f's, as oslo.config reads several --config-file:
+// a later file wins for single-valued options, multi-valued options collect every value.
+func (f *rawFile) merge(g *rawFile) {
+	for _, name := range g.order {
+		opts, ok := f.sections[name]
+		if !ok {
+			opts = map[string][]rawValue{}
+			f.sections[name] = opts
+			f.order = append(f.order, name)
+		}
+		for k, vals := range g.sections[name] {
+			opts[k] = append(opts[k], vals...)
+		}
+	}
 }
 
 // parseINI parses data with oslo.config's iniparser rules (oslo_config/iniparser.py).
