@@ -18,6 +18,7 @@ type FieldError struct {
 	Err error
 }
 
+// Error implements error.
 func (e *FieldError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Path)
@@ -44,6 +45,7 @@ type SyntaxError struct {
 	Msg string
 }
 
+// Error implements error.
 func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("invalid JSON at offset %d: %s", e.Offset, e.Msg)
 }
@@ -51,19 +53,23 @@ func (e *SyntaxError) Error() string {
 // UnsupportedObjectError is oslo.versionedobjects' UnsupportedObjectError: an unknown class name
 // or a namespace other than os_vif. ObjType is "name" or "namespace.name".
 type UnsupportedObjectError struct {
+	// ObjType is the class name, prefixed with the namespace when that is not os_vif.
 	ObjType string
 }
 
+// Error implements error.
 func (e *UnsupportedObjectError) Error() string { return "Unsupported object type " + e.ObjType }
 
 // IncompatibleVersionError is oslo.versionedobjects' IncompatibleObjectVersion: a primitive of a
 // newer minor version or another major version than this implementation knows.
 type IncompatibleVersionError struct {
+	// ObjName is the class, Version the version received, Supported the class's version here.
 	ObjName   string
 	Version   string
 	Supported string
 }
 
+// Error implements error.
 func (e *IncompatibleVersionError) Error() string {
 	return fmt.Sprintf("Version %s of %s is not supported, supported version is %s", e.Version, e.ObjName, e.Supported)
 }
@@ -71,29 +77,35 @@ func (e *IncompatibleVersionError) Error() string {
 // InvalidTargetVersionError is oslo.versionedobjects' InvalidTargetVersion: a backport target
 // newer than the class, of another major version, or not a version at all.
 type InvalidTargetVersionError struct {
+	// ObjName is the class, Version the target asked for.
 	ObjName string
 	Version string
 }
 
+// Error implements error.
 func (e *InvalidTargetVersionError) Error() string {
 	return "Invalid target version " + e.Version + " (for " + e.ObjName + ")"
 }
 
 // ObjectActionError is oslo.versionedobjects' ObjectActionError.
 type ObjectActionError struct {
+	// Action is the failed action (e.g. obj_make_compatible), Reason why it failed.
 	Action string
 	Reason string
 }
 
+// Error implements error.
 func (e *ObjectActionError) Error() string {
 	return fmt.Sprintf("Object action %s failed because: %s", e.Action, e.Reason)
 }
 
 // NoMatchingPluginError is os-vif's NoMatchingPlugin.
 type NoMatchingPluginError struct {
+	// PluginName is the plugin asked for.
 	PluginName string
 }
 
+// Error implements error.
 func (e *NoMatchingPluginError) Error() string {
 	return "No VIF plugin was found with the name " + e.PluginName
 }
@@ -101,18 +113,22 @@ func (e *NoMatchingPluginError) Error() string {
 // NoMatchingVIFClassError is os-vif's NoMatchingVIFClass, with the name filled in (os-vif's
 // HostPluginInfo.get_vif leaves the message unformatted).
 type NoMatchingVIFClassError struct {
+	// Name is the VIF class asked for.
 	Name string
 }
 
+// Error implements error.
 func (e *NoMatchingVIFClassError) Error() string {
 	return "No VIF class was found with the name " + e.Name
 }
 
 // NoMatchingPortProfileClassError is os-vif's NoMatchingPortProfileClass.
 type NoMatchingPortProfileClassError struct {
+	// Name is the port profile class asked for.
 	Name string
 }
 
+// Error implements error.
 func (e *NoMatchingPortProfileClassError) Error() string {
 	return "No PortProfile class was found with the name " + e.Name
 }
@@ -120,6 +136,8 @@ func (e *NoMatchingPortProfileClassError) Error() string {
 // NoSupportedVersionError is os-vif's NoSupportedVIFVersion (Kind "VIF") or
 // NoSupportedPortProfileVersion (Kind "PortProfile").
 type NoSupportedVersionError struct {
+	// Kind is "VIF" or "PortProfile"; Name the class; GotVersions its versions, comma-separated;
+	// MinVersion and MaxVersion the range asked for.
 	Kind        string
 	Name        string
 	GotVersions string
@@ -127,6 +145,7 @@ type NoSupportedVersionError struct {
 	MaxVersion  string
 }
 
+// Error implements error.
 func (e *NoSupportedVersionError) Error() string {
 	return fmt.Sprintf("%s class %s versions %s do not satisfy min=%s max=%s", e.Kind, e.Name, e.GotVersions, e.MinVersion, e.MaxVersion)
 }
