@@ -24,7 +24,7 @@ import (
 
 func main() {
 	db := flag.String("db", "", "OVSDB endpoint (unix:PATH)")
-	mode := flag.String("mode", "steady", "cold | steady | bulk | floor")
+	mode := flag.String("mode", "steady", "cold | unplug1 | steady | bulk | floor")
 	kind := flag.String("kind", "hybrid", "hybrid | ovs")
 	n := flag.Int("n", 50, "number of VIFs")
 	bridge := flag.String("bridge", "br-int", "integration bridge")
@@ -108,6 +108,8 @@ func run(db, mode, kind string, n int, bridge, dp string) error {
 		case "cold":
 			// The process start-up is timed by the caller; plug one VIF and leave it plugged.
 			return p.Plug(ctx, reqs[0].vif, inst())
+		case "unplug1":
+			return p.Unplug(ctx, reqs[0].vif, inst())
 		case "steady":
 			for _, r := range reqs {
 				t := time.Now()

@@ -107,6 +107,22 @@ func (c *core) unplugMany(ctx context.Context, specs []*vifSpec, errs []error) {
 		p.devs = append(p.devs, qvo)
 	}
 
+	// Devices: one kernel batch, or one by one (also to attribute a batch failure).
+	var all []string
+	for _, p := range uniq {
+		all = append(all, p.devs...)
+	}
+	bd, ok := c.links.(BulkDeleter)
+	if !ok || bd.DeleteMany(ctx, all) != nil {
+		for _, p := range uniq {
+			for _, d := range p.devs {
+				if err := c.links.Delete(ctx, d); err != nil {
+					p.errs = append(p.errs, p.o.fail("delete device", d, err))
+				}
+			}
+		}
+	}
+
 	// OVSDB: every deletion concurrently; the Switch merges them.
 	var mu sync.Mutex
 	var owg sync.WaitGroup
@@ -124,22 +140,6 @@ func (c *core) unplugMany(ctx context.Context, specs []*vifSpec, errs []error) {
 		}
 	}
 	owg.Wait()
-
-	// Devices: one kernel batch, or one by one (also to attribute a batch failure).
-	var all []string
-	for _, p := range uniq {
-		all = append(all, p.devs...)
-	}
-	bd, ok := c.links.(BulkDeleter)
-	if !ok || bd.DeleteMany(ctx, all) != nil {
-		for _, p := range uniq {
-			for _, d := range p.devs {
-				if err := c.links.Delete(ctx, d); err != nil {
-					p.errs = append(p.errs, p.o.fail("delete device", d, err))
-				}
-			}
-		}
-	}
 
 	// Trunk bridges, once each.
 	trunks := map[string]error{}

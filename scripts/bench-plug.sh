@@ -1,0 +1,91 @@
+#!/bin/bash
+# Plug benchmark: Python os-vif 3.0.0's ovs plugin and govif's, side by side, against ONE
+# private Open vSwitch (ovsdb-server + ovs-vswitchd on the userspace datapath, bridge br-int
+# datapath_type=netdev) in a private network namespace, plus the "floor": the netlink calls and
+# the OVSDB transaction a plug needs, made directly through govif's netdev and vswitch packages.
+#
+#   sudo scripts/bench-plug.sh                # steady N=50, bulk N=100, 3 rounds
+#   N_STEADY=100 N_BULK="100 1000" ROUNDS=5 PY_BULK_MAX=100 sudo -E scripts/bench-plug.sh
+#
+# Measures (medians over ROUNDS interleaved rounds):
+#   cold    wall time of one process that starts, connects and hybrid-plugs one VIF
+#           (Python: interpreter + imports + os_vif.initialize() + in-process privsep + plug);
+#   steady  per-VIF sequential plug/unplug medians, hybrid (VIFBridge) and plain OVS;
+#   bulk    N hybrid VIFs plugged then unplugged: Python's sequential loop vs govif's
+#           PlugMany/UnplugMany (Python runs only for N <= PY_BULK_MAX; larger N is extrapolated
+#           linearly from its N=PY_BULK_MAX run and marked so).
+# Results: a markdown table on stdout; raw JSON lines in $OUT (default /tmp/govif-bench-plug.jsonl).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N_STEADY=${N_STEADY:-50}
+N_BULK=${N_BULK:-100}
+ROUNDS=${ROUNDS:-3}
+PY_BULK_MAX=${PY_BULK_MAX:-100}
+OUT=${OUT:-/tmp/govif-bench-plug.jsonl}
+PY=/usr/bin/python3
+GO=${GO:-/usr/local/go/bin/go}
+[ "$(id -u)" = 0 ] || { echo "bench-plug: must run as root" >&2; exit 1; }
+for b in ovsdb-tool ovsdb-server ovs-vswitchd ovs-vsctl ip; do
+	command -v $b >/dev/null || { echo "bench-plug: $b missing (scripts/install-deps.sh)" >&2; exit 1; }
+done
+$PY -c 'import os_vif, vif_plug_ovs, ovsdbapp' || { echo "bench-plug: python3-os-vif missing" >&2; exit 1; }
+
+D=$(mktemp -d /tmp/govif-bench-XXXXXX)
+NS=govif-bench-$$
+DB=unix:$D/db.sock
+cleanup() {
+	for p in ovs-vswitchd ovsdb-server; do
+		[ -f "$D/$p.pid" ] && kill "$(cat "$D/$p.pid")" 2>/dev/null || true
+	done
+	sleep 0.5
+	ip netns del "$NS" 2>/dev/null || true
+	rm -rf "$D"
+}
+trap cleanup EXIT
+export OVS_RUNDIR=$D OVS_LOGDIR=$D OVS_DBDIR=$D OVS_SYSCONFDIR=$D
+ip netns add "$NS"
+ip netns exec "$NS" ip link set lo up
+ovsdb-tool create "$D/conf.db" /usr/share/openvswitch/vswitch.ovsschema
+ip netns exec "$NS" ovsdb-server "$D/conf.db" --remote=punix:"$D/db.sock" --pidfile="$D/ovsdb-server.pid" \
+	--unixctl="$D/ovsdb-server.ctl" --log-file="$D/ovsdb-server.log" --detach -vconsole:off
+ovs-vsctl --db=$DB --no-wait init
+ip netns exec "$NS" ovs-vswitchd $DB --pidfile="$D/ovs-vswitchd.pid" --unixctl="$D/ovs-vswitchd.ctl" \
+	--log-file="$D/ovs-vswitchd.log" --detach -vconsole:off
+ovs-vsctl --db=$DB --timeout=30 -- add-br br-int -- set Bridge br-int datapath_type=netdev
+$GO build -o "$D/plugbench" ./bench/plugbench
+: >"$OUT"
+
+inns() { ip netns exec "$NS" "$@"; }
+now() { date +%s.%N; }
+pycase() { # kind n
+	printf '{"config":{"ovsdb_connection":"%s","ovs_vsctl_timeout":120},"bench":{"kind":"%s","n":%s,"datapath_type":"netdev","mtu":1450}}' "$DB" "$1" "$2" >"$D/case.json"
+}
+emit() { echo "$1" >>"$OUT"; }
+
+for round in $(seq 1 "$ROUNDS"); do
+	echo "round $round/$ROUNDS" >&2
+	# cold: one process, one hybrid plug.
+	pycase VIFBridge 1
+	t0=$(now); r=$(inns $PY scripts/python-osvif/ovs_osvif.py --bench --case "$D/case.json"); t1=$(now)
+	emit "{\"impl\":\"python\",\"mode\":\"cold\",\"t0\":$t0,\"t1\":$t1,\"detail\":$r}"
+	t0=$(now); inns "$D/plugbench" -db $DB -mode cold -kind hybrid -n 1; t1=$(now)
+	emit "{\"impl\":\"govif\",\"mode\":\"cold\",\"t0\":$t0,\"t1\":$t1}"
+	inns "$D/plugbench" -db $DB -mode unplug1 -kind hybrid -n 1
+	# steady.
+	for kind in hybrid ovs; do
+		pykind=VIFBridge; [ $kind = ovs ] && pykind=VIFOpenVSwitch
+		emit "{\"impl\":\"floor\",\"data\":$(inns "$D/plugbench" -db $DB -mode floor -kind $kind -n "$N_STEADY")}"
+		emit "{\"impl\":\"govif\",\"data\":$(inns "$D/plugbench" -db $DB -mode steady -kind $kind -n "$N_STEADY")}"
+		pycase $pykind "$N_STEADY"
+		emit "{\"impl\":\"python\",\"mode\":\"steady\",\"kind\":\"$kind\",\"n\":$N_STEADY,\"detail\":$(inns $PY scripts/python-osvif/ovs_osvif.py --bench --case "$D/case.json")}"
+	done
+	# bulk.
+	for n in $N_BULK; do
+		emit "{\"impl\":\"govif\",\"data\":$(inns "$D/plugbench" -db $DB -mode bulk -kind hybrid -n "$n")}"
+		if [ "$n" -le "$PY_BULK_MAX" ]; then
+			pycase VIFBridge "$n"
+			emit "{\"impl\":\"python\",\"mode\":\"bulk\",\"kind\":\"hybrid\",\"n\":$n,\"detail\":$(inns $PY scripts/python-osvif/ovs_osvif.py --bench --case "$D/case.json")}"
+		fi
+	done
+done
+$PY scripts/python-osvif/ovs_bench_summary.py "$OUT" "$PY_BULK_MAX"
