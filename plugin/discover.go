@@ -17,7 +17,7 @@ type Executable struct {
 }
 
 // Discover lists the external plugins in dirs: regular, executable files named
-// govif-plugin-<name> with a valid name. A name found in several directories is taken from the
+// govif-plugin-<name> with a valid name, not writable by group or others. A name found in several directories is taken from the
 // first (as PATH lookup does); the others are logged and skipped. A missing directory is not an
 // error. The result is sorted by name.
 func Discover(dirs []string, logger *slog.Logger) ([]Executable, error) {
@@ -48,6 +48,11 @@ func Discover(dirs []string, logger *slog.Logger) ([]Executable, error) {
 			info, err := os.Stat(path) // follows symlinks
 			if err != nil || !info.Mode().IsRegular() || info.Mode().Perm()&0o111 == 0 {
 				logger.Warn("ignoring plugin file that is not an executable regular file", "path", path)
+				continue
+			}
+			if info.Mode().Perm()&0o022 != 0 {
+				// govif usually runs as root: a plugin anyone could rewrite is a way in.
+				logger.Warn("ignoring plugin executable writable by group or others", "path", path, "mode", info.Mode().Perm().String())
 				continue
 			}
 			if first, dup := seen[name]; dup {

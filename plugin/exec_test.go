@@ -208,8 +208,12 @@ func TestDiscover(t *testing.T) {
 	first := pluginDir(t, "good", "crash")
 	second := pluginDir(t, "good", "other")
 	// Not plugins: a non-executable file, a bad name, an unrelated file, a directory.
-	for name, mode := range map[string]os.FileMode{"govif-plugin-noexec": 0o644, "govif-plugin-bad name": 0o755, "README": 0o755} {
+	for name, mode := range map[string]os.FileMode{"govif-plugin-noexec": 0o644, "govif-plugin-bad name": 0o755, "README": 0o755,
+		"govif-plugin-writable": 0o777} {
 		if err := os.WriteFile(filepath.Join(first, name), []byte("#!/bin/sh\n"), mode); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(filepath.Join(first, name), mode); err != nil { // past the umask
 			t.Fatal(err)
 		}
 	}
