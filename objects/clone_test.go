@@ -43,3 +43,11 @@ func TestCloneAndEqual(t *testing.T) {
 		t.Error("Equal on classes / nil")
 	}
 }
+
+func TestFieldString(t *testing.T) {
+	var f Field[int]
+	if f.String() != "<unset>" || Null[int]().String() != "null" || Set(1450).String() != "1450" ||
+		Set(mac("fa:16:3e:00:00:01")).String() != "fa:16:3e:00:00:01" {
+		t.Errorf("Field.String: %s %s %s", f, Null[int](), Set(1450))
+	}
+}

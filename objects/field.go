@@ -1,5 +1,7 @@
 package objects
 
+import "fmt"
+
 // Field holds one os-vif object field in one of the three states the wire distinguishes:
 // unset (absent from "versioned_object.data"), null (JSON null; only for nullable fields)
 // and set to a value. The zero Field is unset, so a Go struct literal emits exactly the
@@ -64,3 +66,15 @@ func (f *Field[T]) SetNull() { var zero T; f.v, f.state = zero, null }
 
 // Clear makes the field unset.
 func (f *Field[T]) Clear() { *f = Field[T]{} }
+
+// String formats the field for logs and debugging: "<unset>", "null", or the value as fmt
+// prints it. Use Repr for os-vif's textual form of a whole object.
+func (f Field[T]) String() string {
+	switch f.state {
+	case unset:
+		return "<unset>"
+	case null:
+		return "null"
+	}
+	return fmt.Sprint(f.v)
+}
