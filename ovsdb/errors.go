@@ -31,6 +31,7 @@ var (
 
 type rfcErr struct{ s string }
 
+// Error implements error.
 func (e *rfcErr) Error() string { return "ovsdb: " + e.s }
 
 func rfcError(s string) error { return &rfcErr{s} }
@@ -56,6 +57,7 @@ type TransactError struct {
 	Details string
 }
 
+// Error implements error.
 func (e *TransactError) Error() string {
 	msg := fmt.Sprintf("ovsdb: transaction failed at operation %d (%s): %s", e.Index, e.Op, e.Err)
 	if e.Details != "" {
@@ -78,6 +80,7 @@ type RPCError struct {
 	Details string
 }
 
+// Error implements error.
 func (e *RPCError) Error() string {
 	msg := fmt.Sprintf("ovsdb: %s: %s", e.Method, e.Err)
 	if e.Details != "" {
@@ -99,6 +102,7 @@ type EndpointError struct {
 	Reason   string
 }
 
+// Error implements error.
 func (e *EndpointError) Error() string {
 	return fmt.Sprintf("ovsdb: endpoint %q: %s", e.Endpoint, e.Reason)
 }

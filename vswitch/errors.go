@@ -5,6 +5,7 @@ import "fmt"
 // BridgeNotFoundError is an operation on a bridge that does not exist.
 type BridgeNotFoundError struct{ Bridge string }
 
+// Error implements error.
 func (e *BridgeNotFoundError) Error() string {
 	return fmt.Sprintf("vswitch: no bridge named %q", e.Bridge)
 }
@@ -13,6 +14,7 @@ func (e *BridgeNotFoundError) Error() string {
 // the one asked for. The bridge is left as it is.
 type DatapathConflictError struct{ Bridge, Have, Want string }
 
+// Error implements error.
 func (e *DatapathConflictError) Error() string {
 	return fmt.Sprintf("vswitch: bridge %q exists with datapath_type %q, not %q (left unchanged)", e.Bridge, e.Have, e.Want)
 }
@@ -20,6 +22,7 @@ func (e *DatapathConflictError) Error() string {
 // NotFoundError is an operation on a Port, Interface or QoS row that does not exist.
 type NotFoundError struct{ Table, Name string }
 
+// Error implements error.
 func (e *NotFoundError) Error() string {
 	return fmt.Sprintf("vswitch: no %s named %q", e.Table, e.Name)
 }
@@ -28,6 +31,7 @@ func (e *NotFoundError) Error() string {
 // refuses "--may-exist add-port" and "del-port" across bridges too).
 type PortConflictError struct{ Port, Bridge, OtherBridge string }
 
+// Error implements error.
 func (e *PortConflictError) Error() string {
 	return fmt.Sprintf("vswitch: port %q is on bridge %q, not %q", e.Port, e.OtherBridge, e.Bridge)
 }
@@ -35,6 +39,7 @@ func (e *PortConflictError) Error() string {
 // InterfaceError is an interface ovs-vswitchd failed to set up (its error column, or ofport -1).
 type InterfaceError struct{ Interface, Err string }
 
+// Error implements error.
 func (e *InterfaceError) Error() string {
 	return fmt.Sprintf("vswitch: interface %q failed: %s", e.Interface, e.Err)
 }
@@ -46,6 +51,7 @@ type InvalidArgumentError struct {
 	Why   string
 }
 
+// Error implements error.
 func (e *InvalidArgumentError) Error() string {
 	return fmt.Sprintf("vswitch: invalid %s %v: %s", e.Field, e.Value, e.Why)
 }
