@@ -1,10 +1,6 @@
 package main
 
-import (
-	"log/slog"
-
-	"github.com/govif/govif/config"
-)
+import "github.com/govif/govif/config"
 
 // configPath is the nova.conf-style file given with --config (empty: built-in defaults).
 var configPath string
@@ -14,17 +10,10 @@ func init() {
 }
 
 // loadConfig reads path, or returns the defaults when path is empty. Unknown or deprecated
-// options are logged as warnings.
+// options are not logged here: govif.NewHost logs cfg.Warnings once.
 func loadConfig(path string) (*config.Config, error) {
 	if path == "" {
 		return config.Default(), nil
 	}
-	cfg, err := config.Load(path)
-	if err != nil {
-		return nil, err
-	}
-	for _, w := range cfg.Warnings {
-		slog.Warn("config: " + w.String())
-	}
-	return cfg, nil
+	return config.Load(path)
 }
