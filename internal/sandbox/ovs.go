@@ -123,6 +123,8 @@ func StartOVS(ctx context.Context, opts Options) (_ *OVS, err error) {
 			return nil, fmt.Errorf("sandbox: %w", err)
 		}
 		o.ownDir = true
+	} else if err = os.MkdirAll(o.dir, 0o755); err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
 	}
 	if o.ns == nil {
 		if o.ns, err = NewNetNS(); err != nil {
