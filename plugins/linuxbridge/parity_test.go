@@ -62,9 +62,10 @@ func parityCases() []parityCase {
 
 // TestParityWithPythonOSVIF plugs the same VIF twice with Python os-vif 3.0.0 (in one fresh
 // namespace) and with govif (in another) and compares devices, bridge settings, sysctls,
-// addresses, routes and the iptables filter table. The one expected difference is os-vif's
-// stray "-A <b>-FORWARD -o <bridge> -j <drop>" rule, which govif does not add
-// (docs/plugins-builtin.md).
+// addresses, routes and the iptables and ip6tables filter tables. The one expected difference
+// is os-vif's stray "-A <b>-FORWARD -o <bridge> -j <drop>" rule, which govif does not add
+// (docs/plugins-builtin.md). One Python process runs every case, each in its namespace.
+// A last case shows os-vif 3.0.0's VLAN path raising its TypeError.
 func TestParityWithPythonOSVIF(t *testing.T) {
 	testenv.RequireRoot(t)
 	py := testenv.RequirePythonModules(t, "os_vif", "vif_plug_linux_bridge", "oslo_privsep")
@@ -74,25 +75,51 @@ func TestParityWithPythonOSVIF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range parityCases() {
-		t.Run(c.name, func(t *testing.T) {
-			wire, err := objects.Encode(c.vif)
-			if err != nil {
-				t.Fatalf("encode VIF: %v", err)
-			}
+	cases := parityCases()
+	wires := make([][]byte, len(cases))
+	pyNS := make([]*testenv.NetNS, len(cases))
+	var pyCases []pyCase
+	for i, c := range cases {
+		if wires[i], err = objects.Encode(c.vif); err != nil {
+			t.Fatalf("%s: encode VIF: %v", c.name, err)
+		}
+		pyNS[i] = testenv.NewNetNS(t)
+		if c.setup != nil {
+			c.setup(t, pyNS[i])
+		}
+		pyCases = append(pyCases, newPyCase(pyNS[i], c.config, wires[i], 2))
+	}
+	// os-vif's VLAN path, with a veth standing in for vlan100 (os-vif only checks that the
+	// name exists, and this kernel may lack 8021q).
+	vlanNS := testenv.NewNetNS(t)
+	withNIC(t, vlanNS)
+	addVethWithAddress(t, vlanNS, "vlan100", "192.0.2.99/32", "203.0.113.0/24", "192.0.2.99")
+	vlanWire, err := objects.Encode(testVIF(func(_ *objects.VIFBridge, n *objects.Network) {
+		n.ShouldProvideVLAN = objects.Set(true)
+		n.VLAN = objects.Set(100)
+		n.BridgeInterface = objects.Set("lbeth0")
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pyCases = append(pyCases, newPyCase(vlanNS, nil, vlanWire, 1))
 
-			pyNS := testenv.NewNetNS(t)
-			if c.setup != nil {
-				c.setup(t, pyNS)
+	results := runPythonCases(t, py, script, pyCases)
+
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for n, r := range results[i] {
+				if !r.OK {
+					t.Fatalf("python os-vif plug %d failed: %s", n+1, r.Error)
+				}
 			}
-			runPython(t, py, script, pyNS, c.config, wire)
-			pyState := captureState(t, pyNS)
+			pyState := captureState(t, pyNS[i])
 
 			goNS, h := nsHost(t, goConfig(t, c.config), nil)
 			if c.setup != nil {
 				c.setup(t, goNS)
 			}
-			vif, err := objects.DecodeVIF(wire)
+			vif, err := objects.DecodeVIF(wires[i])
 			if err != nil {
 				t.Fatalf("decode VIF: %v", err)
 			}
@@ -117,6 +144,18 @@ func TestParityWithPythonOSVIF(t *testing.T) {
 			}
 		})
 	}
+	// govif's VLAN path is tested in TestPlugVLAN and TestFunctionalVLAN.
+	t.Run("os-vif VLAN path raises TypeError", func(t *testing.T) {
+		r := results[len(cases)][0]
+		if r.OK || r.ErrorType != "PlugException" || !strings.Contains(r.Error, "required positional argument: 'gateway'") {
+			t.Errorf("Python os-vif VLAN plug: %+v, want the TypeError about 'gateway'", r)
+		}
+		for _, d := range captureState(t, vlanNS).Devices {
+			if strings.HasPrefix(d, testBridge) {
+				t.Errorf("Python os-vif made the bridge after all: %s", d)
+			}
+		}
+	})
 }
 
 // addBridge creates a bridge with the kernel's defaults (STP off, forward delay 15 s), up.
@@ -153,89 +192,66 @@ func iptablesRun(t *testing.T, ns *testenv.NetNS, args ...string) {
 	}
 }
 
-// os-vif 3.0.0's VLAN path is broken: once vlan<N> exists it calls
-// _ensure_bridge_privileged without its gateway argument and raises a TypeError, so the
-// bridge is never made. (This kernel may lack 8021q, so a veth stands in for vlan100: os-vif
-// only checks that the name exists.) govif's VLAN path is tested in TestPlugVLAN and
-// TestFunctionalVLAN.
-func TestPythonOSVIFVLANPathIsBroken(t *testing.T) {
-	testenv.RequireRoot(t)
-	py := testenv.RequirePythonModules(t, "os_vif", "vif_plug_linux_bridge", "oslo_privsep")
-	script, err := filepath.Abs("../../scripts/python-osvif/linux_bridge_plug.py")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ns := testenv.NewNetNS(t)
-	withNIC(t, ns)
-	addVethWithAddress(t, ns, "vlan100", "192.0.2.99/32", "203.0.113.0/24", "192.0.2.99")
-	wire, err := objects.Encode(testVIF(func(_ *objects.VIFBridge, n *objects.Network) {
-		n.ShouldProvideVLAN = objects.Set(true)
-		n.VLAN = objects.Set(100)
-		n.BridgeInterface = objects.Set("lbeth0")
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := runPythonOps(t, py, script, ns, nil, wire, 1)
-	if res[0].OK || res[0].ErrorType != "PlugException" || !strings.Contains(res[0].Error, "required positional argument: 'gateway'") {
-		t.Errorf("Python os-vif VLAN plug: %+v, want the TypeError about 'gateway'", res[0])
-	}
-	for _, d := range captureState(t, ns).Devices {
-		if strings.HasPrefix(d, testBridge) {
-			t.Errorf("Python os-vif made the bridge after all: %s", d)
-		}
-	}
-}
-
 type pyResult struct {
 	OK        bool   `json:"ok"`
 	Error     string `json:"error"`
 	ErrorType string `json:"error_type"`
 }
 
-// runPython plugs wire twice with Python os-vif inside ns and fails t if a plug fails.
-func runPython(t *testing.T, py, script string, ns *testenv.NetNS, cfg map[string]any, wire []byte) {
-	t.Helper()
-	for i, r := range runPythonOps(t, py, script, ns, cfg, wire, 2) {
-		if !r.OK {
-			t.Fatalf("python os-vif plug %d failed: %s", i+1, r.Error)
-		}
-	}
+// pyCase is one case of scripts/python-osvif/linux_bridge_plug.py.
+type pyCase struct {
+	NetNS  string         `json:"netns"`
+	Config map[string]any `json:"config"`
+	Ops    []any          `json:"ops"`
 }
 
-// runPythonOps plugs wire n times with Python os-vif inside ns and returns the results.
-func runPythonOps(t *testing.T, py, script string, ns *testenv.NetNS, cfg map[string]any, wire []byte, n int) []pyResult {
-	t.Helper()
-	dir := t.TempDir()
+// newPyCase plugs wire n times in ns.
+func newPyCase(ns *testenv.NetNS, cfg map[string]any, wire []byte, n int) pyCase {
 	op := map[string]any{"op": "plug", "vif": json.RawMessage(wire)}
-	ops := make([]any, n)
-	for i := range ops {
-		ops[i] = op
+	c := pyCase{NetNS: ns.Path(), Config: cfg}
+	for range n {
+		c.Ops = append(c.Ops, op)
 	}
-	caseJSON, err := json.Marshal(map[string]any{
-		"config": cfg, "lock_path": dir, "binary_name": DefaultChainPrefix, "ops": ops,
+	return c
+}
+
+// runPythonCases runs the cases in one Python os-vif process (which enters each case's
+// namespace) and returns each case's results.
+func runPythonCases(t *testing.T, py, script string, cases []pyCase) [][]pyResult {
+	t.Helper()
+	input, err := json.Marshal(map[string]any{
+		"lock_path": t.TempDir(), "binary_name": DefaultChainPrefix, "cases": cases,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer
 	cmd := exec.Command(py, script)
-	cmd.Stdin = bytes.NewReader(caseJSON)
+	cmd.Stdin = bytes.NewReader(input)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.Env = append(os.Environ(), "PATH=/usr/sbin:/usr/bin:/sbin:/bin")
-	if err := ns.Do(func() error { return cmd.Run() }); err != nil {
+	if err := cmd.Run(); err != nil {
 		t.Fatalf("python os-vif: %v\n%s", err, stderr.String())
 	}
-	var res struct {
-		Results []pyResult `json:"results"`
+	var out struct {
+		Cases []struct {
+			Results []pyResult `json:"results"`
+		} `json:"cases"`
 	}
-	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
+	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
 		t.Fatalf("python os-vif output %q: %v\n%s", stdout.String(), err, stderr.String())
 	}
-	if len(res.Results) != n {
-		t.Fatalf("python os-vif returned %d results, want %d", len(res.Results), n)
+	if len(out.Cases) != len(cases) {
+		t.Fatalf("python os-vif returned %d cases, want %d", len(out.Cases), len(cases))
 	}
-	return res.Results
+	res := make([][]pyResult, len(cases))
+	for i, c := range out.Cases {
+		if len(c.Results) != len(cases[i].Ops) {
+			t.Fatalf("python os-vif case %d: %d results, want %d", i, len(c.Results), len(cases[i].Ops))
+		}
+		res[i] = c.Results
+	}
+	return res
 }
 
 // goConfig turns the case's options into a govif configuration through the INI parser, as
