@@ -8,7 +8,7 @@ import (
 // EncodeOptions selects a backport (spec §3). The zero value encodes like Encode.
 type EncodeOptions struct {
 	// TargetVersion is the version of the top-level object. "" means the manifest's entry for the
-	// object's class, else the object's current version.
+	// object's class, else the object's own version (ObjVersion: as decoded, or current).
 	TargetVersion string
 	// Manifest maps class names to versions for nested objects (like oslo.versionedobjects'
 	// version_manifest). A nested object is backported to the entry for its concrete class,
