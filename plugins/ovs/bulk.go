@@ -26,9 +26,10 @@ type unplugPlan struct {
 	errs     []error
 }
 
-// unplugMany unplugs specs together: all OVS port deletions go out concurrently (the Switch
-// merges them into few transactions) and all devices are deleted in one kernel batch when
-// Links is a BulkDeleter. VIF kinds with lookups of their own (per-port bridge, vhost-user,
+// unplugMany unplugs specs together: all devices are deleted in one kernel batch when Links is
+// a BulkDeleter, then all OVS port deletions go out concurrently (the Switch merges them into
+// few transactions). Devices go first, as os-vif deletes qbr first: the kernel then detaches
+// ovs-vswitchd from them while unregistering, instead of waiting for it to close each one. VIF kinds with lookups of their own (per-port bridge, vhost-user,
 // host device) take the single-VIF path. errs[i] is the result for specs[i]; a nil spec keeps
 // the error already in errs.
 func (c *core) unplugMany(ctx context.Context, specs []*vifSpec, errs []error) {

@@ -79,8 +79,14 @@ func (o *op) unplugOpenVSwitch(ctx context.Context) []error {
 	if s.vifName == "" {
 		return nil
 	}
-	// The tap is deleted before its port (os-vif create_tap unplug order); delPort deletes
-	// the netdev anyway, so the same holds without create_tap.
+	if s.createTap {
+		// os-vif (create_tap) deletes the tap it made before the port.
+		var errs []error
+		if err := c.links.Delete(ctx, s.vifName); err != nil {
+			errs = append(errs, o.fail("delete tap", s.vifName, err))
+		}
+		return append(errs, o.delPort(ctx, s.netBridge, s.vifName, false)...)
+	}
 	return o.delPort(ctx, s.netBridge, s.vifName, true)
 }
 
