@@ -25,7 +25,9 @@ type options struct {
 
 // WithInactivityProbe sets how long the connection may stay silent before the client sends an
 // echo; an echo unanswered for another interval drops the connection. 0 disables probes.
-// The default is 5s.
+// The default, as in Open vSwitch, is no probes on unix sockets (a dead peer shows at once)
+// and 30s on tcp, with TCP keepalive on as well. ovsdb-server answers nothing while it works
+// on a huge transaction, so a short interval can drop a healthy but busy connection.
 func WithInactivityProbe(d time.Duration) Option { return func(o *options) { o.probe = d } }
 
 // WithReconnect makes the client redial after the connection drops, waiting min, then twice as
@@ -95,9 +97,15 @@ func Dial(ctx context.Context, endpoint string, opts ...Option) (*Client, error)
 	}
 	c := &Client{network: network, addr: addr, endpoint: endpoint, closeCh: make(chan struct{}),
 		connected: make(chan struct{})}
-	c.opts = options{probe: 5 * time.Second}
+	c.opts = options{probe: -1}
 	for _, o := range opts {
 		o(&c.opts)
+	}
+	if c.opts.probe < 0 {
+		c.opts.probe = 0
+		if network == "tcp" {
+			c.opts.probe = 30 * time.Second
+		}
 	}
 	if c.opts.logger == nil {
 		c.opts.logger = slog.Default()

@@ -49,7 +49,9 @@ func (b *Batch) build(state map[string]portState, mtu bool) *txn {
 	for _, a := range b.adds {
 		st, exists := state[a.Name]
 		if !exists {
-			t.guard(guardAbsent("Port", byName(a.Name)), guard{kind: guardPortState, name: a.Name})
+			// No guard: the Port and Interface name indexes make the commit fail with a
+			// constraint violation if the name exists after all (a guard per port would cost
+			// a table scan per port on the server, far too slow for bulk batches).
 			iface, port := t.n.next(), t.n.next()
 			t.ops = append(t.ops, ovsdb.Insert("Interface", a.ifaceRow(mtu), iface))
 			prow := a.portRow(iface)

@@ -2,6 +2,7 @@ package vswitch
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/govif/govif/ovsdb"
@@ -196,12 +197,20 @@ func (v *VSwitch) Apply(ctx context.Context, b *Batch) error {
 			return err
 		}
 	}
+	var prev map[string]portState // the state the last failed attempt acted on
+	var lastErr error
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		if read {
-			var err error
-			if state, err = v.readPorts(ctx, names); err != nil {
+			fresh, err := v.readPorts(ctx, names)
+			if err != nil {
 				return err
 			}
+			if prev != nil && sameState(prev, fresh) {
+				// The database is as the failed attempt assumed, so the failure was not
+				// contention (say, an Interface of that name on another port's row).
+				return fmt.Errorf("vswitch: apply %d port operations: %w", b.Len(), lastErr)
+			}
+			state = fresh
 		}
 		t := b.build(state, mtu)
 		res, err := v.transact(ctx, t.ops...)
@@ -212,6 +221,13 @@ func (v *VSwitch) Apply(ctx context.Context, b *Batch) error {
 			}
 			return nil
 		}
+		lastErr = err
+		if len(t.created) > 0 && errors.Is(err, ovsdb.ErrConstraintViolation) {
+			// A port we created exists already (or appeared meanwhile): re-read.
+			prev, read = state, true
+			continue
+		}
+		prev = nil
 		i := failedGuard(err)
 		g, ok := t.guards[i]
 		if !ok {
@@ -233,6 +249,25 @@ func (v *VSwitch) Apply(ctx context.Context, b *Batch) error {
 		read = true
 	}
 	return fmt.Errorf("vswitch: apply %d port operations: still contended after %d attempts", b.Len(), maxAttempts)
+}
+
+// sameState reports whether two reads found the same ports with the same rows.
+func sameState(a, b map[string]portState) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for name, x := range a {
+		y, ok := b[name]
+		if !ok || x.uuid != y.uuid || len(x.qos) != len(y.qos) {
+			return false
+		}
+		for i := range x.qos {
+			if x.qos[i] != y.qos[i] {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func (b *Batch) validate() error {

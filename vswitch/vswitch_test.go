@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/govif/govif/internal/testenv"
+	"github.com/govif/govif/ovsdb"
 	"github.com/govif/govif/vswitch"
 )
 
@@ -184,6 +185,16 @@ func TestAddPortErrors(t *testing.T) {
 	}
 	if got := o.Vsctl(t, "list-ports", "br1"); got != "p1" {
 		t.Fatalf("p1 moved or lost: %q", got)
+	}
+	// An Interface of that name on another port's row (a bond member): the index refuses it,
+	// and that is an error, not endless contention.
+	o.Vsctl(t, "--no-wait", "add-bond", "br1", "bond0", "eth0", "eth1")
+	err = v.AddPort(ctx, vswitch.PortSpec{Bridge: "br1", Name: "eth0"})
+	if !errors.Is(err, ovsdb.ErrConstraintViolation) {
+		t.Fatalf("port named like a bond member: %v", err)
+	}
+	if got := o.Vsctl(t, "list-ports", "br1"); got != "bond0\np1" {
+		t.Fatalf("ports after refused add: %q", got)
 	}
 	// Bad input names the field and changes nothing.
 	for _, spec := range []vswitch.PortSpec{{Bridge: "br1"}, {Name: "x"}, {Bridge: "br1", Name: "x", Tag: 5000}, {Bridge: "br1", Name: "x", MTURequest: -1}} {
