@@ -14,12 +14,18 @@ import (
 	"github.com/govif/govif"
 	"github.com/govif/govif/config"
 	"github.com/govif/govif/internal/testenv"
+	"github.com/govif/govif/netdev"
 	"github.com/govif/govif/objects"
 )
 
 // nsHost returns a fresh namespace and a govif Host whose linux_bridge plugin works in it
 // (netdev and iptables bound to the namespace). wrap, if not nil, wraps the real IPTables.
 func nsHost(t *testing.T, cfg *config.Config, wrap func(IPTables) IPTables) (*testenv.NetNS, *govif.Host) {
+	return nsHostWith(t, cfg, wrap, nil)
+}
+
+// nsHostWith is nsHost, also wrapping the real NetOps with wrapNet when not nil.
+func nsHostWith(t *testing.T, cfg *config.Config, wrap func(IPTables) IPTables, wrapNet func(NetOps) NetOps) (*testenv.NetNS, *govif.Host) {
 	t.Helper()
 	testenv.RequireRoot(t)
 	testenv.RequireBinary(t, "iptables", "iptables")
@@ -30,6 +36,14 @@ func nsHost(t *testing.T, cfg *config.Config, wrap func(IPTables) IPTables) (*te
 	opts := []Option{InNamespace(ns.Handle()), WithLockDir(t.TempDir()), WithLogger(discard)}
 	if wrap != nil {
 		opts = append(opts, WithIPTables(wrap(NewIPTables(false, ns.Handle())), nil))
+	}
+	if wrapNet != nil {
+		links, err := netdev.New(netdev.InNamespace(ns.Handle()), netdev.WithLogger(discard))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { links.Close() })
+		opts = append(opts, WithNetOps(wrapNet(NewNetOps(links, ns.Handle()))))
 	}
 	p, err := New(cfg.LinuxBridge, opts...)
 	if err != nil {
@@ -176,6 +190,35 @@ func TestFunctionalFailedPlugLeavesNothing(t *testing.T) {
 	before := captureState(t, ns)
 	err := h.Plug(context.Background(), testVIF(nil), nil)
 	if !errors.Is(err, errInjected) {
+		t.Fatalf("Plug: err = %v, want the injected failure", err)
+	}
+	if diff := cmp.Diff(before.String(), captureState(t, ns).String()); diff != "" {
+		t.Errorf("failed plug left changes (-before +after):\n%s", diff)
+	}
+}
+
+// failAfterMove moves the addresses and routes for real, then reports a failure.
+type failAfterMove struct{ NetOps }
+
+func (f failAfterMove) MoveAddressesAndRoutes(ctx context.Context, from, to string) error {
+	if err := f.NetOps.MoveAddressesAndRoutes(ctx, from, to); err != nil {
+		return err
+	}
+	if strings.HasPrefix(to, "brq") {
+		return fmt.Errorf("after moving %s to %s: %w", from, to, errInjected)
+	}
+	return nil
+}
+
+// A netdev failure after the bridge was made, the NIC enslaved with a new MTU and its
+// addresses and routes moved leaves the namespace as it was.
+func TestFunctionalFailedNetdevStepLeavesNothing(t *testing.T) {
+	cfg := config.Default()
+	cfg.LinuxBridge.FlatInterface = "lbeth0"
+	ns, h := nsHostWith(t, cfg, nil, func(real NetOps) NetOps { return failAfterMove{real} })
+	addVethWithAddress(t, ns, "lbeth0", "192.0.2.10/24", "198.51.100.0/24", "192.0.2.1")
+	before := captureState(t, ns)
+	if err := h.Plug(context.Background(), testVIF(nil), nil); !errors.Is(err, errInjected) {
 		t.Fatalf("Plug: err = %v, want the injected failure", err)
 	}
 	if diff := cmp.Diff(before.String(), captureState(t, ns).String()); diff != "" {
