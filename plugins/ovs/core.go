@@ -126,6 +126,30 @@ func (o *op) createVIFPort(ctx context.Context, bridge, name string, po portOpts
 	return nil
 }
 
+// InterfaceFailedError is an interface ovs-vswitchd could not set up after the port was added
+// (os-vif only logs "Failed to add interfaces"); the plug fails and is rolled back.
+type InterfaceFailedError struct {
+	Interface string
+	Reason    string // ovs-vswitchd's Interface.error
+}
+
+func (e *InterfaceFailedError) Error() string {
+	return fmt.Sprintf("ovs-vswitchd could not add interface %s: %s", e.Interface, e.Reason)
+}
+
+// checkInterface fails when ovs-vswitchd reported an error for an interface whose device the
+// plug made or found (so the error is real, not "the tap does not exist yet").
+func (o *op) checkInterface(ctx context.Context, bridge, name string) error {
+	reason, err := o.c.sw.InterfaceError(ctx, name)
+	if err != nil {
+		return o.fail("read OVS interface", bridge+"/"+name, err)
+	}
+	if reason != "" {
+		return o.fail("attach OVS interface", bridge+"/"+name, &InterfaceFailedError{Interface: name, Reason: reason})
+	}
+	return nil
+}
+
 // setMTUIfExists applies the MTU through netlink when dev exists (a tap libvirt has not made
 // yet is skipped, as in os-vif).
 func (o *op) setMTUIfExists(ctx context.Context, dev string) error {

@@ -509,3 +509,21 @@ func TestConcurrentPlugsOfDifferentVIFs(t *testing.T) {
 		t.Errorf("%d devices, want 60", n)
 	}
 }
+
+// os-vif only logs "Failed to add interfaces" after the transaction; govif fails the plug.
+func TestInterfaceErrorFailsPlug(t *testing.T) {
+	ctx := context.Background()
+	c, sw, l := newTestCore(DefaultOptions())
+	sw.ifErr = map[string]string{"qvoa1b2c3d4-11": "could not open network device qvoa1b2c3d4-11 (No such device)"}
+	err := c.plug(ctx, hybridSpec())
+	var ife *InterfaceFailedError
+	if !errors.As(err, &ife) || ife.Interface != "qvoa1b2c3d4-11" {
+		t.Fatalf("err = %v", err)
+	}
+	if n := l.names(); len(n) != 0 {
+		t.Errorf("rollback left %v", n)
+	}
+	if _, ok := sw.port("br-int", "qvoa1b2c3d4-11"); ok {
+		t.Error("rollback left the port")
+	}
+}

@@ -17,6 +17,7 @@ type fakeSwitch struct {
 	qos     map[string]string // QoSID(port) -> type
 	fail    map[string]error  // "Method arg" -> error to return
 	calls   []string
+	ifErr   map[string]string // interface -> ovs-vswitchd error
 }
 
 type fakeBridge struct {
@@ -131,6 +132,15 @@ func (f *fakeSwitch) DelBridge(_ context.Context, name string) error {
 	}
 	delete(f.bridges, name)
 	return nil
+}
+
+func (f *fakeSwitch) InterfaceError(_ context.Context, name string) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.hit("InterfaceError " + name); err != nil {
+		return "", err
+	}
+	return f.ifErr[name], nil
 }
 
 func (f *fakeSwitch) port(bridge, name string) (Port, bool) {

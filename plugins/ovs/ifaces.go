@@ -50,6 +50,9 @@ type Switch interface {
 	DelPort(ctx context.Context, bridge, port string) error
 	// DelBridge removes bridge and all its ports if it exists.
 	DelBridge(ctx context.Context, name string) error
+	// InterfaceError returns why ovs-vswitchd could not set up the interface ("" when it did,
+	// or when the Switch does not wait for ovs-vswitchd and cannot know yet).
+	InterfaceError(ctx context.Context, name string) (string, error)
 }
 
 // Links is the host network device work the plugin needs. Operations other than Exists and

@@ -38,7 +38,10 @@ func (o *op) plugHybrid(ctx context.Context, qbr string) error {
 	if err := o.ensureOVSBridge(ctx, s.netBridge, false); err != nil {
 		return err
 	}
-	return o.createVIFPort(ctx, s.netBridge, qvo, portOpts{setIDs: true})
+	if err := o.createVIFPort(ctx, s.netBridge, qvo, portOpts{setIDs: true}); err != nil {
+		return err
+	}
+	return o.checkInterface(ctx, s.netBridge, qvo)
 }
 
 // plugGeneric is the VIFOpenVSwitch plug without per-port bridges.
@@ -160,6 +163,9 @@ func (o *op) plugHostDevice(ctx context.Context) error {
 		return o.fail("set up", rep, err)
 	}
 	if err := o.createVIFPort(ctx, s.netBridge, rep, portOpts{setIDs: true}); err != nil {
+		return err
+	}
+	if err := o.checkInterface(ctx, s.netBridge, rep); err != nil {
 		return err
 	}
 	if err := c.links.SetMTU(ctx, rep, s.mtu); err != nil {

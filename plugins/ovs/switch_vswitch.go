@@ -92,6 +92,25 @@ func (s *VSwitchSwitch) PortExists(ctx context.Context, bridge, port string) (bo
 	return s.V.PortExists(ctx, port)
 }
 
+// InterfaceError implements Switch: the Interface's error column, or "ofport -1". Without
+// WaitApplied ovs-vswitchd may not have looked at the interface yet, so it reports "".
+func (s *VSwitchSwitch) InterfaceError(ctx context.Context, name string) (string, error) {
+	if !s.WaitApplied {
+		return "", nil
+	}
+	iface, err := s.V.InterfaceByName(ctx, name)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case iface.Error != "":
+		return iface.Error, nil
+	case iface.OFPort == -1:
+		return "ofport -1 (ovs-vswitchd could not add it)", nil
+	}
+	return "", nil
+}
+
 // DelBridge implements Switch.
 func (s *VSwitchSwitch) DelBridge(ctx context.Context, name string) error {
 	return s.V.DelBridge(ctx, name)
