@@ -2,6 +2,7 @@ package ovsdb
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -21,7 +22,12 @@ type options struct {
 	backoffMin time.Duration
 	backoffMax time.Duration
 	logger     *slog.Logger
+	tls        *tls.Config
 }
+
+// WithTLSConfig sets the TLS configuration for ssl: endpoints (TLSConfigFromFiles builds one
+// from the key, certificate and CA files Open vSwitch uses).
+func WithTLSConfig(cfg *tls.Config) Option { return func(o *options) { o.tls = cfg } }
 
 // WithInactivityProbe sets how long the connection may stay silent before the client sends an
 // echo; an echo unanswered for another interval drops the connection. 0 disables probes.
@@ -66,26 +72,25 @@ type Client struct {
 }
 
 // ParseEndpoint splits an os-vif style endpoint ("unix:/run/openvswitch/db.sock",
-// "tcp:127.0.0.1:6640") into a network and address for net.Dial. ssl: is refused with an
-// *EndpointError, as are passive (punix:, ptcp:) endpoints.
-func ParseEndpoint(endpoint string) (network, addr string, err error) {
+// "tcp:127.0.0.1:6640", "ssl:127.0.0.1:6640") into its scheme ("unix", "tcp" or "ssl") and
+// address. Anything else, including passive (punix:, ptcp:, pssl:) endpoints, gives an
+// *EndpointError.
+func ParseEndpoint(endpoint string) (scheme, addr string, err error) {
 	scheme, rest, ok := strings.Cut(endpoint, ":")
 	if !ok || rest == "" {
-		return "", "", &EndpointError{endpoint, `want "unix:PATH" or "tcp:HOST:PORT"`}
+		return "", "", &EndpointError{endpoint, `want "unix:PATH", "tcp:HOST:PORT" or "ssl:HOST:PORT"`}
 	}
 	switch scheme {
 	case "unix":
 		return "unix", rest, nil
-	case "tcp":
+	case "tcp", "ssl":
 		host, port, err := net.SplitHostPort(rest)
 		if err != nil || port == "" {
-			return "", "", &EndpointError{endpoint, "tcp endpoint wants HOST:PORT"}
+			return "", "", &EndpointError{endpoint, scheme + " endpoint wants HOST:PORT"}
 		}
-		return "tcp", net.JoinHostPort(host, port), nil
-	case "ssl":
-		return "", "", &EndpointError{endpoint, "ssl endpoints are not supported (use unix: or tcp:)"}
+		return scheme, net.JoinHostPort(host, port), nil
 	default:
-		return "", "", &EndpointError{endpoint, fmt.Sprintf("unsupported scheme %q (want unix: or tcp:)", scheme)}
+		return "", "", &EndpointError{endpoint, fmt.Sprintf("unsupported scheme %q (want unix:, tcp: or ssl:)", scheme)}
 	}
 }
 
@@ -95,15 +100,19 @@ func Dial(ctx context.Context, endpoint string, opts ...Option) (*Client, error)
 	if err != nil {
 		return nil, err
 	}
+	o := options{probe: -1}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if network == "ssl" && o.tls == nil {
+		return nil, &EndpointError{endpoint, "ssl endpoints need WithTLSConfig (see TLSConfigFromFiles)"}
+	}
 	c := &Client{network: network, addr: addr, endpoint: endpoint, closeCh: make(chan struct{}),
 		connected: make(chan struct{})}
-	c.opts = options{probe: -1}
-	for _, o := range opts {
-		o(&c.opts)
-	}
+	c.opts = o
 	if c.opts.probe < 0 {
 		c.opts.probe = 0
-		if network == "tcp" {
+		if network != "unix" {
 			c.opts.probe = 30 * time.Second
 		}
 	}
@@ -122,13 +131,17 @@ func Dial(ctx context.Context, endpoint string, opts ...Option) (*Client, error)
 func (c *Client) Endpoint() string { return c.endpoint }
 
 func (c *Client) dial(ctx context.Context) (*conn, error) {
-	var d net.Dialer
-	nc, err := d.DialContext(ctx, c.network, c.addr)
+	var nc net.Conn
+	var err error
+	if c.network == "ssl" {
+		d := tls.Dialer{Config: c.opts.tls}
+		nc, err = d.DialContext(ctx, "tcp", c.addr) // TCP keepalive is on by default
+	} else {
+		var d net.Dialer
+		nc, err = d.DialContext(ctx, c.network, c.addr)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("ovsdb: dial %s: %w", c.endpoint, err)
-	}
-	if tc, ok := nc.(*net.TCPConn); ok {
-		_ = tc.SetKeepAlive(true)
 	}
 	cn := newConn(nc)
 	cn.onNotify = c.dispatch

@@ -303,13 +303,14 @@ func TestParseEndpoint(t *testing.T) {
 		{"unix:/run/openvswitch/db.sock", "unix", "/run/openvswitch/db.sock"},
 		{"tcp:127.0.0.1:6640", "tcp", "127.0.0.1:6640"},
 		{"tcp:[::1]:6640", "tcp", "[::1]:6640"},
+		{"ssl:10.0.0.1:6640", "ssl", "10.0.0.1:6640"},
 	} {
 		n, a, err := ovsdb.ParseEndpoint(tc.in)
 		if err != nil || n != tc.network || a != tc.addr {
 			t.Errorf("%s: %s %s %v", tc.in, n, a, err)
 		}
 	}
-	for _, bad := range []string{"ssl:127.0.0.1:6640", "tcp:127.0.0.1", "/run/db.sock", "unix:", "punix:/x"} {
+	for _, bad := range []string{"ssl:127.0.0.1", "tcp:127.0.0.1", "/run/db.sock", "unix:", "punix:/x", "pssl:6640"} {
 		var ee *ovsdb.EndpointError
 		if _, _, err := ovsdb.ParseEndpoint(bad); !errors.As(err, &ee) || ee.Endpoint != bad {
 			t.Errorf("%s: %v", bad, err)

@@ -192,6 +192,10 @@ func (o *OVS) startDB() error {
 		o.dbFile(),
 		"--remote=punix:" + o.DBSocket(),
 		"--remote=db:Open_vSwitch,Open_vSwitch,manager_options",
+		// As ovs-ctl starts it: TLS material from the SSL table (ovs-vsctl set-ssl).
+		"--private-key=db:Open_vSwitch,SSL,private_key",
+		"--certificate=db:Open_vSwitch,SSL,certificate",
+		"--ca-cert=db:Open_vSwitch,SSL,ca_cert",
 		"--pidfile=" + filepath.Join(o.dir, "ovsdb-server.pid"),
 		"--log-file=" + filepath.Join(o.dir, "ovsdb-server.log"),
 		"--unixctl=" + filepath.Join(o.dir, "ovsdb-server.ctl"),
