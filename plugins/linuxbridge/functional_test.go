@@ -43,7 +43,7 @@ func nsHostWith(t *testing.T, cfg *config.Config, wrap func(IPTables) IPTables, 
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { links.Close() })
-		opts = append(opts, WithNetOps(wrapNet(NewNetOps(links, ns.Handle()))))
+		opts = append(opts, WithNetOps(wrapNet(links)))
 	}
 	p, err := New(cfg.LinuxBridge, opts...)
 	if err != nil {

@@ -134,7 +134,7 @@ func New(cfg config.LinuxBridge, opts ...Option) (*Plugin, error) {
 		if err != nil {
 			return nil, fmt.Errorf("linux_bridge: %w", err)
 		}
-		o.net = NewNetOps(links, o.ns)
+		o.net = links
 		p.closer = links.Close
 	}
 	p.net = o.net
