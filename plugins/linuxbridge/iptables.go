@@ -9,9 +9,10 @@ import (
 	"strings"
 )
 
-// IPTables is the part of coreos/go-iptables the plugin uses, for one IP family. Each call
-// takes a context first: an adapter does not start a command once ctx has ended.
-// NewIPTables returns the real one; unit tests hand the plugin a fake.
+// IPTables is the part of coreos/go-iptables the plugin uses (plus ListTable, a whole-table
+// listing), for one IP family. Each call takes a context first: an adapter does not start a
+// command once ctx has ended. NewIPTables returns the real one; unit tests hand the plugin a
+// fake.
 type IPTables interface {
 	ChainExists(ctx context.Context, table, chain string) (bool, error)
 	NewChain(ctx context.Context, table, chain string) error

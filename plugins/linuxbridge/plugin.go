@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"strings"
 
 	"github.com/vishvananda/netns"
 
@@ -93,6 +94,10 @@ func New(cfg config.LinuxBridge, opts ...Option) (*Plugin, error) {
 	}
 	if o.log == nil {
 		o.log = slog.Default()
+	}
+	if o.prefix == "" || len(o.prefix) > 16 || strings.ContainsAny(o.prefix, " \t\n\"'!") {
+		// os-vif cuts its binary name to 16: wrapped chains stay within iptables' 28.
+		return nil, fmt.Errorf("linux_bridge: invalid iptables chain prefix %q: want 1 to 16 characters, no spaces or quotes", o.prefix)
 	}
 	if len(cfg.ForwardBridgeInterface) == 0 {
 		cfg.ForwardBridgeInterface = []string{"all"}

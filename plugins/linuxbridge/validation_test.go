@@ -94,3 +94,12 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		}
 	}
 }
+
+func TestNewRejectsBadChainPrefix(t *testing.T) {
+	for _, prefix := range []string{"", "a-prefix-that-is-too-long", "nova compute"} {
+		_, err := New(defaultCfg(), WithNetOps(newFakeNet()), WithIPTables(newFakeIPT(), nil), WithChainPrefix(prefix))
+		if err == nil || !strings.Contains(err.Error(), "chain prefix") {
+			t.Errorf("prefix %q: err = %v", prefix, err)
+		}
+	}
+}
