@@ -60,8 +60,8 @@ func parityCases() []parityCase {
 	}
 }
 
-// TestParityWithPythonOSVIF plugs the same VIF twice with Python os-vif 3.0.0 (in one fresh
-// namespace) and with govif (in another) and compares devices, bridge settings, sysctls,
+// TestParityWithPythonOSVIF plugs the same VIF twice and unplugs it twice with Python os-vif
+// 3.0.0 (in one fresh namespace) and with govif (in another) and compares devices, bridge settings, sysctls,
 // addresses, routes and the iptables and ip6tables filter tables. The one expected difference
 // is os-vif's stray "-A <b>-FORWARD -o <bridge> -j <drop>" rule, which govif does not add
 // (docs/plugins-builtin.md). One Python process runs every case, each in its namespace.
@@ -87,7 +87,7 @@ func TestParityWithPythonOSVIF(t *testing.T) {
 		if c.setup != nil {
 			c.setup(t, pyNS[i])
 		}
-		pyCases = append(pyCases, newPyCase(pyNS[i], c.config, wires[i], 2))
+		pyCases = append(pyCases, newPyCase(pyNS[i], c.config, wires[i], "plug", "plug", "unplug", "unplug"))
 	}
 	// os-vif's VLAN path, with a veth standing in for vlan100 (os-vif only checks that the
 	// name exists, and this kernel may lack 8021q).
@@ -102,7 +102,7 @@ func TestParityWithPythonOSVIF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pyCases = append(pyCases, newPyCase(vlanNS, nil, vlanWire, 1))
+	pyCases = append(pyCases, newPyCase(vlanNS, nil, vlanWire, "plug"))
 
 	results := runPythonCases(t, py, script, pyCases)
 
@@ -110,7 +110,7 @@ func TestParityWithPythonOSVIF(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			for n, r := range results[i] {
 				if !r.OK {
-					t.Fatalf("python os-vif plug %d failed: %s", n+1, r.Error)
+					t.Fatalf("python os-vif op %d failed: %s", n+1, r.Error)
 				}
 			}
 			pyState := captureState(t, pyNS[i])
@@ -126,6 +126,11 @@ func TestParityWithPythonOSVIF(t *testing.T) {
 			for range 2 {
 				if err := h.Plug(context.Background(), vif, nil); err != nil {
 					t.Fatalf("govif plug: %v", err)
+				}
+			}
+			for range 2 {
+				if err := h.Unplug(context.Background(), vif, nil); err != nil {
+					t.Fatalf("govif unplug: %v", err)
 				}
 			}
 			goState := captureState(t, goNS)
@@ -205,12 +210,11 @@ type pyCase struct {
 	Ops    []any          `json:"ops"`
 }
 
-// newPyCase plugs wire n times in ns.
-func newPyCase(ns *testenv.NetNS, cfg map[string]any, wire []byte, n int) pyCase {
-	op := map[string]any{"op": "plug", "vif": json.RawMessage(wire)}
+// newPyCase runs ops ("plug", "unplug") on wire in ns.
+func newPyCase(ns *testenv.NetNS, cfg map[string]any, wire []byte, ops ...string) pyCase {
 	c := pyCase{NetNS: ns.Path(), Config: cfg}
-	for range n {
-		c.Ops = append(c.Ops, op)
+	for _, op := range ops {
+		c.Ops = append(c.Ops, map[string]any{"op": op, "vif": json.RawMessage(wire)})
 	}
 	return c
 }
