@@ -315,7 +315,11 @@ func (f *firewall) move(ctx context.Context, ipt IPTables, chain, line string, p
 		err = ipt.Append(ctx, filterTable, chain, spec...)
 	}
 	if err != nil {
-		return fmt.Errorf("move rule %s (deleted, not re-added): %w", line, err)
+		// Do not lose someone else's rule: put it back at the end of its chain.
+		if aerr := ipt.Append(ctx, filterTable, chain, spec...); aerr != nil {
+			return fmt.Errorf("move rule %s: deleted, and could not be re-added: %w", line, errors.Join(err, aerr))
+		}
+		return fmt.Errorf("move rule %s (re-added at the end of %s): %w", line, chain, err)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package linuxbridge
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -149,5 +150,23 @@ func TestSplitRule(t *testing.T) {
 		if _, err := splitRule(bad); err == nil {
 			t.Errorf("splitRule(%q) succeeded", bad)
 		}
+	}
+}
+
+// A rule the top regex moves is never lost: if re-inserting it fails it goes back at the end.
+func TestReorderKeepsRuleWhenInsertFails(t *testing.T) {
+	net, ipt := newFakeNet(), newFakeIPT()
+	ipt.rules["INPUT"] = []string{"-A INPUT -p tcp -j ACCEPT", "-A INPUT -i lbeth9 -j ACCEPT"}
+	ipt.fail["Insert INPUT"] = errInjected
+	ipt.chains = append(ipt.chains, "nova-filter-top", "nova-compute-local", "nova-compute-INPUT", "nova-compute-OUTPUT", "nova-compute-FORWARD")
+	ipt.rules["INPUT"] = append([]string{"-A INPUT -j nova-compute-INPUT"}, ipt.rules["INPUT"]...)
+	cfg := defaultCfg()
+	cfg.IptablesTopRegex = "lbeth9"
+	p := newTestPlugin(t, cfg, net, ipt)
+	if err := p.Plug(context.Background(), testVIF(nil), nil); err == nil {
+		t.Fatal("Plug succeeded")
+	}
+	if !slices.Contains(ipt.rules["INPUT"], "-A INPUT -i lbeth9 -j ACCEPT") {
+		t.Errorf("rule lost: %v", ipt.rules["INPUT"])
 	}
 }
