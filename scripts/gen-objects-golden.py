@@ -283,6 +283,7 @@ def manifest_cases(ex):
              {'HostPluginInfo': '1.0', 'HostVIFInfo': '1.0',
               'HostPortProfileInfo': '1.0'}),
             ('HostVIFInfo=1.1', {'HostPluginInfo': '1.0', 'HostVIFInfo': '1.1'}),
+            ('HostVIFInfo=1.0-only', {'HostVIFInfo': '1.0'}),
             ('empty', {}), ('none', None)):
         cases.append(run('manifests/host_info/%s' % label, hi, '1.0', man))
     hif = ex['host_info_filtered'].obj_to_primitive()
