@@ -6,13 +6,13 @@
 # beforehand: the daemons' own time. Clients take turns each iteration so machine load hits all.
 #
 # Usage (as root): scripts/bench-ovsdb.sh [ITERATIONS] [SIZES]
-#   ITERATIONS  add+del pairs per client and mode (default 100)
+#   ITERATIONS  add+del turns per client and mode (default 60)
 #   SIZES       comma-separated port counts (default 10,1000,5000)
 # Writes the markdown table to bench/ovsdb/results.md (and prints it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH=/usr/local/go/bin:$PATH
-iters=${1:-100}
+iters=${1:-60}
 sizes=${2:-10,1000,5000}
 out=bench/ovsdb/results.md
 echo "bench-ovsdb: $iters iterations, sizes $sizes, $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
