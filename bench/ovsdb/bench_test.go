@@ -109,8 +109,17 @@ func benchSize(t *testing.T, py string, n, iters int) []result {
 	// Every client does one add+del in turn, iteration after iteration, so load changes on
 	// the machine hit them all alike.
 	var out []result
-	for _, mode := range []string{"no-wait", "wait"} {
-		wait := mode == "wait"
+	bulk := make([]vswitch.PortSpec, bulkN)
+	for i := range bulk {
+		bulk[i] = vswitch.PortSpec{Bridge: bridge, Name: fmt.Sprintf("bulk%04d", i), Type: "patch",
+			Options: map[string]string{"peer": fmt.Sprintf("bulk%04d", i^1)}, ExternalIDs: ids}
+	}
+	for _, mode := range []string{"no-wait", "wait", bulkMode} {
+		wait := mode != "no-wait"
+		if mode == bulkMode {
+			out = append(out, benchBulk(t, ctx, v, o, py, n, bulk)...)
+			continue
+		}
 		// ovs-vsctl and ovsdbapp get slow on big bridges (seconds per call at 5000 ports on a
 		// busy machine): they take fewer turns so the run stays a few minutes.
 		clients := []struct {
@@ -130,7 +139,7 @@ func benchSize(t *testing.T, py string, n, iters int) []result {
 			}},
 			{"floor", iters, floor(t, ctx, v.Client(), wait)},
 			{"ovs-vsctl", min(iters, 15), vsctlClient(o, wait)},
-			{"ovsdbapp", min(iters, 30), pythonClient(t, ctx, py, o.Endpoint(), wait)},
+			{"ovsdbapp", min(iters, 30), pythonClient(t, ctx, py, o.Endpoint(), map[bool]string{true: "wait", false: "nowait"}[wait])},
 		}
 		rs := make([]result, len(clients))
 		for i := range rs {
@@ -158,6 +167,63 @@ func benchSize(t *testing.T, py string, n, iters int) []result {
 		out = append(out, rs...)
 	}
 	return out
+}
+
+// bulkN ports are added in one transaction and deleted in another, waiting for ovs-vswitchd.
+const bulkN = 100
+
+var bulkMode = fmt.Sprintf("bulk %d, wait", bulkN)
+
+// benchBulk times the bulk plug: govif's Batch, one ovs-vsctl call with bulkN add-port
+// commands, one ovsdbapp transaction with bulkN add_port+db_set.
+func benchBulk(t *testing.T, ctx context.Context, v *vswitch.VSwitch, o *testenv.OVS, py string, n int, bulk []vswitch.PortSpec) []result {
+	var add, del []string
+	for _, p := range bulk {
+		add = append(add, "--", "--may-exist", "add-port", bridge, p.Name, "--", "set", "Interface", p.Name,
+			"type=patch", "options:peer="+p.Options["peer"])
+		for k, val := range ids {
+			add = append(add, "external_ids:"+k+"="+val)
+		}
+		del = append(del, "--", "--if-exists", "del-port", bridge, p.Name)
+	}
+	clients := []struct {
+		name  string
+		turns int
+		f     func() (sample, error)
+	}{
+		{"govif", 10, func() (sample, error) {
+			var a, d vswitch.Batch
+			for _, p := range bulk {
+				a.AddPort(p)
+				d.DelPort(bridge, p.Name)
+			}
+			a.WaitApplied, d.WaitApplied = true, true
+			return timed(func() error { return v.Apply(ctx, &a) }, func() error { return v.Apply(ctx, &d) })
+		}},
+		{"ovs-vsctl", 5, func() (sample, error) {
+			return timed(func() error { _, err := o.VsctlErr(add...); return err },
+				func() error { _, err := o.VsctlErr(del...); return err })
+		}},
+		{"ovsdbapp", 5, pythonClient(t, ctx, py, o.Endpoint(), fmt.Sprintf("bulk%d", bulkN))},
+	}
+	rs := make([]result, len(clients))
+	for i, c := range clients {
+		rs[i] = result{method: c.name, mode: bulkMode, size: n}
+	}
+	rng := rand.New(rand.NewPCG(uint64(n), 2))
+	for it := 0; it < 10; it++ {
+		for _, i := range rng.Perm(len(clients)) {
+			if it >= clients[i].turns {
+				continue
+			}
+			s, err := clients[i].f()
+			if err != nil {
+				t.Fatalf("%s bulk size %d: %v", clients[i].name, n, err)
+			}
+			rs[i].samples = append(rs[i].samples, s)
+		}
+	}
+	return rs
 }
 
 func timed(fs ...func() error) (sample, error) {
@@ -190,8 +256,7 @@ func vsctlClient(o *testenv.OVS, wait bool) func() (sample, error) {
 }
 
 // pythonClient drives ovsdbapp_bench.py: one line in, one add+del, one line of timings out.
-func pythonClient(t *testing.T, ctx context.Context, py, endpoint string, wait bool) func() (sample, error) {
-	mode := map[bool]string{true: "wait", false: "nowait"}[wait]
+func pythonClient(t *testing.T, ctx context.Context, py, endpoint, mode string) func() (sample, error) {
 	cmd := exec.CommandContext(ctx, py, "ovsdbapp_bench.py", endpoint, bridge, port, mode)
 	cmd.Stderr = os.Stderr
 	in, err := cmd.StdinPipe()
@@ -317,8 +382,12 @@ func report(t *testing.T, all []result) {
 		ratios := "| | |"
 		if r.method == "govif" {
 			g := k("govif")
-			ratios = fmt.Sprintf("| %.1f× | %.1f× | %.2f× |", float64(k("ovs-vsctl"))/float64(g),
-				float64(k("ovsdbapp"))/float64(g), float64(g)/float64(k("floor")))
+			fl := "–"
+			if f := k("floor"); f > 0 {
+				fl = fmt.Sprintf("%.2f×", float64(g)/float64(f))
+			}
+			ratios = fmt.Sprintf("| %.1f× | %.1f× | %s |", float64(k("ovs-vsctl"))/float64(g),
+				float64(k("ovsdbapp"))/float64(g), fl)
 		} else {
 			ratios = "| | | |"
 		}
