@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+
+	"github.com/govif/govif/objects"
+	"github.com/govif/govif/plugin"
 )
 
 // bulkFakeLinks adds DeleteMany to fakeLinks and counts batches.
@@ -102,5 +105,40 @@ func TestUnplugManyAttributesErrors(t *testing.T) {
 	var oe *OpError
 	if errs[0] != nil || !errors.Is(errs[1], cause) || !errors.As(errs[1], &oe) || oe.VIF != b.id {
 		t.Errorf("errs = %v", errs)
+	}
+}
+
+func TestPlugManyWaitsOnceAndChecksInterfaces(t *testing.T) {
+	ctx := context.Background()
+	sw, fl := newFakeSwitch(), newFakeLinks()
+	p := New(sw, fl, DefaultOptions(), nil)
+	var reqs []plugin.Request
+	for i := 0; i < 5; i++ {
+		id := fmt.Sprintf("%08d-1111-4222-8333-444455556666", i)
+		b := testBase(testNetwork("br-int", 1450), testProfile("netdev"))
+		b.ID = objects.Set(id)
+		reqs = append(reqs, plugin.Request{VIF: &objects.VIFBridge{VIFBase: b, VIFName: objects.Set(("tap" + id)[:14]),
+			BridgeName: objects.Set(("qbr" + id)[:14])}, Instance: testInstance()})
+	}
+	sw.ifErr = map[string]string{"qvo00000003-11": "could not open network device"}
+	errs := p.PlugMany(ctx, reqs)
+	for i, err := range errs {
+		var ife *InterfaceFailedError
+		if i == 3 {
+			if !errors.As(err, &ife) {
+				t.Errorf("VIF 3: err = %v, want *InterfaceFailedError", err)
+			}
+		} else if err != nil {
+			t.Errorf("VIF %d: %v", i, err)
+		}
+	}
+	syncs := 0
+	for _, c := range sw.calls {
+		if c == "Sync" {
+			syncs++
+		}
+	}
+	if syncs != 1 {
+		t.Errorf("%d Syncs, want 1", syncs)
 	}
 }

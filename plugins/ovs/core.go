@@ -140,6 +140,9 @@ func (e *InterfaceFailedError) Error() string {
 // checkInterface fails when ovs-vswitchd reported an error for an interface whose device the
 // plug made or found (so the error is real, not "the tap does not exist yet").
 func (o *op) checkInterface(ctx context.Context, bridge, name string) error {
+	if waitDeferred(ctx) {
+		return nil // PlugMany checks after its single Sync
+	}
 	reason, err := o.c.sw.InterfaceError(ctx, name)
 	if err != nil {
 		return o.fail("read OVS interface", bridge+"/"+name, err)

@@ -110,6 +110,14 @@ func (l *lazySwitch) DelPort(ctx context.Context, bridge, port string) error {
 	return sw.DelPort(ctx, bridge, port)
 }
 
+func (l *lazySwitch) Sync(ctx context.Context) error {
+	sw, err := l.get(ctx)
+	if err != nil {
+		return err
+	}
+	return sw.Sync(ctx)
+}
+
 func (l *lazySwitch) InterfaceError(ctx context.Context, name string) (string, error) {
 	sw, err := l.get(ctx)
 	if err != nil {

@@ -134,6 +134,12 @@ func (f *fakeSwitch) DelBridge(_ context.Context, name string) error {
 	return nil
 }
 
+func (f *fakeSwitch) Sync(context.Context) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.hit("Sync")
+}
+
 func (f *fakeSwitch) InterfaceError(_ context.Context, name string) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

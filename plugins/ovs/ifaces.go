@@ -50,6 +50,9 @@ type Switch interface {
 	DelPort(ctx context.Context, bridge, port string) error
 	// DelBridge removes bridge and all its ports if it exists.
 	DelBridge(ctx context.Context, name string) error
+	// Sync waits until ovs-vswitchd has applied every change made so far (a no-op for a
+	// Switch that does not wait for ovs-vswitchd).
+	Sync(ctx context.Context) error
 	// InterfaceError returns why ovs-vswitchd could not set up the interface ("" when it did,
 	// or when the Switch does not wait for ovs-vswitchd and cannot know yet).
 	InterfaceError(ctx context.Context, name string) (string, error)

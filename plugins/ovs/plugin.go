@@ -74,8 +74,43 @@ func (p *Plugin) Unplug(ctx context.Context, vif objects.VIF, inst *objects.Inst
 }
 
 // PlugMany plugs every request concurrently (bounded) and returns one error slot per request.
+// The port additions do not wait for ovs-vswitchd one by one: PlugMany waits once, when all are
+// made (one reconfiguration for many ports instead of one per group), then checks the
+// interfaces ovs-vswitchd could not attach and reports those VIFs as failed (left plugged, for
+// the caller to unplug).
 func (p *Plugin) PlugMany(ctx context.Context, reqs []plugin.Request) []error {
-	return p.many(ctx, reqs, p.Plug)
+	specs := make([]*vifSpec, len(reqs))
+	errs := p.many(ctx, reqs, func(ctx context.Context, i int) error {
+		s, err := p.toSpec(reqs[i].VIF, reqs[i].Instance, true)
+		if err != nil {
+			return err
+		}
+		specs[i] = s
+		return p.plug(deferWait(ctx), s)
+	})
+	if err := p.sw.Sync(ctx); err != nil {
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = &OpError{VIF: specs[i].id, Op: "plug", Step: "wait for ovs-vswitchd", Device: specs[i].netBridge, Err: err}
+			}
+		}
+		return errs
+	}
+	for i, s := range specs {
+		if errs[i] != nil || s == nil {
+			continue
+		}
+		var dev string
+		switch s.kind {
+		case kindBridge:
+			_, dev = vethNames(s.id)
+		default:
+			continue
+		}
+		o := &op{c: &p.core, s: s, name: "plug"}
+		errs[i] = o.checkInterface(ctx, s.netBridge, dev)
+	}
+	return errs
 }
 
 // UnplugMany unplugs every request and returns one error slot per request. Hybrid and plain
@@ -94,7 +129,7 @@ func (p *Plugin) UnplugMany(ctx context.Context, reqs []plugin.Request) []error 
 // manyWorkers bounds the goroutines of PlugMany/UnplugMany.
 const manyWorkers = 32
 
-func (p *Plugin) many(ctx context.Context, reqs []plugin.Request, fn func(context.Context, objects.VIF, *objects.InstanceInfo) error) []error {
+func (p *Plugin) many(ctx context.Context, reqs []plugin.Request, fn func(ctx context.Context, i int) error) []error {
 	errs := make([]error, len(reqs))
 	sem := make(chan struct{}, manyWorkers)
 	var wg sync.WaitGroup
@@ -103,7 +138,7 @@ func (p *Plugin) many(ctx context.Context, reqs []plugin.Request, fn func(contex
 		wg.Add(1)
 		go func(i int) {
 			defer func() { <-sem; wg.Done() }()
-			errs[i] = fn(ctx, reqs[i].VIF, reqs[i].Instance)
+			errs[i] = fn(ctx, i)
 		}(i)
 	}
 	wg.Wait()

@@ -34,9 +34,10 @@ var _ Switch = (*VSwitchSwitch)(nil)
 
 // portReq is one caller's AddPorts or DelPort.
 type portReq struct {
-	adds []vswitch.PortSpec
-	dels [][2]string // bridge, port
-	done chan error
+	adds   []vswitch.PortSpec
+	dels   [][2]string // bridge, port
+	noWait bool        // the caller waits later (PlugMany)
+	done   chan error
 }
 
 func (r *portReq) names() []string {
@@ -51,7 +52,7 @@ func (r *portReq) names() []string {
 }
 
 func (r *portReq) batch(wait bool) *vswitch.Batch {
-	b := &vswitch.Batch{WaitApplied: wait && len(r.adds) > 0}
+	b := &vswitch.Batch{WaitApplied: wait && len(r.adds) > 0 && !r.noWait}
 	for _, a := range r.adds {
 		b.AddPort(a)
 	}
@@ -92,6 +93,25 @@ func (s *VSwitchSwitch) PortExists(ctx context.Context, bridge, port string) (bo
 	return s.V.PortExists(ctx, port)
 }
 
+// deferWaitKey marks a context whose port additions must not wait for ovs-vswitchd: the
+// caller (PlugMany) waits once with Sync when all are made.
+type deferWaitKey struct{}
+
+// deferWait returns ctx marked so that VSwitchSwitch does not wait per addition.
+func deferWait(ctx context.Context) context.Context {
+	return context.WithValue(ctx, deferWaitKey{}, true)
+}
+
+func waitDeferred(ctx context.Context) bool { return ctx.Value(deferWaitKey{}) != nil }
+
+// Sync implements Switch.
+func (s *VSwitchSwitch) Sync(ctx context.Context) error {
+	if !s.WaitApplied {
+		return nil
+	}
+	return s.V.WaitApplied(ctx)
+}
+
 // InterfaceError implements Switch: the Interface's error column, or "ofport -1". Without
 // WaitApplied ovs-vswitchd may not have looked at the interface yet, so it reports "".
 func (s *VSwitchSwitch) InterfaceError(ctx context.Context, name string) (string, error) {
@@ -118,7 +138,7 @@ func (s *VSwitchSwitch) DelBridge(ctx context.Context, name string) error {
 
 // AddPorts implements Switch.
 func (s *VSwitchSwitch) AddPorts(ctx context.Context, ports ...Port) error {
-	r := &portReq{}
+	r := &portReq{noWait: waitDeferred(ctx)}
 	for _, p := range ports {
 		spec := vswitch.PortSpec{Bridge: p.Bridge, Name: p.Name, Type: p.Type, ExternalIDs: p.ExternalIDs,
 			Options: p.Options, MTURequest: p.MTURequest, Tag: p.Tag, Trunks: p.Trunks, VLANMode: p.VLANMode,
@@ -209,10 +229,11 @@ func (s *VSwitchSwitch) apply(ctx context.Context, group []*portReq) {
 		group[0].done <- s.V.Apply(ctx, group[0].batch(s.WaitApplied))
 		return
 	}
-	merged := &portReq{}
+	merged := &portReq{noWait: true}
 	for _, r := range group {
 		merged.adds = append(merged.adds, r.adds...)
 		merged.dels = append(merged.dels, r.dels...)
+		merged.noWait = merged.noWait && r.noWait
 	}
 	if err := s.V.Apply(ctx, merged.batch(s.WaitApplied)); err == nil {
 		for _, r := range group {
