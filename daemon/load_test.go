@@ -1,0 +1,142 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+)
+
+// BenchmarkDaemonLoad is the daemon's load test (scripts/bench-daemon.sh runs it): the real
+// `govif serve` binary inside an OVS sandbox namespace (ovsdb-server + ovs-vswitchd, userspace
+// datapath), and GOVIF_LOAD_CLIENTS (default 200) concurrent clients, each on its own
+// connection, plugging and then unplugging its own VIF (half plain VIFOpenVSwitch, half
+// hybrid VIFBridge). It fails on any error or on anything left behind, and reports latency
+// percentiles and the daemon's RSS when idle and after the load. One iteration is one round
+// of all clients; run it with -benchtime 1x.
+func BenchmarkDaemonLoad(b *testing.B) {
+	clients := 200
+	if v := os.Getenv("GOVIF_LOAD_CLIENTS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			b.Fatalf("GOVIF_LOAD_CLIENTS=%q: want a positive integer", v)
+		}
+		clients = n
+	}
+	sb := startSandbox(b)
+	d := startServe(b, sb)
+	nl, vs := observe(b, sb)
+	pid := d.cmd.Process.Pid
+	time.Sleep(time.Second) // let start-up garbage settle before reading the idle RSS
+	idle, err := rssKiB(pid)
+	if err != nil {
+		b.Fatal(err)
+	}
+
+	var (
+		mu             sync.Mutex
+		plugs, unplugs []time.Duration
+		errs           []error
+	)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	b.ResetTimer()
+	start := time.Now()
+	for iter := range b.N {
+		var wg sync.WaitGroup
+		for i := range clients {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c, err := NewClient("unix:" + d.sock)
+				if err != nil {
+					mu.Lock()
+					errs = append(errs, err)
+					mu.Unlock()
+					return
+				}
+				defer c.Close()
+				vif := loadVIF(1000 + iter*clients + i)
+				t0 := time.Now()
+				perr := c.Plug(ctx, vif, testInstance())
+				t1 := time.Now()
+				uerr := c.Unplug(ctx, vif, testInstance())
+				t2 := time.Now()
+				mu.Lock()
+				defer mu.Unlock()
+				if perr != nil || uerr != nil {
+					errs = append(errs, fmt.Errorf("client %d: plug: %v; unplug: %v", i, perr, uerr))
+					return
+				}
+				plugs = append(plugs, t1.Sub(t0))
+				unplugs = append(unplugs, t2.Sub(t1))
+			}()
+		}
+		wg.Wait()
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
+	if err := errors.Join(errs...); err != nil {
+		b.Fatalf("%d of %d clients failed: %v\ndaemon log:\n%s", len(errs), clients*b.N, err, d.stderr.String())
+	}
+	if left := leftovers(b, nl, vs, "br-int"); len(left) > 0 {
+		b.Fatalf("left behind after the load: %v", left)
+	}
+	loaded, err := rssKiB(pid)
+	if err != nil {
+		b.Fatal(err)
+	}
+	d.stop(b)
+
+	ops := len(plugs) + len(unplugs)
+	b.ReportMetric(float64(ops)/elapsed.Seconds(), "ops/s")
+	for _, s := range []struct {
+		name string
+		lat  []time.Duration
+	}{{"plug", plugs}, {"unplug", unplugs}} {
+		p := percentiles(s.lat)
+		b.ReportMetric(ms(p[0]), s.name+"-p50-ms")
+		b.ReportMetric(ms(p[2]), s.name+"-p99-ms")
+		b.Logf("%-6s n=%d  p50 %7.1f ms  p90 %7.1f ms  p99 %7.1f ms  max %7.1f ms",
+			s.name, len(s.lat), ms(p[0]), ms(p[1]), ms(p[2]), ms(p[3]))
+	}
+	b.ReportMetric(float64(idle)/1024, "idle-RSS-MiB")
+	b.ReportMetric(float64(loaded)/1024, "loaded-RSS-MiB")
+	b.Logf("%d clients x %d round(s): %d plug+unplug pairs in %.2f s (%.0f ops/s), 0 errors, nothing left behind",
+		clients, b.N, len(plugs), elapsed.Seconds(), float64(ops)/elapsed.Seconds())
+	b.Logf("govif serve RSS: idle %.1f MiB, after the load %.1f MiB", float64(idle)/1024, float64(loaded)/1024)
+}
+
+// percentiles returns p50, p90, p99 and the maximum of lat (nearest rank).
+func percentiles(lat []time.Duration) [4]time.Duration {
+	if len(lat) == 0 {
+		return [4]time.Duration{}
+	}
+	s := slices.Clone(lat)
+	slices.Sort(s)
+	at := func(q float64) time.Duration {
+		i := int(q*float64(len(s))+0.5) - 1
+		return s[max(0, min(i, len(s)-1))]
+	}
+	return [4]time.Duration{at(0.50), at(0.90), at(0.99), s[len(s)-1]}
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func TestPercentiles(t *testing.T) {
+	var lat []time.Duration
+	for i := 1; i <= 100; i++ {
+		lat = append(lat, time.Duration(101-i)*time.Millisecond)
+	}
+	if got, want := percentiles(lat), [4]time.Duration{50 * time.Millisecond, 90 * time.Millisecond, 99 * time.Millisecond, 100 * time.Millisecond}; got != want {
+		t.Errorf("percentiles = %v, want %v", got, want)
+	}
+	if got := percentiles(nil); got != [4]time.Duration{} {
+		t.Errorf("percentiles(nil) = %v", got)
+	}
+}
