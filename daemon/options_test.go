@@ -1,0 +1,90 @@
+package daemon
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/govif/govif/config"
+)
+
+// TestExampleConfig loads contrib/systemd/govif.conf, the file the systemd unit points at:
+// no unknown options, and (with its group made one that exists here) the daemon settings it
+// documents.
+func TestExampleConfig(t *testing.T) {
+	data, err := os.ReadFile("../contrib/systemd/govif.conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Warnings) != 0 {
+		t.Errorf("example config warnings: %v", cfg.Warnings)
+	}
+	if cfg.OVS.OVSDBConnection != "unix:/run/openvswitch/db.sock" {
+		t.Errorf("ovsdb_connection = %q", cfg.OVS.OVSDBConnection)
+	}
+	cfg, err = config.Parse([]byte(strings.ReplaceAll(string(data), "nova", "root")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dc, err := ConfigFrom(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gid, err := dc.GroupID()
+	if err != nil || gid != 0 {
+		t.Errorf("GroupID = %d, %v; want 0 (root)", gid, err)
+	}
+	if dc.Socket != DefaultSocket || dc.SocketMode != 0o660 || dc.Options.MaxBodyBytes != 1<<20 ||
+		dc.Options.RequestTimeout != 120*time.Second {
+		t.Errorf("daemon config = %+v", dc)
+	}
+	if len(dc.Options.Access.UIDs) != 1 || dc.Options.Access.UIDs[0] != 0 || len(dc.Options.Access.GIDs) != 1 || dc.Options.Access.GIDs[0] != 0 {
+		t.Errorf("access = %+v", dc.Options.Access)
+	}
+}
+
+func TestConfigFromDefaultsAndErrors(t *testing.T) {
+	dc, err := ConfigFrom(config.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dc.Socket != DefaultSocket || dc.SocketMode != 0o660 || dc.SocketGroup != "" ||
+		len(dc.Options.Access.UIDs) != 1 || dc.Options.Access.UIDs[0] != 0 || len(dc.Options.Access.GIDs) != 0 {
+		t.Errorf("defaults = %+v", dc)
+	}
+	if gid, err := dc.GroupID(); err != nil || gid != -1 {
+		t.Errorf("GroupID without a group = %d, %v; want -1", gid, err)
+	}
+	for _, c := range []struct{ option, value string }{
+		{"socket_mode", "0999"},
+		{"socket_mode", "01777"},
+		{"allowed_uids", "no-such-user-govif"},
+		{"allowed_gids", "no-such-group-govif"},
+		{"max_body_bytes", "0"},
+		{"request_timeout", "-5"},
+	} {
+		cfg, err := config.Parse([]byte("[govif_daemon]\n" + c.option + " = " + c.value + "\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = ConfigFrom(cfg)
+		var ve *config.ValueError
+		if !errors.As(err, &ve) || ve.Option != c.option || !strings.Contains(err.Error(), c.value) {
+			t.Errorf("%s = %s: err = %v, want a *config.ValueError naming the option and value", c.option, c.value, err)
+		}
+	}
+	cfg, _ := config.Parse([]byte("[govif_daemon]\nsocket_group = no-such-group-govif\nallowed_gids = 0\n"))
+	dc, err = ConfigFrom(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dc.GroupID(); err == nil || !strings.Contains(err.Error(), "no-such-group-govif") {
+		t.Errorf("unknown socket_group: err = %v", err)
+	}
+}
