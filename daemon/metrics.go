@@ -36,3 +36,12 @@ func (m *metrics) observe(op, plugin, vifType, outcome string, d time.Duration) 
 	m.requests.WithLabelValues(op, plugin, vifType, outcome).Inc()
 	m.latency.WithLabelValues(op, plugin, vifType).Observe(d.Seconds())
 }
+
+// pluginLabel is the plugin label of a request's metrics. A plugin name the host does not have
+// comes from the caller, so it is counted as "unknown": callers cannot grow the label set.
+func pluginLabel(code, plugin string) string {
+	if code == CodeNoMatchingPlugin {
+		return "unknown"
+	}
+	return plugin
+}

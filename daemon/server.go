@@ -220,7 +220,7 @@ func (s *Server) handleVIF(op string) http.HandlerFunc {
 			if ctx.Err() != nil && apiErr.Status >= 500 {
 				apiErr.Status, apiErr.Code = http.StatusGatewayTimeout, CodeTimeout
 			}
-			s.metrics.observe(op, plugin, vif.ObjName(), apiErr.Code, elapsed)
+			s.metrics.observe(op, pluginLabel(apiErr.Code, plugin), vif.ObjName(), apiErr.Code, elapsed)
 			s.log.Warn(op+" failed", "vif", id, "plugin", plugin, "type", vif.ObjName(), "code", apiErr.Code, "duration", elapsed, "err", err)
 			writeError(w, apiErr)
 			return
