@@ -27,6 +27,9 @@ type goldenCase struct {
 	Output        json.RawMessage   `json:"output"`
 	Error         *pyError          `json:"error"`
 	HandWritten   bool              `json:"hand_written"`
+	// FieldPath (rejects of a bad value) is where the value is; a *FieldError's Path must start
+	// with it.
+	FieldPath string `json:"field_path"`
 }
 
 // pyError is the exception Python raised for a case.
@@ -131,6 +134,10 @@ func checkLikePython(t *testing.T, c goldenCase, got []byte, gotErr error) {
 			t.Errorf("Python failed at %s, govif: %v", c.Error.Stage, gotErr)
 		}
 		checkErrorType(t, c.Error, gotErr)
+		var fe *objects.FieldError
+		if c.FieldPath != "" && errors.As(gotErr, &fe) && !strings.HasPrefix(fe.Path, c.FieldPath) {
+			t.Errorf("FieldError path %q does not name the bad field %q", fe.Path, c.FieldPath)
+		}
 		return
 	}
 	if gotErr != nil {

@@ -24,8 +24,12 @@ def reject_cases(run, ex):
     vo = ex['vif_openvswitch'].obj_to_primitive()
     cases = []
 
-    def case(label, prim):
-        cases.append(run('reject/' + label, prim))
+    def case(label, prim, field_path=None):
+        c = run('reject/' + label, prim)
+        if field_path and 'error' in c:
+            # where the bad value is: govif's FieldError.Path must start with it
+            c['field_path'] = field_path
+        cases.append(c)
 
     def without(key):
         p = copy.deepcopy(vo)
@@ -46,7 +50,8 @@ def reject_cases(run, ex):
     case('subnet-1.1-from-os-vif-1.8', env('Subnet', {}, version='1.1'))
 
     def bad_field(label, name, field, value, version=None):
-        case(label, env(name, {field: value}, version=version))
+        case(label, env(name, {field: value}, version=version),
+             '%s.%s' % (name, field))
 
     bad_field('mac-malformed', 'VIFBridge', 'address', 'fa:16:3e:zz:00:01')
     bad_field('mac-short', 'VIFBridge', 'address', 'fa:16:3e:00:01')
@@ -100,7 +105,8 @@ def reject_cases(run, ex):
         'subnets']['versioned_object.data']['objects'][0][
         'versioned_object.data']['ips']['versioned_object.data']['objects'][1][
         'versioned_object.data']['address'] = '10.0.0.300'
-    case('deep-path-ip', p)
+    case('deep-path-ip', p, 'VIFOpenVSwitch.network.subnets.objects[0].ips'
+         '.objects[1].address')
     # Accepted by Python although odd (spec 2.2 "Not rejected")
     case('accept/missing-required', env('VIFBridge', {'vif_name': 'tap0'}))
     case('accept/uuid-invalid', env('VIFBridge', {'id': 'not-a-uuid'}))
