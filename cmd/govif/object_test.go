@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/govif/govif/internal/testenv"
 )
 
 var (
@@ -203,5 +205,43 @@ func TestObjectList(t *testing.T) {
 	var v []map[string]any
 	if code != 0 || json.Unmarshal([]byte(out), &v) != nil || len(v) != 31 {
 		t.Errorf("list --json: exit %d, %d classes", code, len(v))
+	}
+}
+
+// TestObjectConvertPythonAccepts feeds the CLI's backported output to the real Python os-vif
+// 3.0.0, which must decode it: a 1.4 OVS profile lowered to 1.3 through --manifest, as a govif
+// host would send it to a Debian compute node.
+func TestObjectConvertPythonAccepts(t *testing.T) {
+	py := testenv.RequirePythonModules(t, "os_vif")
+	in := `{"versioned_object.name":"VIFOpenVSwitch","versioned_object.namespace":"os_vif","versioned_object.version":"1.0",
+	"versioned_object.data":{"id":"b8f9d1c2-6a4e-4f3b-9c8d-7e6f5a4b3c21","vif_name":"tapb8f9d1c2-6a","bridge_name":"br-int","plugin":"ovs",
+	"port_profile":{"versioned_object.name":"VIFPortProfileOpenVSwitch","versioned_object.namespace":"os_vif","versioned_object.version":"1.4",
+	"versioned_object.data":{"interface_id":"b8f9d1c2-6a4e-4f3b-9c8d-7e6f5a4b3c21","profile_id":"","create_port":true,"create_tap":true,"multiqueue":true}}}}`
+	dir := t.TempDir()
+	man := filepath.Join(dir, "manifest.json")
+	if err := os.WriteFile(man, []byte(`{"VIFPortProfileOpenVSwitch":"1.3"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := runGovif(t, in, "object", "convert", "--manifest", man)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	const script = `import json, sys, warnings
+warnings.simplefilter("ignore")
+from os_vif import objects
+objects.register_all()
+o = objects.base.VersionedObject.obj_from_primitive(json.load(sys.stdin))
+p = o.port_profile
+print(o.obj_name(), p.VERSION, p.create_port, "create_tap" in p.obj_to_primitive()["versioned_object.data"])`
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, py, "-c", script)
+	cmd.Stdin = strings.NewReader(out)
+	res, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("Python os-vif rejects govif's output: %v\n%s\n%s", err, res, out)
+	}
+	if got := strings.TrimSpace(string(res)); got != "VIFOpenVSwitch 1.3 True False" {
+		t.Errorf("Python read %q, want %q", got, "VIFOpenVSwitch 1.3 True False")
 	}
 }
