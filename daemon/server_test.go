@@ -106,12 +106,12 @@ type testServer struct {
 	done   chan error
 }
 
-func startServer(t *testing.T, host Host, opts Options) *testServer {
+func startServer(t testing.TB, host Host, opts Options) *testServer {
 	t.Helper()
 	return startServerIn(t, t.TempDir(), host, opts)
 }
 
-func startServerIn(t *testing.T, dir string, host Host, opts Options) *testServer {
+func startServerIn(t testing.TB, dir string, host Host, opts Options) *testServer {
 	t.Helper()
 	sock := filepath.Join(dir, "govif.sock")
 	if opts.Logger == nil {

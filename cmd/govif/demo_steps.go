@@ -33,7 +33,7 @@ func (d *demoRun) steps(ctx context.Context) error {
 	}
 	plan := []step{
 		{"check prerequisites (root, Open vSwitch, iptables)", d.checkPrereqs},
-		{"start OVS sandbox: ovsdb-server + ovs-vswitchd (userspace datapath)", d.startSandbox},
+		{"start OVS: ovsdb-server + ovs-vswitchd (userspace datapath)", d.startSandbox},
 		{"start the govif daemon (HTTP+JSON on a unix socket)", d.startDaemon},
 		{"plug VIFOpenVSwitch " + plain.ID.Value()[:8] + " into " + demoIntBridge + " (via the daemon)", func(ctx context.Context) ([]string, error) {
 			if err := d.env.client.Plug(ctx, plain, inst); err != nil {
@@ -46,7 +46,7 @@ func (d *demoRun) steps(ctx context.Context) error {
 			devs, err := d.showDevices(ctx, plain.VIFName.Value())
 			return append(out, devs...), err
 		}},
-		{"plug hybrid VIFBridge pair (qbr + qvb/qvo veth into " + demoIntBridge + "), in parallel", func(ctx context.Context) ([]string, error) {
+		{"plug 2 hybrid VIFBridges in parallel (qbr, qvb/qvo veth, " + demoIntBridge + ")", func(ctx context.Context) ([]string, error) {
 			if err := d.plugAll(ctx, hybA, hybB); err != nil {
 				return nil, err
 			}
@@ -105,7 +105,7 @@ func (d *demoRun) steps(ctx context.Context) error {
 			}
 			return []string{"qbr/qvb/qvo of " + demoHybridBID[:8] + " gone; ping " + vmB.ip.String() + ": no reply, as it should"}, nil
 		}},
-		{"stop vm-a, unplug the other VIFs (in parallel; unplug twice = once)", func(ctx context.Context) ([]string, error) {
+		{"stop vm-a, unplug the rest in parallel (unplug twice = once)", func(ctx context.Context) ([]string, error) {
 			if err := d.stopVM(ctx, vmA); err != nil {
 				return nil, err
 			}
