@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/govif/govif"
 )
 
 // BenchmarkDaemonLoad is the daemon's load test (scripts/bench-daemon.sh runs it): the real
@@ -20,14 +22,7 @@ import (
 // percentiles and the daemon's RSS when idle and after the load. One iteration is one round
 // of all clients; run it with -benchtime 1x.
 func BenchmarkDaemonLoad(b *testing.B) {
-	clients := 200
-	if v := os.Getenv("GOVIF_LOAD_CLIENTS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n <= 0 {
-			b.Fatalf("GOVIF_LOAD_CLIENTS=%q: want a positive integer", v)
-		}
-		clients = n
-	}
+	clients := loadClients(b)
 	sb := startSandbox(b)
 	d := startServe(b, sb)
 	nl, vs := observe(b, sb)
@@ -38,47 +33,21 @@ func BenchmarkDaemonLoad(b *testing.B) {
 		b.Fatal(err)
 	}
 
-	var (
-		mu             sync.Mutex
-		plugs, unplugs []time.Duration
-		errs           []error
-	)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	b.ResetTimer()
 	start := time.Now()
+	var res loadResult
 	for iter := range b.N {
-		var wg sync.WaitGroup
-		for i := range clients {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				c, err := NewClient("unix:" + d.sock)
-				if err != nil {
-					mu.Lock()
-					errs = append(errs, err)
-					mu.Unlock()
-					return
-				}
-				defer c.Close()
-				vif := loadVIF(1000 + iter*clients + i)
-				t0 := time.Now()
-				perr := c.Plug(ctx, vif, testInstance())
-				t1 := time.Now()
-				uerr := c.Unplug(ctx, vif, testInstance())
-				t2 := time.Now()
-				mu.Lock()
-				defer mu.Unlock()
-				if perr != nil || uerr != nil {
-					errs = append(errs, fmt.Errorf("client %d: plug: %v; unplug: %v", i, perr, uerr))
-					return
-				}
-				plugs = append(plugs, t1.Sub(t0))
-				unplugs = append(unplugs, t2.Sub(t1))
-			}()
-		}
-		wg.Wait()
+		res.add(runLoad(ctx, clients, 1000+iter*clients, func() (govif.Interface, func(), error) {
+			c, err := NewClient("unix:" + d.sock)
+			if err != nil {
+				return nil, nil, err
+			}
+			return c, func() { c.Close() }, nil
+		}))
 	}
+	plugs, unplugs, errs := res.plugs, res.unplugs, res.errs
 	elapsed := time.Since(start)
 	b.StopTimer()
 	if err := errors.Join(errs...); err != nil {
@@ -94,22 +63,121 @@ func BenchmarkDaemonLoad(b *testing.B) {
 	d.stop(b)
 
 	ops := len(plugs) + len(unplugs)
-	b.ReportMetric(float64(ops)/elapsed.Seconds(), "ops/s")
+	res.report(b, elapsed)
+	b.ReportMetric(float64(idle)/1024, "idle-RSS-MiB")
+	b.ReportMetric(float64(loaded)/1024, "loaded-RSS-MiB")
+	b.Logf("%d clients x %d round(s): %d plug+unplug pairs in %.2f s (%.0f ops/s), 0 errors, nothing left behind",
+		clients, b.N, len(plugs), elapsed.Seconds(), float64(ops)/elapsed.Seconds())
+	b.Logf("govif serve RSS: idle %.1f MiB, after the load %.1f MiB", float64(idle)/1024, float64(loaded)/1024)
+}
+
+// loadResult collects the latencies and errors of load runs.
+type loadResult struct {
+	plugs, unplugs []time.Duration
+	errs           []error
+}
+
+func (r *loadResult) add(o loadResult) {
+	r.plugs = append(r.plugs, o.plugs...)
+	r.unplugs = append(r.unplugs, o.unplugs...)
+	r.errs = append(r.errs, o.errs...)
+}
+
+// report prints and reports the percentiles and the rate.
+func (r *loadResult) report(b *testing.B, elapsed time.Duration) {
+	b.ReportMetric(float64(len(r.plugs)+len(r.unplugs))/elapsed.Seconds(), "ops/s")
 	for _, s := range []struct {
 		name string
 		lat  []time.Duration
-	}{{"plug", plugs}, {"unplug", unplugs}} {
+	}{{"plug", r.plugs}, {"unplug", r.unplugs}} {
 		p := percentiles(s.lat)
 		b.ReportMetric(ms(p[0]), s.name+"-p50-ms")
 		b.ReportMetric(ms(p[2]), s.name+"-p99-ms")
 		b.Logf("%-6s n=%d  p50 %7.1f ms  p90 %7.1f ms  p99 %7.1f ms  max %7.1f ms",
 			s.name, len(s.lat), ms(p[0]), ms(p[1]), ms(p[2]), ms(p[3]))
 	}
-	b.ReportMetric(float64(idle)/1024, "idle-RSS-MiB")
-	b.ReportMetric(float64(loaded)/1024, "loaded-RSS-MiB")
-	b.Logf("%d clients x %d round(s): %d plug+unplug pairs in %.2f s (%.0f ops/s), 0 errors, nothing left behind",
-		clients, b.N, len(plugs), elapsed.Seconds(), float64(ops)/elapsed.Seconds())
-	b.Logf("govif serve RSS: idle %.1f MiB, after the load %.1f MiB", float64(idle)/1024, float64(loaded)/1024)
+}
+
+// runLoad runs clients concurrent callers, each with its own connection from open, plugging
+// then unplugging VIF loadVIF(first+i).
+func runLoad(ctx context.Context, clients, first int, open func() (govif.Interface, func(), error)) loadResult {
+	var (
+		mu  sync.Mutex
+		res loadResult
+		wg  sync.WaitGroup
+	)
+	for i := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			h, closeFn, err := open()
+			if err != nil {
+				mu.Lock()
+				res.errs = append(res.errs, err)
+				mu.Unlock()
+				return
+			}
+			defer closeFn()
+			vif := loadVIF(first + i)
+			t0 := time.Now()
+			perr := h.Plug(ctx, vif, testInstance())
+			t1 := time.Now()
+			uerr := h.Unplug(ctx, vif, testInstance())
+			t2 := time.Now()
+			mu.Lock()
+			defer mu.Unlock()
+			if perr != nil || uerr != nil {
+				res.errs = append(res.errs, fmt.Errorf("client %d: plug: %v; unplug: %v", i, perr, uerr))
+				return
+			}
+			res.plugs = append(res.plugs, t1.Sub(t0))
+			res.unplugs = append(res.unplugs, t2.Sub(t1))
+		}()
+	}
+	wg.Wait()
+	return res
+}
+
+// BenchmarkHostLoad is BenchmarkDaemonLoad without the daemon: the same clients call the
+// in-process govif.Host (same plugins, same sandbox) directly, so the two runs side by side
+// show what the daemon adds under load.
+func BenchmarkHostLoad(b *testing.B) {
+	clients := loadClients(b)
+	r := newRealRig(b, Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	b.ResetTimer()
+	start := time.Now()
+	var res loadResult
+	for iter := range b.N {
+		res.add(runLoad(ctx, clients, 1000+iter*clients, func() (govif.Interface, func(), error) {
+			return r.host, func() {}, nil
+		}))
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
+	if err := errors.Join(res.errs...); err != nil {
+		b.Fatalf("%d of %d clients failed: %v", len(res.errs), clients*b.N, err)
+	}
+	if left := leftovers(b, r.nl, r.vs, "br-int"); len(left) > 0 {
+		b.Fatalf("left behind after the load: %v", left)
+	}
+	res.report(b, elapsed)
+	b.Logf("%d clients x %d round(s) in process: %d plug+unplug pairs in %.2f s, 0 errors, nothing left behind",
+		clients, b.N, len(res.plugs), elapsed.Seconds())
+}
+
+// loadClients is GOVIF_LOAD_CLIENTS, default 200.
+func loadClients(b *testing.B) int {
+	v := os.Getenv("GOVIF_LOAD_CLIENTS")
+	if v == "" {
+		return 200
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		b.Fatalf("GOVIF_LOAD_CLIENTS=%q: want a positive integer", v)
+	}
+	return n
 }
 
 // percentiles returns p50, p90, p99 and the maximum of lat (nearest rank).

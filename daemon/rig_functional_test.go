@@ -40,6 +40,7 @@ type realRig struct {
 	sock   string
 	client *Client
 	srv    *Server
+	host   *govif.Host
 }
 
 func startSandbox(t testing.TB) *sandbox.OVS {
@@ -77,7 +78,7 @@ func observe(t testing.TB, sb *sandbox.OVS) (*netlink.Handle, *vswitch.VSwitch) 
 
 // newRealRig starts the sandbox and an in-process daemon over a real Host whose plugins work
 // inside the sandbox namespace.
-func newRealRig(t *testing.T, opts Options) *realRig {
+func newRealRig(t testing.TB, opts Options) *realRig {
 	t.Helper()
 	testenv.RequireBinary(t, "iptables", "iptables")
 	sb := startSandbox(t)
@@ -110,7 +111,7 @@ func newRealRig(t *testing.T, opts Options) *realRig {
 	}
 	t.Cleanup(func() { host.Close() })
 	ts := startServerIn(t, t.TempDir(), host, opts)
-	r := &realRig{sb: sb, sock: ts.sock, client: ts.client, srv: ts.srv}
+	r := &realRig{sb: sb, sock: ts.sock, client: ts.client, srv: ts.srv, host: host}
 	r.nl, r.vs = observe(t, sb)
 	return r
 }
