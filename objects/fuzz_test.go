@@ -126,3 +126,41 @@ func FuzzDecodeField(f *testing.F) {
 		checkDecodeStable(t, b.Bytes())
 	})
 }
+
+// knownBugStringReplacement: Decode replaces invalid UTF-8 bytes and lone UTF-16 surrogate
+// escapes ("\ud800") in JSON strings with U+FFFD and carries on, so the value govif re-emits
+// differs from the one received (Python os-vif keeps "\ud800"; it rejects invalid UTF-8 at
+// json.loads). Found while fuzzing; reported to the objects core. Expected: a *FieldError
+// naming the field (bad input changes nothing), or the value kept. Set to false once fixed.
+const knownBugStringReplacement = true
+
+// TestDecodeDoesNotAlterStrings is the regression test for knownBugStringReplacement.
+func TestDecodeDoesNotAlterStrings(t *testing.T) {
+	broken := 0
+	for _, raw := range []string{`"a\ud800b"`, `"\udc00"`, "\"a\xffb\"", "\"\xc3\x28\""} {
+		in := []byte(`{"versioned_object.name":"VIFBridge","versioned_object.namespace":"os_vif","versioned_object.version":"1.0","versioned_object.data":{"vif_name":` + raw + `}}`)
+		o, err := objects.Decode(in)
+		if err != nil {
+			if !isTypedError(err) {
+				t.Errorf("%s: untyped error %v", raw, err)
+			}
+			continue
+		}
+		out, err := objects.Encode(o)
+		if err != nil {
+			t.Fatalf("%s: %v", raw, err)
+		}
+		if !bytes.Contains(out, []byte(`"vif_name":`+raw)) {
+			broken++
+			t.Logf("%s decoded without error but re-emitted as %s", raw, out[bytes.Index(out, []byte(`"vif_name"`)):])
+		}
+	}
+	switch {
+	case broken > 0 && knownBugStringReplacement:
+		t.Skipf("KNOWN BUG (reported, not a deliberate deviation): %d of 4 malformed strings are silently replaced with U+FFFD", broken)
+	case broken > 0:
+		t.Errorf("%d malformed strings silently altered", broken)
+	case knownBugStringReplacement:
+		t.Errorf("the string replacement bug is fixed: set knownBugStringReplacement to false")
+	}
+}
