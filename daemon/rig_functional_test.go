@@ -202,7 +202,16 @@ var (
 	govifBuildErr error
 )
 
-// buildGovif builds cmd/govif once per test binary.
+// TestMain removes the govif binary buildGovif made, if any.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if govifBin != "" {
+		os.RemoveAll(filepath.Dir(govifBin))
+	}
+	os.Exit(code)
+}
+
+// buildGovif builds cmd/govif once per test binary (removed again by TestMain).
 func buildGovif(t testing.TB) string {
 	t.Helper()
 	govifBuild.Do(func() {
