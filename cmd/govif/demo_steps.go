@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/govif/govif/objects"
 )
@@ -37,6 +38,11 @@ func (d *demoRun) steps(ctx context.Context) error {
 		{"start the govif daemon (HTTP+JSON on a unix socket)", d.startDaemon},
 		{"plug VIFOpenVSwitch " + plain.ID.Value()[:8] + " into " + demoIntBridge + " (via the daemon)", func(ctx context.Context) ([]string, error) {
 			if err := d.env.client.Plug(ctx, plain, inst); err != nil {
+				return nil, err
+			}
+			// The plugin makes the tap after the port, so ovs-vswitchd may first have failed to
+			// open it; it retries on its next reconfiguration.
+			if err := d.waitAttached(ctx, plain.VIFName.Value()); err != nil {
 				return nil, err
 			}
 			out, err := d.showOVS(ctx, demoIntBridge)
@@ -130,6 +136,27 @@ func (d *demoRun) steps(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// waitAttached waits (at most 10 s) until ovs-vswitchd has given interface name an ofport,
+// asking it to reconfigure while it reports an error.
+func (d *demoRun) waitAttached(ctx context.Context, name string) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	for {
+		if err := d.env.vs.WaitApplied(ctx); err != nil {
+			return fmt.Errorf("wait for ovs-vswitchd to attach %s: %w", name, err)
+		}
+		_, err := d.env.vs.WaitInterface(ctx, name)
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("wait for ovs-vswitchd to attach %s: %w", name, err)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 // plugAll plugs the VIFs concurrently through the daemon.

@@ -123,6 +123,9 @@ func TestDemo(t *testing.T) {
 			t.Errorf("demo output lacks %q", want)
 		}
 	}
+	if strings.Contains(out, "ovs says:") || strings.Contains(out, "ofport=-1") {
+		t.Errorf("an OVS interface was left in error:\n%s", out)
+	}
 	if len(r.Namespaces) != 3 {
 		t.Errorf("namespaces %v, want the host's and two VMs'", r.Namespaces)
 	}
