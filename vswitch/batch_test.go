@@ -21,7 +21,11 @@ func TestBatchBulk(t *testing.T) {
 	}
 	var b vswitch.Batch
 	for i := 0; i < 500; i++ {
-		b.AddPort(vswitch.PortSpec{Bridge: "br-int", Name: fmt.Sprintf("tap%04d-xx", i), ExternalIDs: ids})
+		spec := vswitch.PortSpec{Bridge: "br-int", Name: fmt.Sprintf("tap%04d-xx", i), ExternalIDs: ids}
+		if i%100 == 0 {
+			spec.QoS = &vswitch.QoSSpec{Type: "linux-noop"}
+		}
+		b.AddPort(spec)
 	}
 	if err := v.Apply(ctx, &b); err != nil {
 		t.Fatal(err)
@@ -44,6 +48,12 @@ func TestBatchBulk(t *testing.T) {
 	}
 	if n := len(strings.Fields(o.Vsctl(t, "list-ports", "br-int"))); n != 250 {
 		t.Fatalf("%d ports left, want 250", n)
+	}
+	if got := o.Vsctl(t, "--columns=_uuid", "--bare", "list", "QoS"); got != "" {
+		t.Fatalf("QoS rows of deleted ports left: %q", got)
+	}
+	if got := o.Vsctl(t, "get", "Port", "tap0001-xx", "qos"); got != "[]" {
+		t.Fatalf("odd port has QoS %q", got)
 	}
 	var dup vswitch.Batch
 	dup.AddPort(vswitch.PortSpec{Bridge: "br-int", Name: "same"})

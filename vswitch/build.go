@@ -83,6 +83,9 @@ func (b *Batch) build(state map[string]portState, mtu bool) *txn {
 				ovsdb.Mutation{Column: "ports", Mutator: "insert", Value: newPorts[br]}))
 		}
 	}
+	gone := map[string]ovsdb.Set{} // bridge -> ports to remove from it
+	var goneOrder []string
+	var explicit []portState // deleted ports that reference QoS rows
 	for _, d := range b.dels {
 		st, exists := state[d.name]
 		if !exists {
@@ -95,13 +98,28 @@ func (b *Batch) build(state map[string]portState, mtu bool) *txn {
 			where = append(where, eq("name", d.bridge))
 		}
 		t.guard(guardExists("Bridge", where), guard{kind: guardOnBridge, bridge: d.bridge, name: d.name, port: st.uuid})
-		t.ops = append(t.ops, ovsdb.Mutate("Bridge", where,
-			ovsdb.Mutation{Column: "ports", Mutator: "delete", Value: ovsdb.Set{st.uuid}}))
-		if len(st.qos) > 0 {
-			// The server checks references before it collects orphaned rows: delete the
-			// port explicitly so its QoS row is unreferenced at commit.
-			t.ops = append(t.ops, ovsdb.Delete("Port", eq("_uuid", st.uuid)))
+		if d.bridge != "" {
+			// One mutate per bridge below, for all its deleted ports.
+			if _, ok := gone[d.bridge]; !ok {
+				goneOrder = append(goneOrder, d.bridge)
+			}
+			gone[d.bridge] = append(gone[d.bridge], st.uuid)
+		} else {
+			t.ops = append(t.ops, ovsdb.Mutate("Bridge", where,
+				ovsdb.Mutation{Column: "ports", Mutator: "delete", Value: ovsdb.Set{st.uuid}}))
 		}
+		if len(st.qos) > 0 {
+			explicit = append(explicit, st)
+		}
+	}
+	for _, br := range goneOrder {
+		t.ops = append(t.ops, ovsdb.Mutate("Bridge", byName(br),
+			ovsdb.Mutation{Column: "ports", Mutator: "delete", Value: gone[br]}))
+	}
+	for _, st := range explicit {
+		// The server checks references before it collects orphaned rows: delete the port
+		// explicitly so its QoS row is unreferenced at commit.
+		t.ops = append(t.ops, ovsdb.Delete("Port", eq("_uuid", st.uuid)))
 		for _, q := range st.qos {
 			t.ops = append(t.ops, ovsdb.Delete("QoS", eq("_uuid", q)))
 		}
