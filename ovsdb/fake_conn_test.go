@@ -73,7 +73,7 @@ func TestFakeReconnectWaitBoundedByContext(t *testing.T) {
 
 func TestFakeInactivityProbe(t *testing.T) {
 	f := newFakeServer(t)
-	c, err := ovsdb.Dial(context.Background(), f.endpoint(), ovsdb.WithInactivityProbe(50*time.Millisecond), ovsdb.WithLogger(quiet))
+	c, err := ovsdb.Dial(context.Background(), f.endpoint(), ovsdb.WithInactivityProbe(400*time.Millisecond), ovsdb.WithLogger(quiet))
 	if err != nil {
 		t.Fatal(err)
 	}
