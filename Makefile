@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export PATH := /usr/local/go/bin:$(PATH)
 GO ?= go
 # Functional tests start real OVS daemons and namespaces: keep the whole run bounded.
-TEST_TIMEOUT ?= 45m
+TEST_TIMEOUT ?= 20m
 # Each fuzz target runs briefly in CI; longer runs are done by hand (see docs/testing.md).
 FUZZTIME ?= 10s
 
@@ -39,7 +39,7 @@ demo: deps build
 	./bin/govif demo
 
 bench:
-	@bash scripts/bench.sh
+	@bash scripts/bench.sh $(WHAT)
 
 clean:
 	rm -rf bin
