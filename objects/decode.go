@@ -51,7 +51,9 @@ func prefixPath(fe *FieldError, seg string) *FieldError {
 }
 
 // wrapPath puts seg in front of the path of a *FieldError; other errors (except syntax errors)
-// become a *FieldError at seg wrapping them.
+// become a *FieldError at seg wrapping them. Invalid UTF-8 in a string is well-formed JSON
+// syntax but a bad value, so it becomes a *FieldError at seg wrapping the *SyntaxError (which
+// has the offset).
 func wrapPath(err error, seg string) error {
 	switch e := err.(type) {
 	case nil:
@@ -59,6 +61,9 @@ func wrapPath(err error, seg string) error {
 	case *FieldError:
 		return prefixPath(e, seg)
 	case *SyntaxError:
+		if e.Msg == msgInvalidUTF8 {
+			return &FieldError{Path: seg, Reason: "invalid UTF-8 in string at offset " + strconv.Itoa(e.Offset), Err: e}
+		}
 		return e
 	default:
 		return &FieldError{Path: seg, Reason: err.Error(), Err: err}

@@ -6,7 +6,10 @@ import (
 
 const hexDigits = "0123456789abcdef"
 
-// appendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD.
+// appendString appends s as a JSON string. The three-byte (WTF-8) encoding of a UTF-16
+// surrogate, which the decoder uses for lone surrogate escapes, is written as that escape
+// ("\ud800", as Python's json.dumps writes a lone surrogate); other invalid UTF-8 (only
+// possible in strings set in Go) becomes U+FFFD.
 func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
@@ -37,8 +40,14 @@ func appendString(b []byte, s string) []byte {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
 			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i++
+			if isSurrogateSeq(s[i:]) {
+				// A lone UTF-16 surrogate read from a \uXXXX escape (see strBytes): the same escape.
+				b = append(b, '\\', 'u', 'd', hexDigits[s[i+1]>>2&0xf], hexDigits[(s[i+1]&3)<<2|s[i+2]>>4&3], hexDigits[s[i+2]&0xf])
+				i += 3
+			} else {
+				b = append(b, `\ufffd`...)
+				i++
+			}
 			start = i
 			continue
 		}
