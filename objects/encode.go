@@ -175,7 +175,7 @@ func (e *encoder) value(f *fieldDesc, p any) error {
 			return &FieldError{Value: p.v.String(), Reason: "malformed IP network"}
 		}
 		e.buf = append(e.buf, '"')
-		e.buf = p.v.AppendTo(e.buf)
+		e.buf = appendPrefix(e.buf, p.v)
 		e.buf = append(e.buf, '"')
 	case *Field[VIFDirectMode]:
 		return e.enum(string(p.v), p.v.Valid(), "vepa, passthrough, bridge")
@@ -218,7 +218,7 @@ func (e *encoder) addr(a netip.Addr) error {
 		return &FieldError{Value: a.String(), Reason: "malformed IP address"}
 	}
 	e.buf = append(e.buf, '"')
-	e.buf = a.AppendTo(e.buf)
+	e.buf = appendAddr(e.buf, a)
 	e.buf = append(e.buf, '"')
 	return nil
 }

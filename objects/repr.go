@@ -65,13 +65,13 @@ func reprField(f *fieldDesc, p any) string {
 	case *Field[net.HardwareAddr]:
 		return p.v.String()
 	case *Field[netip.Addr]:
-		return p.v.String()
+		return addrString(p.v)
 	case *Field[netip.Prefix]:
-		return p.v.String()
+		return prefixString(p.v)
 	case *Field[[]netip.Addr]:
 		parts := make([]string, len(p.v))
 		for i, a := range p.v {
-			parts[i] = a.String()
+			parts[i] = addrString(a)
 		}
 		return "[" + strings.Join(parts, ",") + "]"
 	case *Field[VIFDirectMode]:

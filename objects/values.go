@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net"
 	"net/netip"
+	"strconv"
 	"strings"
 )
 
@@ -180,3 +181,32 @@ func parsePrefix(b []byte) (netip.Prefix, bool) {
 	}
 	return netip.PrefixFrom(a, n), true
 }
+
+// appendAddr appends a in netaddr 0.8's text form (glibc inet_ntop), which is netip's RFC 5952
+// form except for IPv4-compatible IPv6 addresses: when the top 96 bits are zero and the next 16
+// are not (so not "::" or "::x"), the last 32 bits are written dotted, "::10.0.0.1" and
+// "::0.1.0.0" where netip writes "::a00:1" and "::1:0". IPv4-mapped addresses ("::ffff:1.2.3.4")
+// are dotted in both.
+func appendAddr(b []byte, a netip.Addr) []byte {
+	if a.Is6() && a.Zone() == "" {
+		s := a.As16()
+		if s[12]|s[13] != 0 && s == [16]byte{12: s[12], 13: s[13], 14: s[14], 15: s[15]} {
+			b = append(b, ':', ':')
+			return netip.AddrFrom4([4]byte(s[12:])).AppendTo(b)
+		}
+	}
+	return a.AppendTo(b)
+}
+
+// appendPrefix appends p in netaddr 0.8's text form (host bits kept; see appendAddr).
+func appendPrefix(b []byte, p netip.Prefix) []byte {
+	b = appendAddr(b, p.Addr())
+	b = append(b, '/')
+	return strconv.AppendInt(b, int64(p.Bits()), 10)
+}
+
+// addrString is appendAddr as a string.
+func addrString(a netip.Addr) string { return string(appendAddr(nil, a)) }
+
+// prefixString is appendPrefix as a string.
+func prefixString(p netip.Prefix) string { return string(appendPrefix(nil, p)) }

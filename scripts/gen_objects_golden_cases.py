@@ -152,6 +152,16 @@ def coercion_cases(run):
     case('ipv6-v4compat-list', 'FixedIP', 'floating_ips', ['::a00:1', '::2'])
     case('cidr-v4compat', 'Route', 'cidr', '::a00:0/104')
     case('ipv6-nat64', 'FixedIP', 'address', '64:ff9b::a00:1')
+    # netaddr 0.8 (glibc inet_ntop) dots the last 32 bits exactly when the top
+    # 96 bits are zero and bits 96-111 are not (IPv4-compatible), or for
+    # IPv4-mapped addresses; the same text in IPAddress and IPNetwork fields
+    for a in ['::2', '::ffff', '::1:0', '::1:0:0', '::1:0:0:0', '::10.0.0.1',
+              '::0.1.0.0', '::0.1.255.255', '::ffff:ffff', '::0.0.255.255',
+              '::0.0.1.0', '::1.0.0.0', '::255.255.255.255', '::ffff:0:0',
+              '::ffff:10.0.0.1', '::ffff:0:10.0.0.1', '::fffe:a00:1',
+              '1::10.0.0.1', 'fe80::1.2.3.4', '0:0:0:0:0:1:0:0']:
+        case('ipform-addr-' + a, 'FixedIP', 'address', a)
+        case('ipform-net-' + a, 'Subnet', 'cidr', a + '/64')
     case('ipv6-mapped-hex', 'FixedIP', 'address', '::ffff:a00:1')
     case('cidr-host-bits', 'Route', 'cidr', '10.0.0.5/24')
     case('cidr-no-prefix-v4', 'Route', 'cidr', '10.0.0.5')
