@@ -25,7 +25,7 @@ var valueKinds = []valueKind{
 // mutate returns a random variation of s: edits that keep it close to valid, so both parsers are
 // exercised near their edges.
 func mutate(r *rand.Rand, s string) string {
-	const alphabet = "0123456789abcdefABCDEFxXg:.-/% \t"
+	const alphabet = "0123456789abcdefABCDEFxXg:.-+/% \t\n"
 	b := []byte(s)
 	for range 1 + r.IntN(3) {
 		switch op := r.IntN(8); {
@@ -58,44 +58,50 @@ func mutate(r *rand.Rand, s string) string {
 }
 
 // strictOK reports whether govif rejecting a value Python accepts is one of the strictness
-// rules documented in docs/wire-format.md#strictness.
+// rules documented in docs/wire-format.md#strictness (each with a coercion/lenient/* golden case).
 func strictOK(kind, v string) bool {
-	if strings.ContainsAny(v, " \t\n") {
-		// netaddr < 1.0 parses IPv4 with inet_aton, which stops at whitespace ("255.25 .1.2"
-		// is 255.0.0.25), and strips it around networks. Not yet listed in the strictness table.
+	if (kind == "ip" || kind == "cidr") && strings.ContainsAny(v, " \t\n") {
+		// Strictness table, "white space in an IPv4 address or a network": netaddr < 1.0 parses
+		// IPv4 with inet_aton, which stops at white space ("255.25 .1.2" is 255.0.0.25), and
+		// strips it around the parts of a network.
 		return true
 	}
-	if (kind == "cidr" || kind == "ip") && strings.ContainsAny(v, "-+") {
-		// netaddr < 1.0 reads IPv4 networks' parts with int(): "-0" is 0 ("10.-0.0.0/24",
-		// "::/-0"). Not yet listed in the table.
+	if (kind == "mac" || kind == "pci") && strings.HasSuffix(v, "\n") {
+		// Strictness table, "MAC or PCI address with a final newline": os-vif's regexes end in
+		// $, which matches before a final newline (the newline is kept).
+		return true
+	}
+	if kind == "cidr" && strings.ContainsAny(v, "-+") {
+		// Strictness table, "sign in a network's numbers": netaddr < 1.0 reads the parts and
+		// prefix length of a network with int(), so "-0" is 0 ("10.-0.0.0/24", "::/-0").
 		return true
 	}
 	switch kind {
 	case "cidr":
 		addr, bits, hasSlash := strings.Cut(v, "/")
 		if !hasSlash {
-			return true // network without prefix length
+			return true // strictness table: network without prefix length
 		}
 		if len(bits) > 1 && bits[0] == '0' {
-			return true // prefix length with a leading zero ("/06"); not yet listed in the table
+			return true // strictness table: prefix length with a leading zero ("/06", int())
 		}
-		return strictOK("ip", addr) || (!strings.Contains(addr, ":") && strings.Count(addr, ".") < 3) // abbreviated 10/8
+		return strictOK("ip", addr) || (!strings.Contains(addr, ":") && strings.Count(addr, ".") < 3) // strictness table: abbreviated 10/8
 	case "ip":
 		if strings.Contains(v, ":") {
 			return false
 		}
 		parts := strings.Split(v, ".")
 		if len(parts) != 4 {
-			return true // short IPv4 forms (inet_aton)
+			return true // strictness table: short IPv4 forms (inet_aton)
 		}
 		for _, p := range parts {
 			if len(p) > 1 && p[0] == '0' {
-				return true // octal / leading zeros
+				return true // strictness table: octal IPv4 forms / leading zeros
 			}
 		}
 		return false
 	case "pci":
-		return len(v) == 12 && v[10] != '.' // os-vif's unescaped regex dot
+		return len(v) == 12 && v[10] != '.' // strictness table: os-vif's unescaped regex dot
 	}
 	return false
 }

@@ -192,6 +192,32 @@ def coercion_cases(run):
     case('lenient/ipv4-octal', 'FixedIP', 'address', '010.000.000.001')
     case('lenient/cidr-abbrev', 'Route', 'cidr', '10/8')
     case('lenient/ip-from-int', 'FixedIP', 'address', 167772161)
+    # netaddr < 1.0 parses IPv4 with inet_aton (stops at white space), strips
+    # white space around network parts and reads their numbers with int();
+    # os-vif's MAC and PCI regexes end in $, which matches before a final
+    # newline (docs/wire-format.md#strictness)
+    case('lenient/ipv4-inner-space', 'FixedIP', 'address', '255.25 .255.255')
+    case('lenient/ipv4-trailing-junk', 'FixedIP', 'address', '10.0.0.1 junk')
+    case('lenient/ipv4-trailing-newline', 'FixedIP', 'address', '1.2.3.4\n')
+    case('lenient/ipv4-list-trailing-tab', 'FixedIP', 'floating_ips',
+         ['10.0.0.1\t'])
+    case('lenient/cidr-inner-space', 'Route', 'cidr', '10.0 .0.0/24')
+    case('lenient/cidr-space-before-slash', 'Route', 'cidr', '10.0.0.0 /24')
+    case('lenient/cidr-leading-space', 'Route', 'cidr', ' 10.0.0.0/24')
+    case('lenient/cidr-v6-space-after-slash', 'Route', 'cidr', '::/ 0')
+    case('lenient/cidr-v6-trailing-space', 'Subnet', 'cidr', '::/0 ')
+    case('lenient/cidr-minus-zero-part', 'Route', 'cidr', '10.-0.0.0/24')
+    case('lenient/cidr-minus-zero-prefix', 'Route', 'cidr', '10.0.0.0/-0')
+    case('lenient/cidr-v6-minus-zero-prefix', 'Route', 'cidr', '::/-0')
+    case('lenient/cidr-plus-prefix', 'Route', 'cidr', '10.0.0.0/+24')
+    case('lenient/cidr-prefix-leading-zero', 'Route', 'cidr', '10.0.0.0/06')
+    case('lenient/cidr-v6-prefix-leading-zero', 'Subnet', 'cidr',
+         '2001:db8::/064')
+    case('lenient/cidr-v6-prefix-00', 'Route', 'cidr', '::/00')
+    case('lenient/mac-trailing-newline', 'VIFBridge', 'address',
+         'fa:16:3e:4b:2c:1d\n')
+    case('lenient/pci-trailing-newline', 'VIFHostDevice', 'dev_address',
+         '0000:3b:00.2\n')
     return cases
 
 
