@@ -23,6 +23,10 @@ func FuzzDecode(f *testing.F) {
 	addGoldenSeeds(f, func(c goldenCase) { f.Add([]byte(c.Input)) })
 	f.Add([]byte(`null`))
 	f.Add([]byte(`{"versioned_object.name":"VIFBridge"}`))
+	// strings with lone surrogates and invalid UTF-8 (see strings_test.go)
+	for _, raw := range []string{`"a\ud800b"`, `"\udc00\ud800\u0041"`, "\"\\ud800\xed\xb0\x80\"", "\"a\xffb\"", "\"\\n\xc3\x28\""} {
+		f.Add(vifBridgeWithName(raw))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkDecodeStable(t, data)
 	})

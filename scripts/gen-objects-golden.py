@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import random
+import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -78,15 +79,21 @@ def run(name, inp, target=None, manifest=None, op=None):
     return case
 
 
+LONE_SURROGATE = re.compile('[\ud800-\udfff]')
+
+
 def write(fname, about, cases):
     names = [c['name'] for c in cases]
     assert len(names) == len(set(names)), 'duplicate case names in ' + fname
     with open(os.path.join(OUT, fname), 'w') as f:
         # one case per line: small files, readable diffs
         f.write('{"about": %s,\n "cases": [\n' % json.dumps(about))
-        f.write(',\n'.join(json.dumps(c, ensure_ascii=False,
-                                       separators=(',', ':'))
-                           for c in cases))
+        # lone surrogates (not UTF-8-encodable) as the escapes json.dumps
+        # writes for them by default
+        f.write(',\n'.join(LONE_SURROGATE.sub(
+            lambda m: '\\u%04x' % ord(m.group()),
+            json.dumps(c, ensure_ascii=False, separators=(',', ':')))
+            for c in cases))
         f.write('\n]}\n')
     print('%s: %d cases' % (fname, len(cases)))
 

@@ -174,6 +174,9 @@ def coercion_cases(run):
          'b8f9d1c26a4e4f3b9c8d7e6f5a4b3c21')
     case('string-unicode', 'VIFBridge', 'vif_name', 'tap-名前')
     case('string-empty', 'VIFBridge', 'vif_name', '')
+    # lone UTF-16 surrogates: json keeps them and writes them back as escapes
+    case('string-lone-high-surrogate', 'VIFBridge', 'vif_name', 'a\ud800b')
+    case('string-lone-surrogates', 'VIFBridge', 'vif_name', '\udc00\ud800A')
     case('int-negative', 'Network', 'vlan', -1)
     case('int-big', 'Network', 'mtu', 2 ** 40)
     case('null-default-active', 'VIFBridge', 'active', None)
