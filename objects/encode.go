@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"strconv"
 	"sync"
+	"unicode/utf8"
 )
 
 // encoder writes primitives. With backport set it applies spec §3 (fields newer than the
@@ -146,6 +147,11 @@ func (e *encoder) value(f *fieldDesc, p any) error {
 				return &FieldError{Value: s, Reason: "malformed PCI address"}
 			}
 			s = n
+		}
+		if !utf8.ValidString(s) && invalidUTF8([]byte(s)) >= 0 {
+			// Lone surrogates (as Decode stores them) are written as escapes; any other
+			// invalid UTF-8 would have to be altered, and Python could not have sent it.
+			return &FieldError{Value: s, Reason: "invalid UTF-8 in string"}
 		}
 		e.buf = appendString(e.buf, s)
 	case *Field[bool]:

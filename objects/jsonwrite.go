@@ -8,8 +8,8 @@ const hexDigits = "0123456789abcdef"
 
 // appendString appends s as a JSON string. The three-byte (WTF-8) encoding of a UTF-16
 // surrogate, which the decoder uses for lone surrogate escapes, is written as that escape
-// ("\ud800", as Python's json.dumps writes a lone surrogate); other invalid UTF-8 (only
-// possible in strings set in Go) becomes U+FFFD.
+// ("\ud800", as Python's json.dumps writes a lone surrogate); other invalid UTF-8 becomes
+// U+FFFD (field values never get here: the encoder rejects them, see encoder.value).
 func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0

@@ -112,15 +112,28 @@ func TestDecodeRejectsInvalidUTF8(t *testing.T) {
 	}
 }
 
-// TestEncodeLoneSurrogateSetInGo: a surrogate set in Go (as the decoder stores it) is written
-// as its escape; other invalid UTF-8 set in Go still becomes U+FFFD.
-func TestEncodeLoneSurrogateSetInGo(t *testing.T) {
+// TestEncodeStringsSetInGo: a surrogate set in Go (as the decoder stores it) is written as its
+// escape; other invalid UTF-8 set in Go is a *FieldError naming the field, never altered.
+func TestEncodeStringsSetInGo(t *testing.T) {
 	for in, want := range map[string]string{
-		"a\xed\xbf\xbfb":     `"vif_name":"a\udfffb"`,
-		"\xed\xa0\x80\xed":   `"vif_name":"\ud800\ufffd"`,
-		"x\xed\x9f\xbfy\xff": "\"vif_name\":\"x\xed\x9f\xbfy\\ufffd\"",
+		"a\xed\xbf\xbfb":           `"vif_name":"a\udfffb"`,
+		"\xed\xa0\x80\xed\xb0\x80": `"vif_name":"\ud800\udc00"`,
+		"x\xed\x9f\xbfy":           "\"vif_name\":\"x\xed\x9f\xbfy\"",
+		"\xed\xa0\x80\xed":         "",
+		"x\xed\x9f\xbfy\xff":       "",
+		"\xc0\x80":                 "",
 	} {
 		out, err := objects.Encode(&objects.VIFBridge{VIFName: objects.Set(in)})
+		if want == "" {
+			var fe *objects.FieldError
+			if !errors.As(err, &fe) || fe.Path != "VIFBridge.vif_name" || !strings.Contains(err.Error(), "invalid UTF-8") {
+				t.Errorf("%q: got %s, %v; want a *FieldError at VIFBridge.vif_name", in, out, err)
+			}
+			if err2 := objects.Validate(&objects.VIFBridge{VIFName: objects.Set(in)}); err2 == nil {
+				t.Errorf("%q: Validate accepts what Encode rejects", in)
+			}
+			continue
+		}
 		if err != nil {
 			t.Fatalf("%q: %v", in, err)
 		}
