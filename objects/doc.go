@@ -67,7 +67,8 @@
 // with the field path from the top-level class, e.g.
 // "VIFOpenVSwitch.network.subnets.objects[0].ips.objects[1].address: malformed IP address
 // \"10.0.0.300\"". Envelope problems are *UnsupportedObjectError and *IncompatibleVersionError
-// (os-vif's messages; for a nested object wrapped in a *FieldError), bad JSON is *SyntaxError,
+// (os-vif's messages; for a nested object wrapped in a *FieldError), bad JSON is *SyntaxError
+// (invalid UTF-8 inside a field is a *FieldError wrapping one; lone UTF-16 surrogates are kept),
 // bad backport targets *InvalidTargetVersionError. The HostInfo helpers return
 // *NoMatchingPluginError, *NoMatchingVIFClassError, *NoMatchingPortProfileClassError and
 // *NoSupportedVersionError.
