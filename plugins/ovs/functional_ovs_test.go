@@ -133,6 +133,15 @@ func TestFunctionalOpenVSwitchVariants(t *testing.T) {
 		if tap.Attrs().MTU != 1442 || tap.Attrs().HardwareAddr.String() != tMAC || tap.Flags&netlink.TUNTAP_MULTI_QUEUE == 0 {
 			t.Errorf("tap mtu %d mac %s flags %#x", tap.Attrs().MTU, tap.Attrs().HardwareAddr, tap.Flags)
 		}
+		// OVS can really use the pre-created (multiqueue) tap: once ovs-vswitchd has applied the
+		// configuration the interface has an ofport and no error.
+		r.ovs.Vsctl(t, "--timeout=30", "set", "Open_vSwitch", ".", "external_ids:govif-test=sync") // waits for cur_cfg
+		if e := r.get("Interface", "tapa1b2c3d4-11", "error"); e != "[]" && e != "" {
+			t.Errorf("tap interface error after plug: %s", e)
+		}
+		if ofp := r.get("Interface", "tapa1b2c3d4-11", "ofport"); ofp == "-1" || ofp == "[]" {
+			t.Errorf("tap interface ofport %s after plug", ofp)
+		}
 		if err := p.Unplug(ctx, vif, testInstance()); err != nil {
 			t.Fatal(err)
 		}

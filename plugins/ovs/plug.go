@@ -35,19 +35,27 @@ func (o *op) plugHybrid(ctx context.Context, qbr string) error {
 	if err := c.links.SetMaster(ctx, qvb, qbr); err != nil {
 		return o.fail("add to bridge "+qbr, qvb, err)
 	}
-	if err := o.ensureOVSBridge(ctx, s.netBridge, false); err != nil {
+	exists, err := o.ensureBridgeFor(ctx, s.netBridge, false, qvo)
+	if err != nil {
 		return err
 	}
-	if err := o.createVIFPort(ctx, s.netBridge, qvo, portOpts{setIDs: true}); err != nil {
+	if err := o.createVIFPort(ctx, s.netBridge, qvo, portOpts{setIDs: true, exists: exists}); err != nil {
 		return err
 	}
 	return o.checkInterface(ctx, s.netBridge, qvo)
 }
 
 // plugGeneric is the VIFOpenVSwitch plug without per-port bridges.
+//
+// With create_tap the tap is made before its OVS port (os-vif makes it after the port
+// transaction): ovs-vswitchd then opens the device on the reconfiguration that adds the port,
+// instead of recording "could not open network device" until the next one.
 func (o *op) plugGeneric(ctx context.Context) error {
 	s := o.s
 	if err := o.ensureOVSBridge(ctx, s.netBridge, false); err != nil {
+		return err
+	}
+	if err := o.createTap(ctx); err != nil {
 		return err
 	}
 	if s.createPort {
@@ -58,7 +66,7 @@ func (o *op) plugGeneric(ctx context.Context) error {
 			return err
 		}
 	}
-	return o.createTap(ctx)
+	return nil
 }
 
 // createTap pre-creates the VIF's tap (profile 1.4 create_tap) if it is missing.
@@ -93,6 +101,9 @@ func (o *op) plugPerPortBridge(ctx context.Context) error {
 	if err := o.ensureOVSBridge(ctx, pb, true); err != nil {
 		return err
 	}
+	if err := o.createTap(ctx); err != nil { // before its port, as in plugGeneric
+		return err
+	}
 	if err := o.createVIFPort(ctx, pb, s.vifName, portOpts{}); err != nil {
 		return err
 	}
@@ -116,7 +127,7 @@ func (o *op) plugPerPortBridge(ctx context.Context) error {
 	if !exists {
 		o.u.push("delete patch port "+ibp, func(ctx context.Context) error { return c.sw.DelPort(ctx, s.netBridge, ibp) })
 	}
-	return o.createTap(ctx)
+	return nil
 }
 
 // plugVHostUser is the VIFVHostUser plug: a dpdkvhostuser(client) port vhu<id>.
@@ -130,9 +141,11 @@ func (o *op) plugVHostUser(ctx context.Context) error {
 		po.ifaceType = ifaceTypeVHostUserClient
 		po.options = map[string]string{"vhost-server-path": s.vhostPath}
 	}
-	if err := o.ensureOVSBridge(ctx, s.netBridge, false); err != nil {
+	exists, err := o.ensureBridgeFor(ctx, s.netBridge, false, name)
+	if err != nil {
 		return err
 	}
+	po.exists = exists
 	return o.createVIFPort(ctx, s.netBridge, name, po)
 }
 
