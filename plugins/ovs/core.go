@@ -85,21 +85,48 @@ func (o *op) ensureOVSBridge(ctx context.Context, name string, perVIF bool) erro
 	return nil
 }
 
+// ensureBridgeFor ensures bridge and, concurrently (two OVSDB round trips in flight at once),
+// looks up whether port already exists; the result goes to createVIFPort as portOpts.exists.
+func (o *op) ensureBridgeFor(ctx context.Context, bridge string, perVIF bool, port string) (*bool, error) {
+	var exists bool
+	var lookupErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		exists, lookupErr = o.c.sw.PortExists(ctx, bridge, port)
+	}()
+	err := o.ensureOVSBridge(ctx, bridge, perVIF)
+	<-done
+	if err != nil {
+		return nil, err
+	}
+	if lookupErr != nil {
+		return nil, o.fail("look up OVS port", bridge+"/"+port, lookupErr)
+	}
+	return &exists, nil
+}
+
 // portOpts are the per-call parts of createVIFPort.
 type portOpts struct {
 	setIDs     bool
 	ifaceType  string
 	options    map[string]string
 	mtuRequest int
+	exists     *bool // already looked up (ensureBridgeFor); nil: createVIFPort looks it up
 }
 
 // createVIFPort is os-vif's _create_vif_port at HEAD: may-exist add-port with external_ids;
 // dead VLAN and QoS only for a port that is new on that bridge.
 func (o *op) createVIFPort(ctx context.Context, bridge, name string, po portOpts) error {
 	s, opts := o.s, o.c.opts
-	exists, err := o.c.sw.PortExists(ctx, bridge, name)
-	if err != nil {
-		return o.fail("look up OVS port", bridge+"/"+name, err)
+	var exists bool
+	if po.exists != nil {
+		exists = *po.exists
+	} else {
+		var err error
+		if exists, err = o.c.sw.PortExists(ctx, bridge, name); err != nil {
+			return o.fail("look up OVS port", bridge+"/"+name, err)
+		}
 	}
 	p := Port{Bridge: bridge, Name: name, Type: po.ifaceType, Options: po.options, MTURequest: po.mtuRequest}
 	if po.setIDs {

@@ -187,6 +187,12 @@ func hostState(t *testing.T, ctx context.Context, o *testenv.OVS) []string {
 		if a.RawFlags&unix.IFF_PROMISC != 0 {
 			flags = append(flags, "PROMISC")
 		}
+		if l.Type() == "tuntap" {
+			// ovs-vswitchd's own devices (bridge internal ports, ovs-netdev): their MTU and
+			// flags follow its reconfiguration timing, not the plugin.
+			add("Link %s type=tuntap", a.Name)
+			continue
+		}
 		add("Link %s type=%s mtu=%d flags=%s master=%s", a.Name, l.Type(), a.MTU, strings.Join(flags, "|"), byIndex[a.MasterIndex])
 		if br, ok := l.(*netlink.Bridge); ok {
 			add("Link %s ageing=%v", a.Name, deref(br.AgeingTime))
