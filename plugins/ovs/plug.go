@@ -52,14 +52,20 @@ func (o *op) plugHybrid(ctx context.Context, qbr string) error {
 // instead of recording "could not open network device" until the next one.
 func (o *op) plugGeneric(ctx context.Context) error {
 	s := o.s
-	if err := o.ensureOVSBridge(ctx, s.netBridge, false); err != nil {
+	var exists *bool
+	if s.createPort {
+		var err error
+		if exists, err = o.ensureBridgeFor(ctx, s.netBridge, false, s.vifName); err != nil {
+			return err
+		}
+	} else if err := o.ensureOVSBridge(ctx, s.netBridge, false); err != nil {
 		return err
 	}
 	if err := o.createTap(ctx); err != nil {
 		return err
 	}
 	if s.createPort {
-		if err := o.createVIFPort(ctx, s.netBridge, s.vifName, portOpts{setIDs: true}); err != nil {
+		if err := o.createVIFPort(ctx, s.netBridge, s.vifName, portOpts{setIDs: true, exists: exists}); err != nil {
 			return err
 		}
 		if err := o.setMTUIfExists(ctx, s.vifName); err != nil {
