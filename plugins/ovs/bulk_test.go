@@ -142,3 +142,17 @@ func TestPlugManyWaitsOnceAndChecksInterfaces(t *testing.T) {
 		t.Errorf("%d Syncs, want 1", syncs)
 	}
 }
+
+// A request withdrawn before any leader took it never reaches the database.
+func TestGroupCommitWithdrawsCancelled(t *testing.T) {
+	s := &VSwitchSwitch{}
+	s.leading = true // pretend another caller is committing
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := s.commit(ctx, &portReq{dels: [][2]string{{"br-int", "p"}}}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v", err)
+	}
+	if len(s.pending) != 0 {
+		t.Errorf("cancelled request left queued: %d", len(s.pending))
+	}
+}

@@ -3,6 +3,7 @@ package ovs
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"time"
 
@@ -173,8 +174,18 @@ func (s *VSwitchSwitch) commit(ctx context.Context, r *portReq) error {
 	case err := <-r.done:
 		return err
 	case <-ctx.Done():
+	}
+	// Cancelled: withdraw the request if no leader has taken it yet; once it is in flight the
+	// database may commit it, so report what really happened rather than a bare ctx error
+	// (the caller's rollback depends on it).
+	s.mu.Lock()
+	if i := slices.Index(s.pending, r); i >= 0 {
+		s.pending = slices.Delete(s.pending, i, i+1)
+		s.mu.Unlock()
 		return ctx.Err()
 	}
+	s.mu.Unlock()
+	return <-r.done
 }
 
 // lead commits the queued requests, group by group, until none are left.
