@@ -9,7 +9,8 @@
 #
 # Measures (medians over ROUNDS interleaved rounds):
 #   cold    wall time of one process that starts, connects and hybrid-plugs one VIF
-#           (Python: interpreter + imports + os_vif.initialize() + in-process privsep + plug);
+#           (Python: interpreter + imports + os_vif.initialize() + in-process privsep + plug;
+#           govif: `govif plug --vif FILE --instance FILE`, and bench/plugbench -mode cold);
 #   steady  per-VIF sequential plug/unplug medians, hybrid (VIFBridge) and plain OVS;
 #   bulk    N hybrid VIFs plugged then unplugged: Python's sequential loop vs govif's
 #           PlugMany/UnplugMany (Python runs only for N <= PY_BULK_MAX; larger N is extrapolated
@@ -53,6 +54,9 @@ ip netns exec "$NS" ovs-vswitchd $DB --pidfile="$D/ovs-vswitchd.pid" --unixctl="
 	--log-file="$D/ovs-vswitchd.log" --detach -vconsole:off
 ovs-vsctl --db=$DB --timeout=30 -- add-br br-int -- set Bridge br-int datapath_type=netdev
 $GO build -o "$D/plugbench" ./bench/plugbench
+$GO build -o "$D/govif" ./cmd/govif
+printf '[os_vif_ovs]\novsdb_connection = %s\n' "$DB" >"$D/govif.conf"
+"$D/plugbench" -mode emit -kind hybrid -out "$D/cold"
 : >"$OUT"
 
 inns() { ip netns exec "$NS" "$@"; }
@@ -71,6 +75,9 @@ for round in $(seq 1 "$ROUNDS"); do
 	t0=$(now); inns "$D/plugbench" -db $DB -mode cold -kind hybrid -n 1; t1=$(now)
 	emit "{\"impl\":\"govif\",\"mode\":\"cold\",\"t0\":$t0,\"t1\":$t1}"
 	inns "$D/plugbench" -db $DB -mode unplug1 -kind hybrid -n 1
+	t0=$(now); inns "$D/govif" --config "$D/govif.conf" plug --vif "$D/cold.vif.json" --instance "$D/cold.instance.json" >/dev/null; t1=$(now)
+	emit "{\"impl\":\"govif-cli\",\"mode\":\"cold\",\"t0\":$t0,\"t1\":$t1}"
+	inns "$D/govif" --config "$D/govif.conf" unplug --vif "$D/cold.vif.json" --instance "$D/cold.instance.json" >/dev/null
 	# steady.
 	for kind in hybrid ovs; do
 		pykind=VIFBridge; [ $kind = ovs ] && pykind=VIFOpenVSwitch

@@ -24,12 +24,20 @@ import (
 
 func main() {
 	db := flag.String("db", "", "OVSDB endpoint (unix:PATH)")
-	mode := flag.String("mode", "steady", "cold | unplug1 | steady | bulk | floor")
+	mode := flag.String("mode", "steady", "cold | unplug1 | steady | bulk | floor | emit")
 	kind := flag.String("kind", "hybrid", "hybrid | ovs")
 	n := flag.Int("n", 50, "number of VIFs")
 	bridge := flag.String("bridge", "br-int", "integration bridge")
 	dp := flag.String("dp", "netdev", "datapath_type")
+	out := flag.String("out", "", "mode emit: write VIF #0 and its InstanceInfo as primitives to OUT.vif.json, OUT.instance.json")
 	flag.Parse()
+	if *mode == "emit" {
+		if err := emit(*out, *kind, *bridge, *dp); err != nil {
+			fmt.Fprintln(os.Stderr, "plugbench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*db, *mode, *kind, *n, *bridge, *dp); err != nil {
 		fmt.Fprintln(os.Stderr, "plugbench:", err)
 		os.Exit(1)
@@ -226,4 +234,21 @@ func floor(ctx context.Context, db, kind string, reqs []vifReq, bridge string, r
 		res.Unplug = append(res.Unplug, time.Since(t).Seconds())
 	}
 	return nil
+}
+
+// emit writes the wire primitives of VIF #0 and the instance, for timing the govif CLI.
+func emit(out, kind, bridge, dp string) error {
+	v := vifs(kind, 1, bridge, dp)[0].vif
+	vb, err := objects.Encode(v)
+	if err != nil {
+		return err
+	}
+	ib, err := objects.Encode(inst())
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(out+".vif.json", vb, 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(out+".instance.json", ib, 0o644)
 }

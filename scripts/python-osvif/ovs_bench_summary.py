@@ -53,7 +53,10 @@ def main(path, py_bulk_max):
     print("| measurement (median of %d rounds) | Python os-vif 3.0.0 | govif | floor | Python / govif | govif / floor |" % rounds)
     print("|---|---|---|---|---|---|")
     pc, gc = m.get(("python", "cold")), m.get(("govif", "cold"))
-    print("| cold: process start to first hybrid plug done | %s | %s | - | %s | - |" % (sec(pc), ms(gc), ratio(pc, gc)))
+    print("| cold: process start to first hybrid plug done (plugbench) | %s | %s | - | %s | - |" % (sec(pc), ms(gc), ratio(pc, gc)))
+    cc = m.get(("govif-cli", "cold"))
+    if cc:
+        print("| cold: `govif plug --vif F --instance F` (CLI, in-process host) | %s | %s | - | %s | - |" % (sec(pc), ms(cc), ratio(pc, cc)))
     for kind, label in (("hybrid", "VIFBridge (hybrid)"), ("ovs", "VIFOpenVSwitch")):
         for op in ("plug", "unplug"):
             p, g, f = m.get(("python", op, kind)), m.get(("govif", op, kind)), m.get(("floor", op, kind))
