@@ -23,6 +23,9 @@ type vm struct {
 // TestDataPlaneHybrid plugs two VIFBridge VIFs onto one netdev-datapath bridge and checks that
 // their guests reach each other (ICMP and TCP), and no longer do once one VIF is unplugged.
 func TestDataPlaneHybrid(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipping in -short mode: data-plane test")
+	}
 	r := newRig(t, true)
 	ctx := r.ctx
 	p := r.plugin(DefaultOptions())

@@ -20,7 +20,14 @@
 // code passes adapters over packages vswitch and netdev; unit tests pass fakes.
 //
 // Plug and unplug hold a per-VIF lock and, while ensuring a bridge, a per-bridge lock; there is
-// no global lock. A failed plug rolls back what that plug created. Unplug is idempotent and
-// removes only the devices, ports and QoS rows a plug makes (and, as in os-vif, a whole tbr-
-// trunk bridge).
+// no global lock. Every OVSDB and netlink error fails the plug with an *OpError naming the VIF,
+// the step and the device (os-vif logs and swallows OVSDB errors), including an interface that
+// ovs-vswitchd could not attach (*InterfaceFailedError); a failed plug rolls back what that
+// plug created. Unplug is idempotent and removes only the devices, ports and QoS rows a plug
+// makes (and, as in os-vif, a whole tbr- trunk bridge).
+//
+// Concurrent port changes are merged into one OVSDB transaction (VSwitchSwitch's group
+// commit). PlugMany waits for ovs-vswitchd once for all its VIFs; UnplugMany deletes all their
+// devices in one kernel batch. docs/plugins-builtin.md lists the differences from os-vif and
+// the benchmark (scripts/bench-plug.sh).
 package ovs

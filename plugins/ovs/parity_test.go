@@ -45,6 +45,9 @@ type parityCase struct {
 }
 
 func TestParityWithPythonOSVIF(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipping in -short mode: runs Python os-vif against two OVS sandboxes")
+	}
 	py := testenv.RequirePythonModules(t, "os_vif", "vif_plug_ovs", "ovsdbapp")
 	all := parityVIFs()
 	isoOpts := DefaultOptions()
