@@ -216,3 +216,22 @@ func TestCreateTap(t *testing.T) {
 		t.Errorf("create_tap on VIFBridge: err = %v", err)
 	}
 }
+
+// A VIF plugged hybrid and later described as plain OVS is unplugged the hybrid way (os-vif
+// checks for qbr<id>).
+func TestUnplugOpenVSwitchTakesHybridPath(t *testing.T) {
+	ctx := context.Background()
+	c, sw, l := newTestCore(DefaultOptions())
+	if err := c.plug(ctx, hybridSpec()); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.unplug(ctx, ovsSpec()); err != nil {
+		t.Fatal(err)
+	}
+	if n := l.names(); len(n) != 0 {
+		t.Errorf("devices left: %v", n)
+	}
+	if n := sw.portNames("br-int"); !slices.Equal(n, []string{"br-int"}) {
+		t.Errorf("ports left: %v", n)
+	}
+}
