@@ -33,6 +33,10 @@ type Options struct {
 	Dir string
 	// Logger receives a line per daemon started and stopped (default: discard).
 	Logger *slog.Logger
+	// DBArgs are extra ovsdb-server arguments, appended after the sandbox's own (for example
+	// "--remote=db:Open_vSwitch,Open_vSwitch,manager_options" and the TLS options ovs-ctl
+	// passes, so that ovs-vsctl set-manager and set-ssl take effect).
+	DBArgs []string
 }
 
 // OVS is a private Open vSwitch: ovsdb-server (and optionally ovs-vswitchd) whose files all
@@ -45,8 +49,10 @@ type OVS struct {
 	env     []string
 	log     *slog.Logger
 	bins    map[string]string
+	dbArgs  []string
 	closeMu sync.Mutex
 	daemons []*proc // in start order
+	db      *proc   // the running ovsdb-server, nil after StopDB
 }
 
 // proc is one daemon process.
@@ -106,7 +112,7 @@ func StartOVS(ctx context.Context, opts Options) (_ *OVS, err error) {
 	if err := Check(opts.VSwitchd); err != nil {
 		return nil, err
 	}
-	o := &OVS{dir: opts.Dir, ns: opts.NetNS, log: opts.Logger, bins: map[string]string{}}
+	o := &OVS{dir: opts.Dir, ns: opts.NetNS, log: opts.Logger, bins: map[string]string{}, dbArgs: opts.DBArgs}
 	if o.log == nil {
 		o.log = slog.New(slog.DiscardHandler)
 	}
@@ -184,18 +190,53 @@ func (o *OVS) PIDs() []int {
 	return pids
 }
 
+// StopDB stops ovsdb-server (SIGTERM, then SIGKILL after 5 s) and waits for it to exit. The
+// database file stays; StartDB starts a new server on it. Stopping a stopped server is a no-op.
+func (o *OVS) StopDB() {
+	o.closeMu.Lock()
+	d := o.db
+	o.db = nil
+	for i, p := range o.daemons {
+		if p == d {
+			o.daemons = append(o.daemons[:i:i], o.daemons[i+1:]...)
+			break
+		}
+	}
+	o.closeMu.Unlock()
+	if d != nil {
+		d.stop()
+		o.log.Debug("sandbox: stopped", "daemon", d.name, "pid", d.cmd.Process.Pid)
+	}
+}
+
+// StartDB starts ovsdb-server again on the same database file and socket path, and waits until
+// it accepts connections. It fails if the server is running.
+func (o *OVS) StartDB(ctx context.Context) error {
+	return o.startDB(ctx)
+}
+
 func (o *OVS) startDB(ctx context.Context) error {
+	o.closeMu.Lock()
+	running := o.db != nil
+	o.closeMu.Unlock()
+	if running {
+		return errors.New("sandbox: ovsdb-server already running")
+	}
 	os.Remove(o.DBSocket())
-	d, err := o.spawn("ovsdb-server", o.dbFile(),
-		"--remote=punix:"+o.DBSocket(),
-		"--pidfile="+filepath.Join(o.dir, "ovsdb-server.pid"),
-		"--log-file="+filepath.Join(o.dir, "ovsdb-server.log"),
-		"--unixctl="+filepath.Join(o.dir, "ovsdb-server.ctl"),
-		"-vconsole:off")
+	args := append([]string{o.dbFile(),
+		"--remote=punix:" + o.DBSocket(),
+		"--pidfile=" + filepath.Join(o.dir, "ovsdb-server.pid"),
+		"--log-file=" + filepath.Join(o.dir, "ovsdb-server.log"),
+		"--unixctl=" + filepath.Join(o.dir, "ovsdb-server.ctl"),
+		"-vconsole:off"}, o.dbArgs...)
+	d, err := o.spawn("ovsdb-server", args...)
 	if err != nil {
 		return err
 	}
-	return o.waitFor(ctx, d, "ovsdb-server to open "+o.DBSocket(), func(ctx context.Context) error {
+	o.closeMu.Lock()
+	o.db = d
+	o.closeMu.Unlock()
+	err = o.waitFor(ctx, d, "ovsdb-server to open "+o.DBSocket(), func(ctx context.Context) error {
 		var dl net.Dialer
 		c, err := dl.DialContext(ctx, "unix", o.DBSocket())
 		if err == nil {
@@ -203,6 +244,10 @@ func (o *OVS) startDB(ctx context.Context) error {
 		}
 		return err
 	})
+	if err != nil {
+		o.StopDB()
+	}
+	return err
 }
 
 // initDB inserts the Open_vSwitch row, as `ovs-vsctl --no-wait init` does.
@@ -231,14 +276,16 @@ func (o *OVS) startVSwitchd(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := vswitch.Open(ctx, o.Endpoint())
-	if err != nil {
-		return fmt.Errorf("sandbox: %w", err)
-	}
-	defer v.Close()
+	// A fresh connection per attempt, as ovs-vsctl would: on a loaded machine an attempt can
+	// time out mid-write, which ends that session, and the next attempt must not inherit it.
 	return o.waitFor(ctx, d, "ovs-vswitchd to apply the initial configuration", func(ctx context.Context) error {
-		wctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		defer cancel()
+		v, err := vswitch.Open(wctx, o.Endpoint())
+		if err != nil {
+			return err
+		}
+		defer v.Close()
 		return v.WaitApplied(wctx)
 	})
 }
@@ -303,6 +350,7 @@ func (o *OVS) Close() error {
 	o.closeMu.Lock()
 	ds := o.daemons
 	o.daemons = nil
+	o.db = nil
 	o.closeMu.Unlock()
 	var errs []error
 	for i := len(ds) - 1; i >= 0; i-- {

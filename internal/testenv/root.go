@@ -2,8 +2,9 @@ package testenv
 
 import (
 	"os"
-	"os/exec"
 	"testing"
+
+	"github.com/govif/govif/internal/sandbox"
 )
 
 // RequireRoot skips t unless the test runs as root.
@@ -26,15 +27,4 @@ func RequireBinary(t testing.TB, name, debianPackage string) string {
 }
 
 // LookBinary finds an executable on PATH or in the sbin directories Debian installs daemons to.
-func LookBinary(name string) (string, error) {
-	if p, err := exec.LookPath(name); err == nil {
-		return p, nil
-	}
-	for _, dir := range []string{"/usr/sbin", "/sbin", "/usr/local/sbin", "/usr/lib/openvswitch-switch"} {
-		p := dir + "/" + name
-		if fi, err := os.Stat(p); err == nil && fi.Mode()&0o111 != 0 {
-			return p, nil
-		}
-	}
-	return "", exec.ErrNotFound
-}
+func LookBinary(name string) (string, error) { return sandbox.LookBinary(name) }
