@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/govif/govif/internal/sandbox"
 	"github.com/govif/govif/internal/testenv"
 	"github.com/govif/govif/netdev"
 	"github.com/vishvananda/netlink"
@@ -81,7 +82,7 @@ func TestDataPlaneHybrid(t *testing.T) {
 		if err := gl.SetUp(ctx, v.peer); err != nil {
 			t.Fatal(err)
 		}
-		if err := v.ns.Do(func() error { return txChecksumOff(v.peer) }); err != nil {
+		if err := v.ns.Do(func() error { return sandbox.TxChecksumOff(v.peer) }); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -103,7 +104,7 @@ func TestDataPlaneHybrid(t *testing.T) {
 	// the first packets also wait for ARP. Retry a bounded number of times.
 	var err error
 	for i := 0; i < 20; i++ {
-		if err = a.ns.Do(func() error { return icmpEcho(b.ip, uint16(i), time.Second) }); err == nil {
+		if err = a.ns.Do(func() error { _, err := sandbox.Ping(b.ip, uint16(i), time.Second); return err }); err == nil {
 			break
 		}
 	}
@@ -123,7 +124,7 @@ func TestDataPlaneHybrid(t *testing.T) {
 	if err := p.Unplug(ctx, hybridVIF(ids[1], macs[1], "netdev", 1450), testInstance()); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.ns.Do(func() error { return icmpEcho(b.ip, 100, time.Second) }); err == nil {
+	if err := a.ns.Do(func() error { _, err := sandbox.Ping(b.ip, 100, time.Second); return err }); err == nil {
 		t.Error("ping still answered after unplug")
 	}
 	err = a.ns.Do(func() error {
