@@ -9,15 +9,17 @@ import (
 type guardKind int
 
 const (
-	guardBridge    guardKind = iota // the bridge exists
-	guardPortState                  // the port is still absent / present as read
-	guardOnBridge                   // the port is still on the bridge
+	guardBridge        guardKind = iota // the bridge exists
+	guardPortState                      // the port is still absent / present as read
+	guardOnBridge                       // the port is still on the bridge
+	guardBridgeChanged                  // the bridge exists with the required datapath_type
 )
 
 type guard struct {
 	kind         guardKind
 	bridge, name string
 	port         ovsdb.UUID
+	datapath     string // guardBridgeChanged: the required datapath_type
 }
 
 type txn struct {
@@ -36,6 +38,7 @@ func (t *txn) guard(op ovsdb.Operation, g guard) {
 // build turns the batch into operations for the given state of its ports.
 func (b *Batch) build(state map[string]portState, mtu bool) *txn {
 	t := &txn{guards: map[int]guard{}, created: map[string][2]int{}}
+	b.requireOps(t)
 	newPorts := map[string]ovsdb.Set{} // bridge -> named ports to insert
 	var bridges []string
 	for _, a := range b.adds {

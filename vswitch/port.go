@@ -70,8 +70,10 @@ func (s PortSpec) validate() error {
 // Batch collects port additions and deletions that Apply performs in ONE transaction.
 // The zero value is an empty batch.
 type Batch struct {
-	adds []PortSpec
-	dels []portRef
+	adds    []PortSpec
+	dels    []portRef
+	reqs    []bridgeReq     // RequireBridge
+	created map[string]bool // ports the last successful Apply created
 	// WaitApplied makes Apply also bump Open_vSwitch.next_cfg in the same transaction and wait
 	// until ovs-vswitchd has applied it (cur_cfg), like ovs-vsctl without --no-wait.
 	WaitApplied bool
@@ -166,6 +168,7 @@ func (v *VSwitch) Apply(ctx context.Context, b *Batch) error {
 	if err := b.validate(); err != nil {
 		return err
 	}
+	b.created = nil
 	if b.Len() == 0 && !b.WaitApplied {
 		return nil
 	}
@@ -216,6 +219,10 @@ func (v *VSwitch) Apply(ctx context.Context, b *Batch) error {
 		res, err := v.transact(ctx, t.ops...)
 		if err == nil {
 			v.hints.learn(b, t, res, state)
+			b.created = make(map[string]bool, len(t.created))
+			for name := range t.created {
+				b.created[name] = true
+			}
 			if w != nil {
 				return w.waitFor(ctx, res[len(res)-1])
 			}
@@ -236,6 +243,8 @@ func (v *VSwitch) Apply(ctx context.Context, b *Batch) error {
 		switch g.kind {
 		case guardBridge:
 			return &BridgeNotFoundError{Bridge: g.bridge}
+		case guardBridgeChanged:
+			return &BridgeChangedError{Bridge: g.bridge, DatapathType: g.datapath}
 		case guardOnBridge:
 			// The port is not (or no longer) where we thought: find where it is.
 			other, err := v.bridgeOf(ctx, g.port)
@@ -271,6 +280,11 @@ func sameState(a, b map[string]portState) bool {
 }
 
 func (b *Batch) validate() error {
+	for _, r := range b.reqs {
+		if err := checkName("RequireBridge bridge", r.bridge); err != nil {
+			return err
+		}
+	}
 	seen := map[string]bool{}
 	for _, a := range b.adds {
 		if err := a.validate(); err != nil {
