@@ -5,6 +5,7 @@ import (
 	"os"
 	"runtime"
 
+	"github.com/govif/govif/internal/nsthread"
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
 )
@@ -75,27 +76,7 @@ func (n *NetNS) Close() error {
 // Do runs fn on an OS thread that has entered ns, and puts the thread back afterwards.
 // Sockets opened and processes started (exec.Cmd.Start) from fn belong to ns; goroutines
 // started from fn do not (they run on other threads).
-func Do(ns netns.NsHandle, fn func() error) error {
-	runtime.LockOSThread()
-	orig, err := netns.Get()
-	if err != nil {
-		runtime.UnlockOSThread()
-		return fmt.Errorf("sandbox: get current netns: %w", err)
-	}
-	defer orig.Close()
-	if err := netns.Set(ns); err != nil {
-		runtime.UnlockOSThread()
-		return fmt.Errorf("sandbox: enter netns: %w", err)
-	}
-	ferr := fn()
-	if err := netns.Set(orig); err != nil {
-		// Leave the thread locked: the runtime destroys it when the goroutine exits instead of
-		// reusing a thread stuck in the wrong namespace.
-		return fmt.Errorf("sandbox: restore netns: %w (fn: %v)", err, ferr)
-	}
-	runtime.UnlockOSThread()
-	return ferr
-}
+func Do(ns netns.NsHandle, fn func() error) error { return nsthread.Do(ns, fn) }
 
 // ProcessesIn returns the pids of processes whose network namespace is id (as NetNS.ID
 // returns it). It reads /proc, so it sees only what this process may see.

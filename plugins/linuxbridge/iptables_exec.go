@@ -3,14 +3,13 @@ package linuxbridge
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os/exec"
-	"runtime"
 	"strings"
 	"sync"
 
 	"github.com/coreos/go-iptables/iptables"
+	"github.com/govif/govif/internal/nsthread"
 	"github.com/vishvananda/netns"
 )
 
@@ -65,30 +64,7 @@ func (e *execIPTables) do(ctx context.Context, fn func() error) error {
 	if !e.ns.IsOpen() {
 		return fn()
 	}
-	done := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread()
-		orig, err := netns.Get()
-		if err != nil {
-			runtime.UnlockOSThread()
-			done <- fmt.Errorf("get current network namespace: %w", err)
-			return
-		}
-		defer orig.Close()
-		if err := netns.Set(e.ns); err != nil {
-			runtime.UnlockOSThread()
-			done <- fmt.Errorf("enter network namespace: %w", err)
-			return
-		}
-		ferr := fn()
-		if err := netns.Set(orig); err != nil {
-			done <- errors.Join(ferr, fmt.Errorf("restore network namespace: %w", err))
-			return // the thread stays locked and ends with this goroutine
-		}
-		runtime.UnlockOSThread()
-		done <- ferr
-	}()
-	return <-done
+	return nsthread.Do(e.ns, fn)
 }
 
 func (e *execIPTables) ChainExists(ctx context.Context, table, chain string) (ok bool, err error) {
