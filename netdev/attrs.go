@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 
+	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
 
@@ -48,35 +49,19 @@ func (l *Links) SetDown(ctx context.Context, dev string) error {
 
 func (l *Links) setState(ctx context.Context, dev string, up bool) error {
 	op := map[bool]string{true: "set up", false: "set down"}[up]
-	if err := ValidateName(dev); err != nil {
-		return err
-	}
-	if err := live(ctx, op, dev); err != nil {
-		return err
-	}
-	nlink, err := l.lookup(op, dev)
-	if err != nil {
-		return err
-	}
-	if (nlink.Attrs().RawFlags&unix.IFF_UP != 0) == up {
-		return nil
-	}
-	if up {
-		err = l.h.LinkSetUp(nlink)
-	} else {
-		err = l.h.LinkSetDown(nlink)
-	}
-	if err != nil {
-		return opErr(op, dev, err)
-	}
-	l.log.Debug("netdev: "+op, "dev", dev)
-	return nil
+	return l.setFlag(ctx, op, dev, unix.IFF_UP, up, l.h.LinkSetUp, l.h.LinkSetDown)
 }
 
 // SetPromisc sets or clears IFF_PROMISC on dev itself. (Debian's os-vif 3.0.0 means to set it
 // on the hybrid-plug veths but clears it by a bug; this really sets it.)
 func (l *Links) SetPromisc(ctx context.Context, dev string, on bool) error {
 	op := map[bool]string{true: "set promisc on", false: "set promisc off"}[on]
+	return l.setFlag(ctx, op, dev, unix.IFF_PROMISC, on, l.h.SetPromiscOn, l.h.SetPromiscOff)
+}
+
+// setFlag validates dev, and sets (setOn) or clears (setOff) the interface flag on it unless
+// it already is as asked.
+func (l *Links) setFlag(ctx context.Context, op, dev string, flag uint32, on bool, setOn, setOff func(netlink.Link) error) error {
 	if err := ValidateName(dev); err != nil {
 		return err
 	}
@@ -87,15 +72,14 @@ func (l *Links) SetPromisc(ctx context.Context, dev string, on bool) error {
 	if err != nil {
 		return err
 	}
-	if (nlink.Attrs().RawFlags&unix.IFF_PROMISC != 0) == on {
+	if (nlink.Attrs().RawFlags&flag != 0) == on {
 		return nil
 	}
+	set := setOff
 	if on {
-		err = l.h.SetPromiscOn(nlink)
-	} else {
-		err = l.h.SetPromiscOff(nlink)
+		set = setOn
 	}
-	if err != nil {
+	if err := set(nlink); err != nil {
 		return opErr(op, dev, err)
 	}
 	l.log.Debug("netdev: "+op, "dev", dev)
