@@ -125,17 +125,9 @@ func newObjectListCmd() *cobra.Command {
 
 // readObject reads and decodes one primitive from args[0] ("-" or none: standard input).
 func readObject(cmd *cobra.Command, args []string) (objects.Object, error) {
-	var (
-		data []byte
-		err  error
-	)
-	if len(args) == 0 || args[0] == "-" {
-		data, err = io.ReadAll(cmd.InOrStdin())
-	} else {
-		data, err = os.ReadFile(args[0])
-	}
+	data, err := readInputFile(cmd, args)
 	if err != nil {
-		return nil, badInput(err)
+		return nil, err
 	}
 	o, err := objects.Decode(data)
 	if err != nil {
