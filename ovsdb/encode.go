@@ -50,17 +50,11 @@ func appendValue(b []byte, v any) ([]byte, error) {
 	case NamedUUID:
 		return appendTagged(b, "named-uuid", string(x)), nil
 	case Set:
-		b = append(b, `["set",[`...)
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			var err error
-			if b, err = appendValue(b, e); err != nil {
-				return nil, err
-			}
+		b, err := appendArray(append(b, `["set",`...), x, appendValue)
+		if err != nil {
+			return nil, err
 		}
-		return append(b, "]]"...), nil
+		return append(b, ']'), nil
 	case Map:
 		keys := make([]string, 0, len(x))
 		for k := range x {
@@ -91,53 +85,17 @@ func appendValue(b []byte, v any) ([]byte, error) {
 		}
 		return append(b, ']'), nil
 	case []any:
-		b = append(b, '[')
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			var err error
-			if b, err = appendValue(b, e); err != nil {
-				return nil, err
-			}
-		}
-		return append(b, ']'), nil
+		return appendArray(b, x, appendValue)
 	case []Condition:
-		b = append(b, '[')
-		for i, c := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			var err error
-			if b, err = appendTriple(b, c.Column, c.Function, c.Value); err != nil {
-				return nil, err
-			}
-		}
-		return append(b, ']'), nil
+		return appendArray(b, x, func(b []byte, c Condition) ([]byte, error) {
+			return appendTriple(b, c.Column, c.Function, c.Value)
+		})
 	case []Mutation:
-		b = append(b, '[')
-		for i, m := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			var err error
-			if b, err = appendTriple(b, m.Column, m.Mutator, m.Value); err != nil {
-				return nil, err
-			}
-		}
-		return append(b, ']'), nil
+		return appendArray(b, x, func(b []byte, m Mutation) ([]byte, error) {
+			return appendTriple(b, m.Column, m.Mutator, m.Value)
+		})
 	case []map[string]any:
-		b = append(b, '[')
-		for i, m := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			var err error
-			if b, err = appendObject(b, m); err != nil {
-				return nil, err
-			}
-		}
-		return append(b, ']'), nil
+		return appendArray(b, x, appendObject)
 	case Condition:
 		return appendTriple(b, x.Column, x.Function, x.Value)
 	case Mutation:
@@ -151,6 +109,21 @@ func appendValue(b []byte, v any) ([]byte, error) {
 		}
 		return append(b, out...), nil
 	}
+}
+
+// appendArray appends xs as a JSON array, each element by add.
+func appendArray[T any](b []byte, xs []T, add func([]byte, T) ([]byte, error)) ([]byte, error) {
+	b = append(b, '[')
+	for i, x := range xs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		var err error
+		if b, err = add(b, x); err != nil {
+			return nil, err
+		}
+	}
+	return append(b, ']'), nil
 }
 
 func appendTriple(b []byte, a, op string, v any) ([]byte, error) {
