@@ -75,7 +75,7 @@ func (o *op) ensureOVSBridge(ctx context.Context, name string, perVIF bool) erro
 		return o.fail("wait for bridge lock", name, err)
 	}
 	defer unlock()
-	created, err := o.c.sw.EnsureBridge(ctx, BridgeSpec{Name: name, Datapath: o.s.datapath, Strict: o.s.dpExplicit})
+	created, err := o.c.sw.EnsureBridge(ctx, o.bridgeSpec(name))
 	if err != nil {
 		return o.fail("ensure OVS bridge", name, err)
 	}
@@ -118,7 +118,6 @@ type portOpts struct {
 // createVIFPort is os-vif's _create_vif_port at HEAD: may-exist add-port with external_ids;
 // dead VLAN and QoS only for a port that is new on that bridge.
 func (o *op) createVIFPort(ctx context.Context, bridge, name string, po portOpts) error {
-	s, opts := o.s, o.c.opts
 	var exists bool
 	if po.exists != nil {
 		exists = *po.exists
@@ -128,6 +127,19 @@ func (o *op) createVIFPort(ctx context.Context, bridge, name string, po portOpts
 			return o.fail("look up OVS port", bridge+"/"+name, err)
 		}
 	}
+	p := o.vifPort(bridge, name, po, !exists)
+	if err := o.c.sw.AddPorts(ctx, p); err != nil {
+		return o.fail("add OVS port", bridge+"/"+name, err)
+	}
+	if !exists {
+		o.u.push("delete OVS port "+name, func(ctx context.Context) error { return o.c.sw.DelPort(ctx, bridge, name) })
+	}
+	return nil
+}
+
+// vifPort is the Port createVIFPort adds; the dead VLAN and QoS columns only when isNew.
+func (o *op) vifPort(bridge, name string, po portOpts, isNew bool) Port {
+	s, opts := o.s, o.c.opts
 	p := Port{Bridge: bridge, Name: name, Type: po.ifaceType, Options: po.options, MTURequest: po.mtuRequest}
 	if po.setIDs {
 		trunk := ""
@@ -136,7 +148,7 @@ func (o *op) createVIFPort(ctx context.Context, bridge, name string, po portOpts
 		}
 		p.ExternalIDs = externalIDs(s.interfaceID, s.mac, s.instanceUUID, trunk)
 	}
-	if !exists {
+	if isNew {
 		if opts.IsolateVIF && !isTrunkBridge(bridge) {
 			p.Tag, p.VLANMode, p.Trunks = DeadVLAN, "trunk", []int{DeadVLAN}
 		}
@@ -144,13 +156,28 @@ func (o *op) createVIFPort(ctx context.Context, bridge, name string, po portOpts
 			p.QoSType = opts.DefaultQoSType
 		}
 	}
-	if err := o.c.sw.AddPorts(ctx, p); err != nil {
-		return o.fail("add OVS port", bridge+"/"+name, err)
+	return p
+}
+
+// bridgeSpec is what ensureOVSBridge asks the Switch for.
+func (o *op) bridgeSpec(name string) BridgeSpec {
+	return BridgeSpec{Name: name, Datapath: o.s.datapath, Strict: o.s.dpExplicit}
+}
+
+// addPortToKnownBridge is createVIFPort in one OVSDB round trip, for a bridge the Switch
+// remembers (knownBridgeAdder): the create-only columns are sent and applied by the Switch
+// only if it creates the port, and the transaction requires the remembered bridge state.
+// known=false: the Switch does not remember the bridge (any more); nothing was changed and
+// the caller takes the full path.
+func (o *op) addPortToKnownBridge(ctx context.Context, kb knownBridgeAdder, bridge, name string, po portOpts) (known bool, err error) {
+	known, created, err := kb.AddPortToKnownBridge(ctx, o.bridgeSpec(bridge), o.vifPort(bridge, name, po, true))
+	if err != nil {
+		return true, o.fail("add OVS port", bridge+"/"+name, err)
 	}
-	if !exists {
+	if created {
 		o.u.push("delete OVS port "+name, func(ctx context.Context) error { return o.c.sw.DelPort(ctx, bridge, name) })
 	}
-	return nil
+	return known, nil
 }
 
 // InterfaceFailedError is an interface ovs-vswitchd could not set up after the port was added

@@ -50,8 +50,24 @@ func (o *op) plugHybrid(ctx context.Context, qbr string) error {
 // With create_tap the tap is made before its OVS port (os-vif makes it after the port
 // transaction): ovs-vswitchd then opens the device on the reconfiguration that adds the port,
 // instead of recording "could not open network device" until the next one.
+//
+// The steady case, a bridge the Switch remembers (knownBridgeAdder), costs one OVSDB round
+// trip: the port is added in a transaction that requires the bridge to be as remembered; if it
+// is not (deleted or re-typed meanwhile), the plug takes the full path below.
 func (o *op) plugGeneric(ctx context.Context) error {
 	s := o.s
+	if kb, ok := o.c.sw.(knownBridgeAdder); ok && s.createPort && kb.KnowsBridge(o.bridgeSpec(s.netBridge)) {
+		if err := o.createTap(ctx); err != nil {
+			return err
+		}
+		known, err := o.addPortToKnownBridge(ctx, kb, s.netBridge, s.vifName, portOpts{setIDs: true})
+		if err != nil {
+			return err
+		}
+		if known {
+			return o.setMTUIfExists(ctx, s.vifName)
+		}
+	}
 	var exists *bool
 	if s.createPort {
 		var err error

@@ -29,6 +29,7 @@ type VSwitchSwitch struct {
 	mu      sync.Mutex
 	pending []*portReq
 	leading bool
+	bridges bridgeMemo // bridges ensured through this Switch (see knownBridgeAdder)
 }
 
 var _ Switch = (*VSwitchSwitch)(nil)
@@ -37,8 +38,11 @@ var _ Switch = (*VSwitchSwitch)(nil)
 type portReq struct {
 	adds   []vswitch.PortSpec
 	dels   [][2]string // bridge, port
+	reqs   [][2]string // bridge, datapath_type the transaction requires (Batch.RequireBridge)
 	noWait bool        // the caller waits later (PlugMany)
 	done   chan error
+	// created holds the added ports the commit created; set before done is sent.
+	created map[string]bool
 }
 
 func (r *portReq) names() []string {
@@ -60,7 +64,29 @@ func (r *portReq) batch(wait bool) *vswitch.Batch {
 	for _, d := range r.dels {
 		b.DelPort(d[0], d[1])
 	}
+	for _, q := range r.reqs {
+		b.RequireBridge(q[0], q[1])
+	}
 	return b
+}
+
+// run applies r alone and records which of its ports were created.
+func (s *VSwitchSwitch) run(ctx context.Context, r *portReq) error {
+	b := r.batch(s.WaitApplied)
+	err := s.V.Apply(ctx, b)
+	if err == nil {
+		r.learnCreated(b)
+	}
+	return err
+}
+
+func (r *portReq) learnCreated(b *vswitch.Batch) {
+	r.created = map[string]bool{}
+	for _, a := range r.adds {
+		if b.Created(a.Name) {
+			r.created[a.Name] = true
+		}
+	}
 }
 
 // EnsureBridge implements Switch. The common case, a bridge that exists, costs one select;
@@ -70,6 +96,7 @@ func (s *VSwitchSwitch) EnsureBridge(ctx context.Context, b BridgeSpec) (bool, e
 	var bnf *vswitch.BridgeNotFoundError
 	switch {
 	case err == nil:
+		s.bridges.put(b.Name, have)
 		if b.Strict && normDatapath(have) != normDatapath(b.Datapath) {
 			return false, &vswitch.DatapathConflictError{Bridge: b.Name, Have: have, Want: b.Datapath}
 		}
@@ -77,7 +104,12 @@ func (s *VSwitchSwitch) EnsureBridge(ctx context.Context, b BridgeSpec) (bool, e
 	case !errors.As(err, &bnf):
 		return false, err
 	}
-	return s.V.EnsureBridgeWith(ctx, vswitch.BridgeSpec{Name: b.Name, DatapathType: b.Datapath, AcceptOtherDatapath: !b.Strict})
+	s.bridges.forget(b.Name)
+	created, err := s.V.EnsureBridgeWith(ctx, vswitch.BridgeSpec{Name: b.Name, DatapathType: b.Datapath, AcceptOtherDatapath: !b.Strict})
+	if created {
+		s.bridges.put(b.Name, b.Datapath) // as stored: "" stays ""
+	}
+	return created, err
 }
 
 // normDatapath treats "" as "system", the Bridge column's default.
@@ -134,6 +166,7 @@ func (s *VSwitchSwitch) InterfaceError(ctx context.Context, name string) (string
 
 // DelBridge implements Switch.
 func (s *VSwitchSwitch) DelBridge(ctx context.Context, name string) error {
+	s.bridges.forget(name)
 	return s.V.DelBridge(ctx, name)
 }
 
@@ -141,15 +174,20 @@ func (s *VSwitchSwitch) DelBridge(ctx context.Context, name string) error {
 func (s *VSwitchSwitch) AddPorts(ctx context.Context, ports ...Port) error {
 	r := &portReq{noWait: waitDeferred(ctx)}
 	for _, p := range ports {
-		spec := vswitch.PortSpec{Bridge: p.Bridge, Name: p.Name, Type: p.Type, ExternalIDs: p.ExternalIDs,
-			Options: p.Options, MTURequest: p.MTURequest, Tag: p.Tag, Trunks: p.Trunks, VLANMode: p.VLANMode,
-			KeepPortColumns: true}
-		if p.QoSType != "" {
-			spec.QoS = &vswitch.QoSSpec{Type: p.QoSType, ExternalIDs: map[string]string{"id": QoSID(p.Name), "_type": p.QoSType}}
-		}
-		r.adds = append(r.adds, spec)
+		r.adds = append(r.adds, portSpec(p))
 	}
 	return s.commit(ctx, r)
+}
+
+// portSpec is p for vswitch: Tag, Trunks, VLANMode and QoS only on a port being created.
+func portSpec(p Port) vswitch.PortSpec {
+	spec := vswitch.PortSpec{Bridge: p.Bridge, Name: p.Name, Type: p.Type, ExternalIDs: p.ExternalIDs,
+		Options: p.Options, MTURequest: p.MTURequest, Tag: p.Tag, Trunks: p.Trunks, VLANMode: p.VLANMode,
+		KeepPortColumns: true}
+	if p.QoSType != "" {
+		spec.QoS = &vswitch.QoSSpec{Type: p.QoSType, ExternalIDs: map[string]string{"id": QoSID(p.Name), "_type": p.QoSType}}
+	}
+	return spec
 }
 
 // DelPort implements Switch.
@@ -237,23 +275,32 @@ func splitGroup(reqs []*portReq) (group, rest []*portReq) {
 
 func (s *VSwitchSwitch) apply(ctx context.Context, group []*portReq) {
 	if len(group) == 1 {
-		group[0].done <- s.V.Apply(ctx, group[0].batch(s.WaitApplied))
+		group[0].done <- s.run(ctx, group[0])
 		return
 	}
 	merged := &portReq{noWait: true}
+	reqSeen := map[[2]string]bool{}
 	for _, r := range group {
 		merged.adds = append(merged.adds, r.adds...)
 		merged.dels = append(merged.dels, r.dels...)
 		merged.noWait = merged.noWait && r.noWait
+		for _, q := range r.reqs {
+			if !reqSeen[q] {
+				reqSeen[q] = true
+				merged.reqs = append(merged.reqs, q)
+			}
+		}
 	}
-	if err := s.V.Apply(ctx, merged.batch(s.WaitApplied)); err == nil {
+	mb := merged.batch(s.WaitApplied)
+	if err := s.V.Apply(ctx, mb); err == nil {
 		for _, r := range group {
+			r.learnCreated(mb)
 			r.done <- nil
 		}
 		return
 	}
 	// Attribute the failure: replay each request alone (idempotent operations).
 	for _, r := range group {
-		r.done <- s.V.Apply(ctx, r.batch(s.WaitApplied))
+		r.done <- s.run(ctx, r)
 	}
 }
