@@ -65,16 +65,7 @@ func (c converter) agilioOVS() (objects.VIF, error) {
 		if err != nil {
 			return nil, err
 		}
-		b, err := c.base("agilio_ovs")
-		if err != nil {
-			return nil, err
-		}
-		b.PortProfile = objects.Set[objects.PortProfile](profile)
-		obj := &objects.VIFVHostUser{VIFBase: b, VIFName: objects.Set(c.vifName())}
-		if err := c.setVHostUser(obj); err != nil {
-			return nil, err
-		}
-		return obj, nil
+		return c.vhostUserVIF("agilio_ovs", profile, c.vifName())
 	}
 	return c.ovs()
 }
@@ -126,6 +117,12 @@ func (c converter) vhostuser() (objects.VIF, error) {
 	default:
 		plugin = "noop"
 	}
+	return c.vhostUserVIF(plugin, profile, name)
+}
+
+// vhostUserVIF builds the VIFVHostUser of plugin, with profile (nil: none) and vif_name name,
+// and its vhost-user socket fields.
+func (c converter) vhostUserVIF(plugin string, profile objects.PortProfile, name string) (objects.VIF, error) {
 	b, err := c.base(plugin)
 	if err != nil {
 		return nil, err
@@ -193,16 +190,7 @@ func (c converter) vrouter() (objects.VIF, error) {
 		}
 		profile := &objects.VIFPortProfileBase{}
 		profile.DatapathOffload = objects.Set[objects.DatapathOffload](c.offload(pci))
-		b, err := c.base("vrouter")
-		if err != nil {
-			return nil, err
-		}
-		b.PortProfile = objects.Set[objects.PortProfile](profile)
-		obj := &objects.VIFVHostUser{VIFBase: b, VIFName: objects.Set(c.vifName())}
-		if err := c.setVHostUser(obj); err != nil {
-			return nil, err
-		}
-		return obj, nil
+		return c.vhostUserVIF("vrouter", profile, c.vifName())
 	}
 	return nil, &VIFTypeError{VIFType: c.v.Type, VNICType: c.v.VNICType, Err: ErrUnsupportedVNICType}
 }
