@@ -30,11 +30,7 @@ func setupFlat(t *testing.T) (*Links, *testenv.NetNS, *netlink.Handle) {
 	if err := l.SetSysctl(ctx, "net/ipv4/conf/eth0/promote_secondaries", "1"); err != nil {
 		t.Fatal(err)
 	}
-	h, err := netlink.NewHandleAt(ns.Handle())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(h.Close)
+	h := ns.Netlink(t)
 	eth0, err := h.LinkByName("eth0")
 	if err != nil {
 		t.Fatal(err)

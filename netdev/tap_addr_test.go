@@ -102,11 +102,7 @@ func TestMoveAddressesAndRoutes(t *testing.T) {
 	if err := l.EnsureBridge(ctx, "brflat"); err != nil {
 		t.Fatal(err)
 	}
-	h, err := netlink.NewHandleAt(ns.Handle())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := ns.Netlink(t)
 	eth0, err := h.LinkByName("eth0")
 	if err != nil {
 		t.Fatal(err)
@@ -202,11 +198,7 @@ func TestAddressesFlags(t *testing.T) {
 	if err := l.CreateVethPair(ctx, "af0", "af1", 0); err != nil {
 		t.Fatal(err)
 	}
-	h, err := netlink.NewHandleAt(ns.Handle())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := ns.Netlink(t)
 	dev, err := h.LinkByName("af0")
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/govif/govif/internal/sandbox"
+	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
 )
 
@@ -45,3 +46,15 @@ func (n *NetNS) Do(fn func() error) error { return n.ns.Do(fn) }
 
 // Do runs fn on an OS thread switched into ns (see NetNS.Do).
 func Do(ns netns.NsHandle, fn func() error) error { return sandbox.Do(ns, fn) }
+
+// Netlink returns a netlink handle bound to the namespace, closed when the test ends; it fails
+// t if the handle cannot be made.
+func (n *NetNS) Netlink(t testing.TB) *netlink.Handle {
+	t.Helper()
+	h, err := netlink.NewHandleAt(n.Handle())
+	if err != nil {
+		t.Fatalf("testenv: netlink handle in namespace: %v", err)
+	}
+	t.Cleanup(h.Close)
+	return h
+}

@@ -8,11 +8,7 @@ import (
 
 func TestNewNetNSIsIsolated(t *testing.T) {
 	ns := NewNetNS(t)
-	h, err := netlink.NewHandleAt(ns.Handle())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := ns.Netlink(t)
 	la := netlink.NewLinkAttrs()
 	la.Name = "tenvdummy0" // no dummy module on every kernel: a veth pair works everywhere
 	if err := h.LinkAdd(&netlink.Veth{LinkAttrs: la, PeerName: "tenvdummy1"}); err != nil {

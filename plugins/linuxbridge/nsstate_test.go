@@ -81,11 +81,7 @@ func captureState(t *testing.T, ns *testenv.NetNS) nsState {
 	}
 	slices.Sort(st.Devices)
 
-	h, err := netlink.NewHandleAt(ns.Handle())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := ns.Netlink(t)
 	routes, err := h.RouteList(nil, unix.AF_INET)
 	if err != nil {
 		t.Fatal(err)
@@ -166,11 +162,7 @@ func normalizeSave(text string) []string {
 // route to routeDst through gw, as a host NIC with an IP for the flat path to move.
 func addVethWithAddress(t *testing.T, ns *testenv.NetNS, name, addr, routeDst, gw string) {
 	t.Helper()
-	h, err := netlink.NewHandleAt(ns.Handle())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := ns.Netlink(t)
 	attrs := netlink.NewLinkAttrs()
 	attrs.Name = name
 	if err := h.LinkAdd(&netlink.Veth{LinkAttrs: attrs, PeerName: name + "p"}); err != nil {
@@ -201,11 +193,7 @@ func addVethWithAddress(t *testing.T, ns *testenv.NetNS, name, addr, routeDst, g
 
 func setDown(t *testing.T, ns *testenv.NetNS, name string) {
 	t.Helper()
-	h, err := netlink.NewHandleAt(ns.Handle())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := ns.Netlink(t)
 	l, err := h.LinkByName(name)
 	if err != nil {
 		t.Fatal(err)

@@ -166,11 +166,7 @@ func TestParityWithPythonOSVIF(t *testing.T) {
 // addBridge creates a bridge with the kernel's defaults (STP off, forward delay 15 s), up.
 func addBridge(t *testing.T, ns *testenv.NetNS, name string) {
 	t.Helper()
-	h, err := netlink.NewHandleAt(ns.Handle())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := ns.Netlink(t)
 	attrs := netlink.NewLinkAttrs()
 	attrs.Name = name
 	br := &netlink.Bridge{LinkAttrs: attrs}

@@ -24,11 +24,7 @@ func requireVLANSupport(t *testing.T) {
 func vlanSupported(t *testing.T) bool {
 	t.Helper()
 	ns := testenv.NewNetNS(t)
-	h, err := netlink.NewHandleAt(ns.Handle())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := ns.Netlink(t)
 	attrs := netlink.NewLinkAttrs()
 	attrs.Name = "probe0"
 	if err := h.LinkAdd(&netlink.Veth{LinkAttrs: attrs, PeerName: "probe1"}); err != nil {
