@@ -180,6 +180,23 @@ func (o *op) addPortToKnownBridge(ctx context.Context, kb knownBridgeAdder, brid
 	return known, nil
 }
 
+// ensureBridgeAndPort ensures the shared bridge and adds port name to it: in one round trip
+// on a bridge the Switch remembers (addPortToKnownBridge), else through ensureBridgeFor and
+// createVIFPort.
+func (o *op) ensureBridgeAndPort(ctx context.Context, bridge, name string, po portOpts) error {
+	if kb, ok := o.c.sw.(knownBridgeAdder); ok && kb.KnowsBridge(o.bridgeSpec(bridge)) {
+		if known, err := o.addPortToKnownBridge(ctx, kb, bridge, name, po); known || err != nil {
+			return err
+		}
+	}
+	exists, err := o.ensureBridgeFor(ctx, bridge, false, name)
+	if err != nil {
+		return err
+	}
+	po.exists = exists
+	return o.createVIFPort(ctx, bridge, name, po)
+}
+
 // InterfaceFailedError is an interface ovs-vswitchd could not set up after the port was added
 // (os-vif only logs "Failed to add interfaces"); the plug fails and is rolled back.
 type InterfaceFailedError struct {

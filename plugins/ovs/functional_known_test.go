@@ -145,3 +145,32 @@ func TestFunctionalKnownBridgePlug(t *testing.T) {
 	}
 	unplug()
 }
+
+// TestFunctionalKnownBridgeHybrid: the hybrid plug takes the same one-round-trip path for qvo,
+// and re-ensures a bridge deleted behind its back.
+func TestFunctionalKnownBridgeHybrid(t *testing.T) {
+	r := newRig(t, false)
+	cs := &countingSwitch{VSwitchSwitch: r.sw}
+	p := New(cs, NetdevLinks{r.links}, DefaultOptions(), nil)
+	vif := hybridVIF(tID, tMAC, "netdev", 1450)
+	cycle := func(what string, wantEnsures int32) {
+		t.Helper()
+		if err := p.Plug(r.ctx, vif, testInstance()); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if got := r.ports("br-int"); len(got) != 1 || got[0] != "qvoa1b2c3d4-11" {
+			t.Errorf("%s: ports %v", what, got)
+		}
+		if e := cs.ensures.Load(); e != wantEnsures {
+			t.Errorf("%s: %d bridge reads, want %d", what, e, wantEnsures)
+		}
+		if err := p.Unplug(r.ctx, vif, testInstance()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cycle("cold", 1)
+	cycle("steady", 1)
+	r.ovs.Vsctl(t, "--no-wait", "del-br", "br-int")
+	cycle("after del-br", 2)
+	cycle("steady again", 2)
+}

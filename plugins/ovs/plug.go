@@ -35,11 +35,7 @@ func (o *op) plugHybrid(ctx context.Context, qbr string) error {
 	if err := c.links.SetMaster(ctx, qvb, qbr); err != nil {
 		return o.fail("add to bridge "+qbr, qvb, err)
 	}
-	exists, err := o.ensureBridgeFor(ctx, s.netBridge, false, qvo)
-	if err != nil {
-		return err
-	}
-	if err := o.createVIFPort(ctx, s.netBridge, qvo, portOpts{setIDs: true, exists: exists}); err != nil {
+	if err := o.ensureBridgeAndPort(ctx, s.netBridge, qvo, portOpts{setIDs: true}); err != nil {
 		return err
 	}
 	return o.checkInterface(ctx, s.netBridge, qvo)
@@ -163,12 +159,7 @@ func (o *op) plugVHostUser(ctx context.Context) error {
 		po.ifaceType = ifaceTypeVHostUserClient
 		po.options = map[string]string{"vhost-server-path": s.vhostPath}
 	}
-	exists, err := o.ensureBridgeFor(ctx, s.netBridge, false, name)
-	if err != nil {
-		return err
-	}
-	po.exists = exists
-	return o.createVIFPort(ctx, s.netBridge, name, po)
+	return o.ensureBridgeAndPort(ctx, s.netBridge, name, po)
 }
 
 // plugHostDevice is the VIFHostDevice plug: the VF's representor as an OVS port.
