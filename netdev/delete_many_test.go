@@ -3,17 +3,10 @@ package netdev
 import (
 	"context"
 	"testing"
-
-	"github.com/govif/govif/internal/testenv"
 )
 
 func TestDeleteMany(t *testing.T) {
-	ns := testenv.NewNetNS(t)
-	l, err := New(InNamespace(ns.Handle()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l, _ := newNSLinks(t)
 	ctx := context.Background()
 	if err := l.EnsureBridge(ctx, "dmbr0"); err != nil {
 		t.Fatal(err)

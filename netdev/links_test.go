@@ -12,7 +12,7 @@ import (
 )
 
 // newNSLinks returns Links bound to a fresh network namespace owned by t.
-func newNSLinks(t *testing.T) (*Links, *testenv.NetNS) {
+func newNSLinks(t testing.TB) (*Links, *testenv.NetNS) {
 	t.Helper()
 	ns := testenv.NewNetNS(t)
 	l, err := New(InNamespace(ns.Handle()))
@@ -23,15 +23,10 @@ func newNSLinks(t *testing.T) (*Links, *testenv.NetNS) {
 	return l, ns
 }
 
-// newNSLinksB is newNSLinks for benchmarks.
+// newNSLinksB is newNSLinks for benchmarks that want the namespace handle.
 func newNSLinksB(b *testing.B) (*Links, netns.NsHandle) {
 	b.Helper()
-	ns := testenv.NewNetNS(b)
-	l, err := New(InNamespace(ns.Handle()))
-	if err != nil {
-		b.Fatalf("New: %v", err)
-	}
-	b.Cleanup(func() { l.Close() })
+	l, ns := newNSLinks(b)
 	return l, ns.Handle()
 }
 

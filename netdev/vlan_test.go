@@ -6,8 +6,6 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
-
-	"github.com/govif/govif/internal/testenv"
 )
 
 func TestCreateVLANRejectsBadArguments(t *testing.T) {
@@ -28,12 +26,7 @@ func TestCreateVLANRejectsBadArguments(t *testing.T) {
 // In a fresh namespace: a missing parent is "not found"; with a parent the VLAN device is
 // created (twice = once), or, on a kernel without 8021q, EOPNOTSUPP comes back.
 func TestCreateVLAN(t *testing.T) {
-	ns := testenv.NewNetNS(t)
-	l, err := New(InNamespace(ns.Handle()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l, _ := newNSLinks(t)
 	ctx := context.Background()
 	if err := l.CreateVLAN(ctx, "vlan7", "nosuch0", 7); !IsNotFound(err) {
 		t.Fatalf("missing parent: err = %v, want not found", err)
@@ -41,7 +34,7 @@ func TestCreateVLAN(t *testing.T) {
 	if err := l.CreateVethPair(ctx, "vp0", "vp1", 0); err != nil {
 		t.Fatal(err)
 	}
-	err = l.CreateVLAN(ctx, "vlan7", "vp0", 7)
+	err := l.CreateVLAN(ctx, "vlan7", "vp0", 7)
 	if errors.Is(err, unix.EOPNOTSUPP) {
 		t.Skipf("skipping the rest: this kernel cannot create VLAN devices (no 8021q module): %v", err)
 	}
