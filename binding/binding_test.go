@@ -15,6 +15,12 @@ import (
 
 func goldenNeutron(t testing.TB, name string) *NeutronDocument {
 	t.Helper()
+	return readGolden(t, name).Neutron
+}
+
+// readGolden reads the golden case testdata/golden/<name>.json.
+func readGolden(t testing.TB, name string) goldenCase {
+	t.Helper()
 	data, err := os.ReadFile("testdata/golden/" + name + ".json")
 	if err != nil {
 		t.Fatal(err)
@@ -23,7 +29,7 @@ func goldenNeutron(t testing.TB, name string) *NeutronDocument {
 	if err := json.Unmarshal(data, &c); err != nil {
 		t.Fatal(err)
 	}
-	return c.Neutron
+	return c
 }
 
 func TestNovaVIFDecodeHydrates(t *testing.T) {

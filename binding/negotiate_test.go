@@ -17,15 +17,7 @@ import (
 // goldenVIF converts one golden case's network_info VIF.
 func goldenVIF(t *testing.T, name string) objects.VIF {
 	t.Helper()
-	data, err := os.ReadFile("testdata/golden/" + name + ".json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var c goldenCase
-	if err := json.Unmarshal(data, &c); err != nil {
-		t.Fatal(err)
-	}
-	vif, err := FromNovaVIFJSON(c.NovaVIF)
+	vif, err := FromNovaVIFJSON(readGolden(t, name).NovaVIF)
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
