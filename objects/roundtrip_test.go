@@ -15,16 +15,7 @@ func TestRoundTripPythonExamples(t *testing.T) {
 	}
 	for _, f := range files {
 		t.Run(f, func(t *testing.T) {
-			in := readUnit(t, f)
-			o, err := Decode(in)
-			if err != nil {
-				t.Fatalf("Decode: %v", err)
-			}
-			out, err := Encode(o)
-			if err != nil {
-				t.Fatalf("Encode: %v", err)
-			}
-			assertSamePrimitive(t, out, in)
+			assertRoundTrip(t, readUnit(t, f))
 		})
 	}
 	for _, f := range []string{"port_profile_ovs.backport_ladder.json", "vif_vhostuser.backport_ladder.json", "manifest_and_hydration_quirks.json"} {
@@ -33,16 +24,22 @@ func TestRoundTripPythonExamples(t *testing.T) {
 				continue
 			}
 			t.Run(f+"/"+k, func(t *testing.T) {
-				o, err := Decode(in)
-				if err != nil {
-					t.Fatalf("Decode: %v", err)
-				}
-				out, err := Encode(o)
-				if err != nil {
-					t.Fatalf("Encode: %v", err)
-				}
-				assertSamePrimitive(t, out, in)
+				assertRoundTrip(t, in)
 			})
 		}
 	}
+}
+
+// assertRoundTrip decodes in, encodes the object again and checks the primitive is unchanged.
+func assertRoundTrip(t *testing.T, in []byte) {
+	t.Helper()
+	o, err := Decode(in)
+	if err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	out, err := Encode(o)
+	if err != nil {
+		t.Fatalf("Encode: %v", err)
+	}
+	assertSamePrimitive(t, out, in)
 }
