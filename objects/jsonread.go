@@ -115,22 +115,12 @@ func (r *reader) number() ([]byte, error) {
 	if r.pos < len(r.buf) && r.buf[r.pos] == '-' {
 		r.pos++
 	}
-	digits := 0
-	for r.pos < len(r.buf) && r.buf[r.pos] >= '0' && r.buf[r.pos] <= '9' {
-		r.pos++
-		digits++
-	}
-	if digits == 0 {
+	if r.digits() == 0 {
 		return nil, r.errf("invalid number")
 	}
 	if r.pos < len(r.buf) && r.buf[r.pos] == '.' {
 		r.pos++
-		d := 0
-		for r.pos < len(r.buf) && r.buf[r.pos] >= '0' && r.buf[r.pos] <= '9' {
-			r.pos++
-			d++
-		}
-		if d == 0 {
+		if r.digits() == 0 {
 			return nil, r.errf("invalid number")
 		}
 	}
@@ -139,16 +129,20 @@ func (r *reader) number() ([]byte, error) {
 		if r.pos < len(r.buf) && (r.buf[r.pos] == '+' || r.buf[r.pos] == '-') {
 			r.pos++
 		}
-		d := 0
-		for r.pos < len(r.buf) && r.buf[r.pos] >= '0' && r.buf[r.pos] <= '9' {
-			r.pos++
-			d++
-		}
-		if d == 0 {
+		if r.digits() == 0 {
 			return nil, r.errf("invalid number")
 		}
 	}
 	return r.buf[start:r.pos], nil
+}
+
+// digits consumes a run of decimal digits and returns how many there were.
+func (r *reader) digits() int {
+	start := r.pos
+	for r.pos < len(r.buf) && r.buf[r.pos] >= '0' && r.buf[r.pos] <= '9' {
+		r.pos++
+	}
+	return r.pos - start
 }
 
 // skip consumes one JSON value of any type, checking its syntax.
