@@ -6,6 +6,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/govif/govif/config"
+	"github.com/govif/govif/plugin"
 	"github.com/govif/govif/vswitch"
 )
 
@@ -173,4 +175,40 @@ func TestFunctionalKnownBridgeHybrid(t *testing.T) {
 	r.ovs.Vsctl(t, "--no-wait", "del-br", "br-int")
 	cycle("after del-br", 2)
 	cycle("steady again", 2)
+}
+
+// TestFunctionalFactoryRemembersBridge: the plugin as hosts build it (Factory, lazily dialled
+// OVSDB) takes the one-round-trip path too, and re-ensures a bridge deleted behind its back.
+func TestFunctionalFactoryRemembersBridge(t *testing.T) {
+	r := newRig(t, true)
+	cfg := config.Default()
+	cfg.OVS.OVSDBConnection = r.ovs.Endpoint()
+	pl, err := Factory(plugin.Env{Name: Name, Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := pl.(*Plugin)
+	defer p.Close()
+	vif := ovsVIF("br-int", "netdev", 1442)
+	cycle := func(what string) {
+		t.Helper()
+		if err := p.Plug(r.ctx, vif, testInstance()); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if got := r.ports("br-int"); len(got) != 1 || got[0] != "tapa1b2c3d4-11" {
+			t.Errorf("%s: ports %v", what, got)
+		}
+		if err := p.Unplug(r.ctx, vif, testInstance()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cycle("cold")
+	if !p.sw.(knownBridgeAdder).KnowsBridge(BridgeSpec{Name: "br-int", Datapath: "netdev", Strict: true}) {
+		t.Fatal("the Factory plugin does not remember br-int: every steady plug would read it again")
+	}
+	r.ovs.Vsctl(t, "del-br", "br-int")
+	cycle("after del-br")
+	if dp := r.get("Bridge", "br-int", "datapath_type"); dp != "netdev" {
+		t.Errorf("re-created br-int datapath_type %s", dp)
+	}
 }

@@ -98,3 +98,22 @@ func (s *VSwitchSwitch) AddPortToKnownBridge(ctx context.Context, b BridgeSpec, 
 	}
 	return true, r.created[p.Name], nil
 }
+
+var _ knownBridgeAdder = (*lazySwitch)(nil)
+
+// KnowsBridge implements knownBridgeAdder (false until OVSDB has been dialled).
+func (l *lazySwitch) KnowsBridge(b BridgeSpec) bool {
+	l.mu.Lock()
+	sw := l.sw
+	l.mu.Unlock()
+	return sw != nil && sw.KnowsBridge(b)
+}
+
+// AddPortToKnownBridge implements knownBridgeAdder.
+func (l *lazySwitch) AddPortToKnownBridge(ctx context.Context, b BridgeSpec, p Port) (known, created bool, err error) {
+	sw, err := l.get(ctx)
+	if err != nil {
+		return true, false, err
+	}
+	return sw.AddPortToKnownBridge(ctx, b, p)
+}
