@@ -173,9 +173,13 @@ func (c converter) ovsProfile() (*objects.VIFPortProfileOpenVSwitch, error) {
 }
 
 // representorProfile is Nova's _get_ovs_representor_port_profile plus
-// _set_representor_datapath_offload_settings: a VIFPortProfileOVSRepresentor whose datapath_offload
-// repeats the representor name and address.
-func (c converter) representorProfile(pci string) (*objects.VIFPortProfileOVSRepresentor, error) {
+// _set_representor_datapath_offload_settings for the VIF's profile.pci_slot: a
+// VIFPortProfileOVSRepresentor whose datapath_offload repeats the representor name and address.
+func (c converter) representorProfile() (*objects.VIFPortProfileOVSRepresentor, error) {
+	pci, err := c.pciSlot()
+	if err != nil {
+		return nil, err
+	}
 	addr, err := parsePCI("profile.pci_slot", pci)
 	if err != nil {
 		return nil, err
@@ -187,6 +191,18 @@ func (c converter) representorProfile(pci string) (*objects.VIFPortProfileOVSRep
 	p.InterfaceID = objects.Set(c.interfaceID())
 	p.DatapathOffload = objects.Set[objects.DatapathOffload](c.offload(pci))
 	return p, nil
+}
+
+// offloadOnlyProfile is the bare VIFPortProfileBase carrying only the datapath offload of the
+// VIF's profile.pci_slot (Nova's vrouter offload branches).
+func (c converter) offloadOnlyProfile() (*objects.VIFPortProfileBase, error) {
+	pci, err := c.pciSlot()
+	if err != nil {
+		return nil, err
+	}
+	profile := &objects.VIFPortProfileBase{}
+	profile.DatapathOffload = objects.Set[objects.DatapathOffload](c.offload(pci))
+	return profile, nil
 }
 
 // offload is the DatapathOffloadRepresentor Nova attaches to offloaded VIFs. Its address is a plain

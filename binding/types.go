@@ -40,11 +40,7 @@ func (c converter) ovs() (objects.VIF, error) {
 // offloadedHostDevice is the direct/vdpa branch shared by ovs and agilio_ovs: a VIFHostDevice with
 // a representor profile and datapath offload.
 func (c converter) offloadedHostDevice(plugin string) (objects.VIF, error) {
-	pci, err := c.pciSlot()
-	if err != nil {
-		return nil, err
-	}
-	profile, err := c.representorProfile(pci)
+	profile, err := c.representorProfile()
 	if err != nil {
 		return nil, err
 	}
@@ -57,11 +53,7 @@ func (c converter) agilioOVS() (objects.VIF, error) {
 	case VNICTypeDirect:
 		return c.offloadedHostDevice("agilio_ovs")
 	case VNICTypeVirtioForwarder:
-		pci, err := c.pciSlot()
-		if err != nil {
-			return nil, err
-		}
-		profile, err := c.representorProfile(pci)
+		profile, err := c.representorProfile()
 		if err != nil {
 			return nil, err
 		}
@@ -176,20 +168,16 @@ func (c converter) vrouter() (objects.VIF, error) {
 		}
 		return &objects.VIFGeneric{VIFBase: b, VIFName: objects.Set(c.vifName())}, nil
 	case VNICTypeDirect:
-		pci, err := c.pciSlot()
+		profile, err := c.offloadOnlyProfile()
 		if err != nil {
 			return nil, err
 		}
-		profile := &objects.VIFPortProfileBase{}
-		profile.DatapathOffload = objects.Set[objects.DatapathOffload](c.offload(pci))
 		return c.hostDevice("vrouter", profile)
 	case VNICTypeVirtioForwarder:
-		pci, err := c.pciSlot()
+		profile, err := c.offloadOnlyProfile()
 		if err != nil {
 			return nil, err
 		}
-		profile := &objects.VIFPortProfileBase{}
-		profile.DatapathOffload = objects.Set[objects.DatapathOffload](c.offload(pci))
 		return c.vhostUserVIF("vrouter", profile, c.vifName())
 	}
 	return nil, &VIFTypeError{VIFType: c.v.Type, VNICType: c.v.VNICType, Err: ErrUnsupportedVNICType}
