@@ -252,11 +252,10 @@ func (s *Server) readVIFRequest(w http.ResponseWriter, r *http.Request) (objects
 	if len(req.InstanceInfo) == 0 || string(req.InstanceInfo) == "null" {
 		return nil, nil, &APIError{Status: http.StatusBadRequest, Code: CodeInvalidObject, Field: "instance_info", Message: "instance_info: missing"}
 	}
+	// Decoding is strict (every value is checked as it is read), so a decoded VIF needs no
+	// separate Validate pass here; the Host validates again before any plugin runs.
 	vif, err := objects.DecodeVIF(req.VIF)
 	if err != nil {
-		return nil, nil, objectError("vif", err)
-	}
-	if err := objects.Validate(vif); err != nil {
 		return nil, nil, objectError("vif", err)
 	}
 	if !vif.Base().ID.HasValue() {
