@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/govif/govif/vswitch"
+
 	"github.com/govif/govif/objects"
 	"github.com/govif/govif/plugin"
 )
@@ -51,14 +53,14 @@ func TestUnplugMany(t *testing.T) {
 				s.id = fmt.Sprintf("%08d-1111-4222-8333-444455556666", i)
 				s.bridgeName = portName("qbr", s.id, nicNameLen)
 				s.vifName = portName("tap", s.id, nicNameLen)
-				if err := c.plug(ctx, s); err != nil {
+				if err := c.plug(ctx, s, vswitch.WaitForVSwitchd); err != nil {
 					t.Fatal(err)
 				}
 				specs = append(specs, s)
 			}
 			vh := &vifSpec{kind: kindVHostUser, id: "vh000000-1111-4222-8333-444455556666", mac: tMAC, netBridge: "br-int",
 				mtu: 1500, datapath: DatapathNetdev, interfaceID: tID, instanceUUID: tInst, vhostMode: "client"}
-			if err := c.plug(ctx, vh); err != nil {
+			if err := c.plug(ctx, vh, vswitch.WaitForVSwitchd); err != nil {
 				t.Fatal(err)
 			}
 			specs = append(specs, vh, specs[0], nil) // a duplicate, and a slot that failed conversion
@@ -94,7 +96,7 @@ func TestUnplugManyAttributesErrors(t *testing.T) {
 	a, b := hybridSpec(), hybridSpec()
 	b.id, b.bridgeName = "b1b2c3d4-1111-4222-8333-444455556666", "qbrb1b2c3d4-11"
 	for _, s := range []*vifSpec{a, b} {
-		if err := c.plug(ctx, s); err != nil {
+		if err := c.plug(ctx, s, vswitch.WaitForVSwitchd); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -140,19 +142,5 @@ func TestPlugManyWaitsOnceAndChecksInterfaces(t *testing.T) {
 	}
 	if syncs != 1 {
 		t.Errorf("%d Syncs, want 1", syncs)
-	}
-}
-
-// A request withdrawn before any leader took it never reaches the database.
-func TestGroupCommitWithdrawsCancelled(t *testing.T) {
-	s := &VSwitchSwitch{}
-	s.leading = true // pretend another caller is committing
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if err := s.commit(ctx, &portReq{dels: [][2]string{{"br-int", "p"}}}); !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v", err)
-	}
-	if len(s.pending) != 0 {
-		t.Errorf("cancelled request left queued: %d", len(s.pending))
 	}
 }

@@ -1,9 +1,7 @@
 package ovs
 
 import (
-	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/govif/govif/config"
@@ -33,103 +31,9 @@ func Factory(env plugin.Env) (plugin.Plugin, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ovs: %w", err)
 	}
-	sw := &lazySwitch{endpoint: cfg.OVS.OVSDBConnection, timeout: cfg.OVS.Timeout()}
+	sw := vswitch.DialWriter(cfg.OVS.OVSDBConnection, vswitch.WriterOptions{WaitApplied: true, Timeout: cfg.OVS.Timeout(),
+		DialOptions: []ovsdb.Option{ovsdb.WithReconnect(100*time.Millisecond, 5*time.Second)}})
 	p := New(sw, NetdevLinks{links}, OptionsFrom(cfg.OVS), env.Logger)
-	p.closers = append(p.closers, sw.close, links.Close)
+	p.closers = append(p.closers, sw.Close, links.Close)
 	return p, nil
-}
-
-// lazySwitch dials OVSDB on first use, so a host whose VIFs never need OVS never connects.
-type lazySwitch struct {
-	endpoint string
-	timeout  time.Duration
-
-	mu sync.Mutex
-	sw *VSwitchSwitch
-}
-
-func (l *lazySwitch) get(ctx context.Context) (*VSwitchSwitch, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.sw != nil {
-		return l.sw, nil
-	}
-	if l.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, l.timeout)
-		defer cancel()
-	}
-	v, err := vswitch.Open(ctx, l.endpoint, ovsdb.WithReconnect(100*time.Millisecond, 5*time.Second))
-	if err != nil {
-		return nil, fmt.Errorf("connect to OVSDB at %s: %w", l.endpoint, err)
-	}
-	l.sw = &VSwitchSwitch{V: v, WaitApplied: true, Timeout: l.timeout}
-	return l.sw, nil
-}
-
-func (l *lazySwitch) close() error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.sw == nil {
-		return nil
-	}
-	err := l.sw.V.Close()
-	l.sw = nil
-	return err
-}
-
-func (l *lazySwitch) EnsureBridge(ctx context.Context, b BridgeSpec) (bool, error) {
-	sw, err := l.get(ctx)
-	if err != nil {
-		return false, err
-	}
-	return sw.EnsureBridge(ctx, b)
-}
-
-func (l *lazySwitch) PortExists(ctx context.Context, bridge, port string) (bool, error) {
-	sw, err := l.get(ctx)
-	if err != nil {
-		return false, err
-	}
-	return sw.PortExists(ctx, bridge, port)
-}
-
-func (l *lazySwitch) AddPorts(ctx context.Context, ports ...Port) error {
-	sw, err := l.get(ctx)
-	if err != nil {
-		return err
-	}
-	return sw.AddPorts(ctx, ports...)
-}
-
-func (l *lazySwitch) DelPort(ctx context.Context, bridge, port string) error {
-	sw, err := l.get(ctx)
-	if err != nil {
-		return err
-	}
-	return sw.DelPort(ctx, bridge, port)
-}
-
-func (l *lazySwitch) Sync(ctx context.Context) error {
-	sw, err := l.get(ctx)
-	if err != nil {
-		return err
-	}
-	return sw.Sync(ctx)
-}
-
-func (l *lazySwitch) InterfaceError(ctx context.Context, name string) (string, error) {
-	sw, err := l.get(ctx)
-	if err != nil {
-		return "", err
-	}
-	return sw.InterfaceError(ctx, name)
-}
-
-func (l *lazySwitch) DelBridge(ctx context.Context, name string) error {
-	sw, err := l.get(ctx)
-	if err != nil {
-		return err
-	}
-	return sw.DelBridge(ctx, name)
 }

@@ -98,13 +98,22 @@ type failingSwitch struct {
 	beforeAdd func() error
 }
 
-func (f *failingSwitch) AddPorts(ctx ctxT, ports ...Port) error {
+func (f *failingSwitch) AddPorts(ctx ctxT, wait vswitch.Wait, ports ...vswitch.PortSpec) ([]string, error) {
 	if f.beforeAdd != nil {
 		if err := f.beforeAdd(); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return f.Switch.AddPorts(ctx, ports...)
+	return f.Switch.AddPorts(ctx, wait, ports...)
+}
+
+func (f *failingSwitch) AddPortToKnownBridge(ctx ctxT, b vswitch.BridgeSpec, wait vswitch.Wait, p vswitch.PortSpec) (bool, bool, error) {
+	if f.beforeAdd != nil {
+		if err := f.beforeAdd(); err != nil {
+			return true, false, err
+		}
+	}
+	return f.Switch.AddPortToKnownBridge(ctx, b, wait, p)
 }
 
 // failingLinks wraps the real Links and fails SetMaster.

@@ -1,53 +1,36 @@
 package ovs
 
-import "context"
+import (
+	"context"
 
-// BridgeSpec asks for an Open vSwitch bridge.
-type BridgeSpec struct {
-	Name string
-	// Datapath is the datapath_type a new bridge gets.
-	Datapath string
-	// Strict makes an existing bridge with another datapath_type an error (a
-	// *DatapathConflictError from the Switch) instead of being accepted as it is. os-vif
-	// re-types the bridge instead, which breaks every port already on it.
-	Strict bool
-}
+	"github.com/govif/govif/vswitch"
+)
 
-// Port is one VIF port to create (may-exist) on an Open vSwitch bridge.
-type Port struct {
-	Bridge string
-	Name   string
-	// Type is the Interface type ("" for a kernel netdev, "dpdkvhostuser", "patch", ...).
-	Type string
-	// ExternalIDs are merged into Interface.external_ids key by key.
-	ExternalIDs map[string]string
-	// Options are merged into Interface.options.
-	Options map[string]string
-	// MTURequest sets Interface.mtu_request when > 0.
-	MTURequest int
-	// Tag, Trunks and VLANMode go on the Port row (zero values: not written). The plugin sets
-	// them only for a port it creates, never on a re-plug.
-	Tag      int
-	Trunks   []int
-	VLANMode string
-	// QoSType, when set, creates a QoS row of that type (external_ids id=QoSID(Name),
-	// _type=QoSType) and attaches it to the port. Only for a port being created.
-	QoSType string
-}
-
-// Switch is the Open_vSwitch database work the plugin needs. Each method is one OVSDB
-// transaction and surfaces every error the database returns.
+// Switch is the Open_vSwitch database work the plugin needs; *vswitch.Writer implements it
+// (batching concurrent writes into few transactions, remembering ensured bridges). Every
+// method surfaces every error the database returns.
 type Switch interface {
 	// EnsureBridge creates the bridge (with its internal port) if it is missing and reports
-	// whether it did.
-	EnsureBridge(ctx context.Context, b BridgeSpec) (created bool, err error)
-	// PortExists reports whether a Port named port is on bridge.
-	PortExists(ctx context.Context, bridge, port string) (bool, error)
-	// AddPorts creates the ports that are missing and merges external_ids, options and
-	// mtu_request into all of them, in one transaction. A missing bridge is an error.
-	AddPorts(ctx context.Context, ports ...Port) error
+	// whether it did; an existing bridge whose datapath_type b does not accept is a
+	// *vswitch.DatapathConflictError. The Switch remembers the bridge (KnowsBridge).
+	EnsureBridge(ctx context.Context, b vswitch.BridgeSpec) (created bool, err error)
+	// KnowsBridge reports whether the Switch remembers bridge b.Name with a datapath_type b
+	// accepts (a hint: AddPortToKnownBridge re-checks it in its transaction).
+	KnowsBridge(b vswitch.BridgeSpec) bool
+	// AddPortToKnownBridge adds p in one transaction requiring the remembered bridge; see
+	// vswitch.Writer.AddPortToKnownBridge. known=false: nothing changed, take the full path.
+	AddPortToKnownBridge(ctx context.Context, b vswitch.BridgeSpec, wait vswitch.Wait, p vswitch.PortSpec) (known, created bool, err error)
+	// PortExists reports whether a Port named port exists on any bridge.
+	PortExists(ctx context.Context, port string) (bool, error)
+	// AddPorts creates the ports that are missing and merges external_ids and options (key by
+	// key) and mtu_request into all of them, in one transaction, and returns the ports it
+	// created, also when it then fails waiting for ovs-vswitchd. A missing bridge is an error;
+	// an unanswered transaction is a *vswitch.OutcomeUnknownError.
+	AddPorts(ctx context.Context, wait vswitch.Wait, ports ...vswitch.PortSpec) (created []string, err error)
 	// DelPort removes port from bridge if it is there, with the QoS rows os-vif made for it.
 	DelPort(ctx context.Context, bridge, port string) error
+	// DelPortIfOwned is DelPort only when the port's Interface external_ids hold ids.
+	DelPortIfOwned(ctx context.Context, bridge, port string, ids map[string]string) error
 	// DelBridge removes bridge and all its ports if it exists.
 	DelBridge(ctx context.Context, name string) error
 	// Sync waits until ovs-vswitchd has applied every change made so far (a no-op for a
@@ -57,6 +40,8 @@ type Switch interface {
 	// or when the Switch does not wait for ovs-vswitchd and cannot know yet).
 	InterfaceError(ctx context.Context, name string) (string, error)
 }
+
+var _ Switch = (*vswitch.Writer)(nil)
 
 // Links is the host network device work the plugin needs. Operations other than Exists and
 // Delete fail on a missing device; the plugin checks Exists first where os-vif tolerates

@@ -7,6 +7,7 @@ import (
 
 	"github.com/govif/govif/objects"
 	"github.com/govif/govif/plugin"
+	"github.com/govif/govif/vswitch"
 )
 
 // Name is the plugin name VIFs carry in their "plugin" field.
@@ -61,7 +62,7 @@ func (p *Plugin) Plug(ctx context.Context, vif objects.VIF, inst *objects.Instan
 	if err != nil {
 		return err
 	}
-	return p.plug(ctx, s)
+	return p.plug(ctx, s, vswitch.WaitForVSwitchd)
 }
 
 // Unplug removes what Plug made for vif. Unplugging what is already gone succeeds.
@@ -86,7 +87,7 @@ func (p *Plugin) PlugMany(ctx context.Context, reqs []plugin.Request) []error {
 			return err
 		}
 		specs[i] = s
-		return p.plug(deferWait(ctx), s)
+		return p.plug(ctx, s, vswitch.DontWait)
 	})
 	if err := p.sw.Sync(ctx); err != nil {
 		for i := range errs {
@@ -107,7 +108,7 @@ func (p *Plugin) PlugMany(ctx context.Context, reqs []plugin.Request) []error {
 		default:
 			continue
 		}
-		o := &op{c: &p.core, s: s, name: "plug"}
+		o := &op{c: &p.core, s: s, name: "plug", wait: vswitch.WaitForVSwitchd}
 		errs[i] = o.checkInterface(ctx, s.netBridge, dev)
 	}
 	return errs
