@@ -17,6 +17,7 @@ func TestCreateTap(t *testing.T) {
 	l, _ := newNSLinks(t)
 	ctx := context.Background()
 	mac := mustParseMAC(t, "fa:16:3e:aa:bb:cc")
+	fds := tunFDs(t)
 	for _, tc := range []struct {
 		name string
 		mq   bool
@@ -32,9 +33,17 @@ func TestCreateTap(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"tapsingle", "tapmulti"} {
-		if attrs := tunAttrs(t, l, name); attrs[nl.IFLA_TUN_OWNER] || attrs[nl.IFLA_TUN_GROUP] || !attrs[nl.IFLA_TUN_PERSIST] {
-			t.Errorf("%s tun attributes present: %v; want persist, and no owner or group", name, attrs)
+		attrs := tunAttrs(t, l, name)
+		_, owner := attrs[nl.IFLA_TUN_OWNER]
+		_, group := attrs[nl.IFLA_TUN_GROUP]
+		if p := attrs[nl.IFLA_TUN_PERSIST]; owner || group || len(p) != 1 || p[0] != 1 {
+			t.Errorf("%s tun attributes: %v; want persist=1, and no owner or group", name, attrs)
 		}
+	}
+	// Persistent, and no descriptor kept: the taps outlive this process (a tap whose last
+	// queue descriptor closes without TUNSETPERSIST vanishes with it).
+	if n := tunFDs(t); n != fds {
+		t.Errorf("%d /dev/net/tun descriptors left open by CreateTap, want 0", n-fds)
 	}
 	var ce *ConflictError
 	if err := l.CreateTap(ctx, "tapmulti", TapOptions{}); !errors.As(err, &ce) {
@@ -254,9 +263,10 @@ func TestAddressesFlags(t *testing.T) {
 	}
 }
 
-// tunAttrs returns which IFLA_TUN_* attributes the kernel reports for the tap dev (it sends
-// IFLA_TUN_OWNER and IFLA_TUN_GROUP only when they are set).
-func tunAttrs(t *testing.T, l *Links, dev string) map[uint16]bool {
+// tunAttrs returns the IFLA_TUN_* attributes the kernel reports for the tap dev, with their
+// values (it sends IFLA_TUN_OWNER and IFLA_TUN_GROUP only when they are set; IFLA_TUN_PERSIST
+// always, 0 or 1).
+func tunAttrs(t *testing.T, l *Links, dev string) map[uint16][]byte {
 	t.Helper()
 	req := nl.NewNetlinkRequest(unix.RTM_GETLINK, 0)
 	req.Sockets = l.raw
@@ -266,7 +276,7 @@ func tunAttrs(t *testing.T, l *Links, dev string) map[uint16]bool {
 	if err != nil || len(msgs) != 1 {
 		t.Fatalf("get %s: %v (%d messages)", dev, err, len(msgs))
 	}
-	out := map[uint16]bool{}
+	out := map[uint16][]byte{}
 	attrs, err := nl.ParseRouteAttr(msgs[0][unix.SizeofIfInfomsg:])
 	if err != nil {
 		t.Fatal(err)
@@ -282,7 +292,7 @@ func tunAttrs(t *testing.T, l *Links, dev string) map[uint16]bool {
 			}
 			data, _ := nl.ParseRouteAttr(info.Value)
 			for _, d := range data {
-				out[d.Attr.Type] = true
+				out[d.Attr.Type] = d.Value
 			}
 		}
 	}

@@ -207,9 +207,6 @@ func (w *Writer) Apply(ctx context.Context, b *Batch) error {
 	if b.Len() == 0 && !b.WaitApplied {
 		return nil
 	}
-	if _, err := w.vswitch(ctx); err != nil {
-		return err
-	}
 	cp := &Batch{adds: slices.Clone(b.adds), dels: slices.Clone(b.dels), reqs: slices.Clone(b.reqs)}
 	r := &writeReq{b: cp, wait: b.WaitApplied && w.opts.WaitApplied, done: make(chan writeRes, 1), settled: make(chan struct{})}
 	cp.WaitApplied = r.wait

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/govif/govif/netdev"
 	"github.com/govif/govif/vswitch"
 )
 
@@ -240,16 +241,10 @@ func (o *op) checkInterface(ctx context.Context, bridge, name string) error {
 }
 
 // setMTUIfExists applies the MTU through netlink when dev exists (a tap libvirt has not made
-// yet is skipped, as in os-vif).
+// yet is skipped, as in os-vif): one lookup, and a set only if the MTU differs.
 func (o *op) setMTUIfExists(ctx context.Context, dev string) error {
-	ok, err := o.c.links.Exists(ctx, dev)
-	if err != nil {
-		return o.fail("look up device", dev, err)
-	}
-	if !ok {
-		return nil
-	}
-	if err := o.c.links.SetMTU(ctx, dev, o.s.mtu); err != nil {
+	err := o.c.links.SetMTU(ctx, dev, o.s.mtu)
+	if err != nil && !netdev.IsNotFound(err) {
 		return o.fail(fmt.Sprintf("set MTU %d", o.s.mtu), dev, err)
 	}
 	return nil

@@ -163,7 +163,7 @@ func TestHybridPlugRollsBackOnNetlinkError(t *testing.T) {
 	ctx := context.Background()
 	c, sw, l := newTestCore(DefaultOptions())
 	cause := errors.New("operation not permitted")
-	l.fail["SetMaster qvba1b2c3d4-11"] = cause
+	l.fail["EnsureHybridVeth qvba1b2c3d4-11"] = cause
 	err := c.plug(ctx, hybridSpec(), vswitch.WaitForVSwitchd)
 	if !errors.Is(err, cause) {
 		t.Fatalf("err = %v", err)

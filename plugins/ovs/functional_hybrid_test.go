@@ -116,13 +116,20 @@ func (f *failingSwitch) AddPortToKnownBridge(ctx ctxT, b vswitch.BridgeSpec, wai
 	return f.Switch.AddPortToKnownBridge(ctx, b, wait, p)
 }
 
-// failingLinks wraps the real Links and fails SetMaster.
+// failingLinks wraps the real Links: EnsureHybridVeth makes the pair, then fails (a step after
+// the creation failing), so the rollback must remove what was made although the call failed.
 type failingLinks struct {
 	Links
 	err error
 }
 
-func (f failingLinks) SetMaster(ctx ctxT, dev, bridge string) error { return f.err }
+func (f failingLinks) EnsureHybridVeth(ctx ctxT, a, b, bridge string, mtu int) (bool, error) {
+	created, err := f.Links.EnsureHybridVeth(ctx, a, b, bridge, mtu)
+	if err != nil {
+		return created, err
+	}
+	return created, f.err
+}
 
 func TestFunctionalHybridFailuresRollBack(t *testing.T) {
 	r := newRig(t, true)
@@ -167,7 +174,7 @@ func TestFunctionalHybridFailuresRollBack(t *testing.T) {
 	// A netlink error.
 	cause := errors.New("injected: operation not permitted")
 	p = New(r.sw, failingLinks{NetdevLinks{r.links}, cause}, DefaultOptions(), nil)
-	if err := p.Plug(r.ctx, vif, testInstance()); !errors.Is(err, cause) || !errors.As(err, &oe) || oe.Device != "qvba1b2c3d4-11" {
+	if err := p.Plug(r.ctx, vif, testInstance()); !errors.Is(err, cause) || !errors.As(err, &oe) || oe.Device != "qvba1b2c3d4-11/qvoa1b2c3d4-11" {
 		t.Fatalf("netlink error: err = %v", err)
 	}
 	noDevices("netlink error")

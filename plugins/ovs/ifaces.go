@@ -50,21 +50,25 @@ type Links interface {
 	// Exists reports whether a network device named dev exists.
 	Exists(ctx context.Context, dev string) (bool, error)
 	// EnsureHybridBridge creates a Linux bridge with forward_delay 0, STP off, multicast
-	// snooping off and MAC ageing 0 if it is missing, and reports whether it created it. On
+	// snooping off and MAC ageing 0 if it is missing, and reports whether it created it (true
+	// also with an error when a step after the creation failed). On
 	// every call it writes disable_ipv6=1, arp_ignore=1, arp_announce=2 for it (where the
 	// kernel has those sysctls) and sets it up.
 	EnsureHybridBridge(ctx context.Context, name string) (created bool, err error)
-	// EnsureVeth creates the veth pair a/b if it is missing (a veth a whose peer is not b is an
-	// error), brings both ends up at mtu, and reports whether it created the pair.
-	EnsureVeth(ctx context.Context, a, b string, mtu int) (created bool, err error)
+	// EnsureHybridVeth creates the veth pair a/b if it is missing (a veth a whose peer is not
+	// b is an error), with both ends up, promiscuous and at mtu, and a enslaved to bridge;
+	// it repairs an existing pair, and reports whether it created the pair (true also with
+	// an error when a step after the creation failed).
+	EnsureHybridVeth(ctx context.Context, a, b, bridge string, mtu int) (created bool, err error)
 	SetUp(ctx context.Context, dev string) error
 	SetDown(ctx context.Context, dev string) error
 	SetMTU(ctx context.Context, dev string, mtu int) error
 	SetPromisc(ctx context.Context, dev string, on bool) error
 	// SetMaster enslaves dev to bridge (a no-op when it already is).
 	SetMaster(ctx context.Context, dev, bridge string) error
-	// CreateTap creates a persistent tap (multi_queue when asked) with the MAC, up, MTU set,
-	// and reports whether it created it.
+	// CreateTap creates a persistent tap (multi_queue when asked, no owner or group, no
+	// descriptor kept) with the MAC, up, MTU set, and reports whether it created it (true also
+	// with an error when a step after the creation failed).
 	CreateTap(ctx context.Context, name, mac string, mtu int, multiqueue bool) (created bool, err error)
 	// Delete removes dev; a missing device is not an error.
 	Delete(ctx context.Context, dev string) error

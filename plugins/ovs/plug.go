@@ -16,26 +16,18 @@ func (o *op) plugHybrid(ctx context.Context, qbr string) error {
 	qvb, qvo := vethNames(s.id)
 
 	created, err := c.links.EnsureHybridBridge(ctx, qbr)
+	if created { // also on error: what it made, it removes
+		o.u.push("delete bridge "+qbr, func(ctx context.Context) error { return c.links.Delete(ctx, qbr) })
+	}
 	if err != nil {
 		return o.fail("create Linux bridge", qbr, err)
 	}
-	if created {
-		o.u.push("delete bridge "+qbr, func(ctx context.Context) error { return c.links.Delete(ctx, qbr) })
-	}
-	created, err = c.links.EnsureVeth(ctx, qvb, qvo, s.mtu)
-	if err != nil {
-		return o.fail("create veth pair", qvb+"/"+qvo, err)
-	}
+	created, err = c.links.EnsureHybridVeth(ctx, qvb, qvo, qbr, s.mtu)
 	if created {
 		o.u.push("delete veth "+qvo, func(ctx context.Context) error { return c.links.Delete(ctx, qvo) })
 	}
-	for _, dev := range []string{qvb, qvo} {
-		if err := c.links.SetPromisc(ctx, dev, true); err != nil {
-			return o.fail("set promisc on", dev, err)
-		}
-	}
-	if err := c.links.SetMaster(ctx, qvb, qbr); err != nil {
-		return o.fail("add to bridge "+qbr, qvb, err)
+	if err != nil {
+		return o.fail("create veth pair", qvb+"/"+qvo, err)
 	}
 	if err := o.ensureBridgeAndPort(ctx, s.netBridge, qvo, portOpts{setIDs: true}); err != nil {
 		return err
@@ -66,6 +58,9 @@ func (o *op) plugGeneric(ctx context.Context) error {
 	if err := o.ensureBridgeAndPort(ctx, s.netBridge, s.vifName, portOpts{setIDs: true}); err != nil {
 		return err
 	}
+	if s.createTap {
+		return nil // made (or repaired) at the MTU just above
+	}
 	return o.setMTUIfExists(ctx, s.vifName)
 }
 
@@ -76,11 +71,11 @@ func (o *op) createTap(ctx context.Context) error {
 		return nil
 	}
 	created, err := c.links.CreateTap(ctx, s.vifName, s.mac, s.mtu, s.multiqueue)
+	if created { // also on error: what it made, it removes
+		o.u.push("delete tap "+s.vifName, func(ctx context.Context) error { return c.links.Delete(ctx, s.vifName) })
+	}
 	if err != nil {
 		return o.fail("create tap", s.vifName, err)
-	}
-	if created {
-		o.u.push("delete tap "+s.vifName, func(ctx context.Context) error { return c.links.Delete(ctx, s.vifName) })
 	}
 	return nil
 }
