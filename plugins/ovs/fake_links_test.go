@@ -170,7 +170,14 @@ func (f *fakeLinks) CreateTap(_ context.Context, name, mac string, mtu int, mq b
 	if err := f.hit("CreateTap " + name); err != nil {
 		return false, err
 	}
-	if _, ok := f.devs[name]; ok {
+	if d, ok := f.devs[name]; ok {
+		if d.kind != "tap" || d.mq != mq {
+			return false, fmt.Errorf("%s exists as %s (multiqueue %t), want tap (multiqueue %t)", name, d.kind, d.mq, mq)
+		}
+		d.up, d.mtu = true, mtu
+		if mac != "" {
+			d.mac = mac
+		}
 		return false, nil
 	}
 	f.devs[name] = &fakeDev{kind: "tap", mac: mac, mtu: mtu, mq: mq, up: true}
