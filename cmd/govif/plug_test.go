@@ -24,7 +24,7 @@ func writePrimitives(t *testing.T, mutate func(string) string) (vifPath, instPat
 	vif := &objects.VIFVHostUser{
 		VIFBase: objects.VIFBase{ID: objects.Set("5e1f3a7c-9b2d-4e6f-8a0c-1d3e5f7a9b2c"), Address: objects.Set(mac),
 			Plugin: objects.Set("noop")},
-		Path: objects.Set("/run/vhu/vhu5e1f3a7c-9b.sock"), Mode: objects.Set(objects.VIFVHostUserModeClient),
+		Path: objects.Set("/run/openvswitch/vhu5e1f3a7c-9b"), Mode: objects.Set(objects.VIFVHostUserModeClient),
 	}
 	vb, err := objects.Encode(vif)
 	if err != nil {
