@@ -226,3 +226,26 @@ func hasRow(out string, fields ...string) bool {
 	}
 	return false
 }
+
+// The admission policy (docs/security.md) applies in-process too: a socket path outside the
+// allowed directories is refused with exit 2 naming the field, the value and the rule, before
+// any plugin runs. --force skips it for root only and never with --server.
+func TestPlugPolicyRefusedInProcess(t *testing.T) {
+	vifPath, instPath := writePrimitives(t, func(s string) string {
+		return strings.Replace(s, `/run/openvswitch/vhu5e1f3a7c-9b`, `/etc/govif-test.sock`, 1)
+	})
+	_, stderr, code := runGovif(t, "", "plug", "--vif", vifPath, "--instance", instPath)
+	if code != 2 || !strings.Contains(stderr, "VIFVHostUser.path") || !strings.Contains(stderr, "/etc/govif-test.sock") ||
+		!strings.Contains(stderr, "path_not_allowed") {
+		t.Errorf("policy refusal: exit %d, stderr %q; want 2 naming field, value and rule", code, stderr)
+	}
+	if _, stderr, code := runGovif(t, "", "plug", "--vif", vifPath, "--instance", instPath, "--force", "--server", "unix:/nonexistent.sock"); code != 2 || !strings.Contains(stderr, "--force") {
+		t.Errorf("--force with --server: exit %d, stderr %q; want 2", code, stderr)
+	}
+	if os.Geteuid() == 0 {
+		// The noop plugin changes nothing, so forcing it here is harmless.
+		if _, stderr, code := runGovif(t, "", "plug", "--vif", vifPath, "--instance", instPath, "--force"); code != 0 {
+			t.Errorf("--force as root: exit %d, stderr %q; want 0", code, stderr)
+		}
+	}
+}
