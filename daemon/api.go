@@ -65,3 +65,10 @@ func (e *APIError) Error() string {
 // Unwrap returns the typed error the code stands for on the client side (for errors.Is /
 // errors.As), or nil.
 func (e *APIError) Unwrap() error { return e.cause }
+
+// Health is the body of a 200 reply to GET /healthz.
+type Health struct {
+	Status    string `json:"status"`     // "ok"
+	Version   string `json:"version"`    // the daemon's govif version
+	GoVersion string `json:"go_version"` // the Go release it was built with
+}

@@ -54,7 +54,7 @@ func (f *hostFlags) check() error {
 
 // openHost returns the daemon's client when --server is given, else an in-process Host
 // loaded from --config. The returned close function releases it.
-func (f *hostFlags) openHost(ctx context.Context) (govif.Interface, func(), error) {
+func (f *hostFlags) openHost(ctx context.Context, cmd *cobra.Command) (govif.Interface, func(), error) {
 	if f.server != "" {
 		c, err := daemon.NewClient(f.server)
 		if err != nil {
@@ -62,11 +62,11 @@ func (f *hostFlags) openHost(ctx context.Context) (govif.Interface, func(), erro
 		}
 		return c, func() { c.Close() }, nil
 	}
-	cfg, err := loadConfig(configPath)
+	cfg, err := loadConfig(configPath(cmd))
 	if err != nil {
 		return nil, nil, badInput(err)
 	}
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	opts := []govif.Option{govif.WithLogger(logger)}
 	if !f.force {
 		opts = append(opts, govif.WithPolicy(policy.FromConfig(cfg)))
@@ -97,10 +97,6 @@ type vifResult struct {
 	DurationMS float64 `json:"duration_ms"`
 }
 
-func init() {
-	rootCmd.AddCommand(newVIFCmd("plug"), newVIFCmd("unplug"))
-}
-
 func newVIFCmd(op string) *cobra.Command {
 	var (
 		hf       hostFlags
@@ -127,7 +123,7 @@ field path; a failure on the host exits 1.`,
 			}
 			ctx, cancel := hf.commandContext()
 			defer cancel()
-			h, closeHost, err := hf.openHost(ctx)
+			h, closeHost, err := hf.openHost(ctx, cmd)
 			if err != nil {
 				return err
 			}

@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
-	"os"
 	"os/signal"
 	"syscall"
 	"time"
@@ -18,7 +18,7 @@ import (
 	"github.com/govif/govif/policy"
 )
 
-func init() {
+func newServeCmd() *cobra.Command {
 	var (
 		socket   string
 		group    string
@@ -34,11 +34,11 @@ GET /healthz and GET /metrics on a unix socket (docs/api.md), checking each peer
 accepting requests, lets those in flight finish (up to --grace), then exits.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			logger, err := newLogger(logLevel)
+			logger, err := newLogger(cmd.ErrOrStderr(), logLevel)
 			if err != nil {
 				return badInput(err)
 			}
-			cfg, err := loadConfig(configPath)
+			cfg, err := loadConfig(configPath(cmd))
 			if err != nil {
 				return badInput(err)
 			}
@@ -101,13 +101,13 @@ accepting requests, lets those in flight finish (up to --grace), then exits.`,
 	cmd.Flags().StringVar(&group, "group", "", "group owning the socket (overrides [govif_daemon] socket_group)")
 	cmd.Flags().DurationVar(&grace, "grace", 60*time.Second, "how long SIGTERM waits for requests in flight")
 	cmd.Flags().StringVar(&logLevel, "log-level", "info", "debug, info, warn or error")
-	rootCmd.AddCommand(cmd)
+	return cmd
 }
 
-func newLogger(level string) (*slog.Logger, error) {
+func newLogger(w io.Writer, level string) (*slog.Logger, error) {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {
 		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
 	}
-	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l})), nil
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l})), nil
 }
