@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/govif/govif/config"
+	"github.com/govif/govif/internal/keylock"
 	"github.com/govif/govif/objects"
 	"github.com/govif/govif/plugin"
 )
@@ -32,6 +33,7 @@ type Host struct {
 	plugins map[string]plugin.Plugin
 	broken  map[string]error // external plugins that failed to load
 	names   []string         // sorted names of plugins
+	locks   keylock.Map      // per-VIF locks for plugins that do not lock VIFs themselves
 }
 
 // NewHost loads the plugins: every registered built-in (blank-import plugins/all to get them),
@@ -206,8 +208,27 @@ func (h *Host) do(ctx context.Context, op string, vif objects.VIF, inst *objects
 		call = p.Unplug
 	}
 	start := time.Now()
+	unlock, err := h.lockVIF(ctx, p, vif.Base().ID.Value())
+	if err != nil {
+		return h.finish(ctx, op, vif, name, start, err)
+	}
+	defer unlock()
 	err = call(ctx, vif, inst)
 	return h.finish(ctx, op, vif, name, start, err)
+}
+
+// lockVIF serialises the operations on one VIF id: through the Host's own per-VIF lock, or not
+// at all here when the plugin locks VIFs itself (plugin.VIFLocker), so each operation is locked
+// exactly once.
+func (h *Host) lockVIF(ctx context.Context, p plugin.Plugin, id string) (func(), error) {
+	if _, self := p.(plugin.VIFLocker); self {
+		return func() {}, nil
+	}
+	unlock, err := h.locks.Lock(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("wait for the lock of VIF %s: %w", id, err)
+	}
+	return unlock, nil
 }
 
 func (h *Host) finish(ctx context.Context, op string, vif objects.VIF, name string, start time.Time, err error) error {

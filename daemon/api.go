@@ -34,7 +34,8 @@ const (
 	CodePlugFailed        = "plug_failed"        // 500: the host could not plug (cause in message)
 	CodeUnplugFailed      = "unplug_failed"      // 500
 	CodeTimeout           = "timeout"            // 504: the per-request deadline passed
-	CodeUnavailable       = "unavailable"        // 503: the daemon is shutting down
+	CodeBodyTimeout       = "body_timeout"       // 408: the request body did not arrive within body_timeout
+	CodeUnavailable       = "unavailable"        // 503: the daemon is shutting down (or OVSDB is unreachable, /healthz)
 	CodeInternal          = "internal"           // 500: anything else
 )
 
