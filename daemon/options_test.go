@@ -68,6 +68,14 @@ func TestConfigFromDefaultsAndErrors(t *testing.T) {
 		{"allowed_gids", "no-such-group-govif"},
 		{"max_body_bytes", "0"},
 		{"request_timeout", "-5"},
+		{"request_timeout", "soon"},
+		{"body_timeout", "0"},
+		{"idle_timeout", "100000"},
+		{"header_timeout", "-1"},
+		{"abort_timeout", "0"},
+		{"max_connections", "0"},
+		{"socket", "relative/govif.sock"},
+		{"socket_group", "no-such-group-govif"},
 	} {
 		cfg, err := config.Parse([]byte("[govif_daemon]\n" + c.option + " = " + c.value + "\n"))
 		if err != nil {
@@ -79,12 +87,28 @@ func TestConfigFromDefaultsAndErrors(t *testing.T) {
 			t.Errorf("%s = %s: err = %v, want a *config.ValueError naming the option and value", c.option, c.value, err)
 		}
 	}
-	cfg, _ := config.Parse([]byte("[govif_daemon]\nsocket_group = no-such-group-govif\nallowed_gids = 0\n"))
-	dc, err = ConfigFrom(cfg)
+	// A group set later (serve --group) is checked by GroupID.
+	dc.SocketGroup = "no-such-group-govif"
+	if _, err := dc.GroupID(); err == nil || !strings.Contains(err.Error(), "no-such-group-govif") {
+		t.Errorf("unknown socket_group: err = %v", err)
+	}
+}
+
+// TestConfigFromReportsUnknownOptions: a misspelt option of [govif_daemon] is reported by name
+// (and line), the known ones are not.
+func TestConfigFromReportsUnknownOptions(t *testing.T) {
+	cfg, err := config.Parse([]byte("[govif_daemon]\nrequest_timeout = 10\nrequest_timout = 10\nmax_connections = 8\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := dc.GroupID(); err == nil || !strings.Contains(err.Error(), "no-such-group-govif") {
-		t.Errorf("unknown socket_group: err = %v", err)
+	dc, err := ConfigFrom(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dc.Warnings) != 1 || dc.Warnings[0].Option != "request_timout" || dc.Warnings[0].Line != 3 {
+		t.Fatalf("warnings = %+v, want one for request_timout at line 3", dc.Warnings)
+	}
+	if dc.Options.RequestTimeout != 10*time.Second || dc.Options.MaxConnections != 8 {
+		t.Fatalf("options = %+v", dc.Options)
 	}
 }
