@@ -170,7 +170,8 @@ func (h *Host) Unplug(ctx context.Context, vif objects.VIF, inst *objects.Instan
 	return h.do(ctx, "unplug", vif, inst)
 }
 
-// route validates vif and inst and returns the plugin for vif.
+// route validates vif and inst (once per request: objects.Validate, then the values OVSDB and
+// the kernel cannot take, checkHostSafe) and returns the plugin for vif.
 func (h *Host) route(op string, vif objects.VIF, inst *objects.InstanceInfo) (plugin.Plugin, string, error) {
 	if vif == nil || vif.Base() == nil {
 		return nil, "", fmt.Errorf("govif: %s: no VIF given", op)
@@ -187,6 +188,9 @@ func (h *Host) route(op string, vif objects.VIF, inst *objects.InstanceInfo) (pl
 		if err := objects.Validate(inst); err != nil {
 			return nil, name, fmt.Errorf("govif: %s: invalid instance info: %w", op, err)
 		}
+	}
+	if err := checkHostSafe(vif, inst); err != nil {
+		return nil, name, fmt.Errorf("govif: %s: %w", op, err)
 	}
 	if err, ok := h.broken[name]; ok {
 		return nil, name, &PlugError{Op: op, VIFID: vif.Base().ID.Value(), Plugin: name, Err: &errLoadFailed{name, err}}
