@@ -425,8 +425,9 @@ func (s *Server) readVIFRequest(w http.ResponseWriter, r *http.Request) (objects
 	rc := http.NewResponseController(w)
 	_ = rc.SetReadDeadline(time.Now().Add(s.opts.BodyTimeout))
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes))
-	_ = rc.SetReadDeadline(time.Time{})
 	if err != nil {
+		// The rest of the body is not waited for: the reply closes the connection.
+		w.Header().Set("Connection", "close")
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() {
 			return nil, nil, &APIError{Status: http.StatusRequestTimeout, Code: CodeBodyTimeout,
@@ -439,6 +440,7 @@ func (s *Server) readVIFRequest(w http.ResponseWriter, r *http.Request) (objects
 		}
 		return nil, nil, &APIError{Status: http.StatusBadRequest, Code: CodeBadRequest, Message: "read body: " + err.Error()}
 	}
+	_ = rc.SetReadDeadline(time.Time{})
 	var req VIFRequest
 	if err := json.Unmarshal(body, &req); err != nil {
 		return nil, nil, &APIError{Status: http.StatusBadRequest, Code: CodeBadRequest, Message: "body is not a JSON object with vif and instance_info: " + err.Error()}
