@@ -410,3 +410,71 @@ func TestRealHostBadAmongGood(t *testing.T) {
 		t.Errorf("left: %v", left)
 	}
 }
+
+// vswitchdPID returns the pid of the sandbox's ovs-vswitchd.
+func vswitchdPID(t *testing.T, pids []int) int {
+	t.Helper()
+	for _, pid := range pids {
+		comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+		if strings.TrimSpace(string(comm)) == "ovs-vswitchd" {
+			return pid
+		}
+	}
+	t.Fatal("no ovs-vswitchd in the sandbox")
+	return 0
+}
+
+// TestRequestTimeoutWithHungVSwitchd: with ovs-vswitchd stopped (SIGSTOP), a plug through the
+// daemon cannot be confirmed and the plugin waits up to ovs_vsctl_timeout (120 s); the client
+// still gets its answer, 504 timeout naming the VIF, at request_timeout (1 s). The operation
+// stays tracked until the plugin returns after ovs-vswitchd resumes.
+func TestRequestTimeoutWithHungVSwitchd(t *testing.T) {
+	r := newRealRig(t, Options{RequestTimeout: time.Second})
+	ctx := context.Background()
+	warm := loadVIF(201)
+	if err := r.client.Plug(ctx, warm, testInstance()); err != nil { // br-int exists, OVSDB is dialled
+		t.Fatal(err)
+	}
+	pid := vswitchdPID(t, r.sb.PIDs())
+	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	resumed := false
+	resume := func() {
+		if !resumed {
+			resumed = true
+			syscall.Kill(pid, syscall.SIGCONT)
+		}
+	}
+	defer resume()
+	vif := loadVIF(203)
+	start := time.Now()
+	err := r.client.Plug(ctx, vif, testInstance())
+	took := time.Since(start)
+	var api *APIError
+	if !errors.As(err, &api) || api.Status != http.StatusGatewayTimeout || api.VIFID != vif.Base().ID.Value() {
+		t.Fatalf("plug with ovs-vswitchd hung: %v, want 504 timeout naming the VIF", err)
+	}
+	if took > 3*time.Second {
+		t.Fatalf("answered after %v with request_timeout 1s", took)
+	}
+	t.Logf("answered in %v: %v", took, err)
+	resume()
+	waitFor := time.Now().Add(60 * time.Second)
+	for len(r.srv.InFlight()) > 0 {
+		if time.Now().After(waitFor) {
+			t.Fatalf("operation still running 60 s after ovs-vswitchd resumed: %+v", r.srv.InFlight())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	uctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	for _, v := range []objects.VIF{vif, warm} { // through the Host: the rig's request_timeout is 1 s
+		if err := r.host.Unplug(uctx, v, testInstance()); err != nil {
+			t.Errorf("unplug %s: %v", v.Base().ID.Value(), err)
+		}
+	}
+	if left := leftovers(t, r.nl, r.vs, "br-int"); len(left) > 0 {
+		t.Errorf("left: %v", left)
+	}
+}

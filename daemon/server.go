@@ -387,7 +387,7 @@ func (s *Server) handleVIF(op string) http.HandlerFunc {
 			select {
 			case err = <-done: // the host returned at its deadline, as it should
 			case <-time.After(hostReturnSlack):
-				err = fmt.Errorf("%s of VIF %s did not end within request_timeout (%v); it goes on in the background and rolls back: %w",
+				err = fmt.Errorf("%s of VIF %s did not end within request_timeout (%v); it goes on in the background (rolled back if it fails), so its outcome is unknown: retry, plug and unplug are idempotent: %w",
 					op, id, s.opts.RequestTimeout, ctx.Err())
 				s.log.Warn(op+" answered at its deadline while the host still runs it", "vif", id, "plugin", plugin)
 			}
