@@ -13,6 +13,7 @@ import (
 	"github.com/govif/govif/internal/keylock"
 	"github.com/govif/govif/objects"
 	"github.com/govif/govif/plugin"
+	"github.com/govif/govif/policy"
 )
 
 // Interface is what a caller needs to plug VIFs: an in-process Host and the daemon's client
@@ -34,6 +35,7 @@ type Host struct {
 	broken  map[string]error // external plugins that failed to load
 	names   []string         // sorted names of plugins
 	locks   keylock.Map      // per-VIF locks for plugins that do not lock VIFs themselves
+	policy  *policy.Rules    // nil: no admission policy (WithPolicy)
 }
 
 // NewHost loads the plugins: every registered built-in (blank-import plugins/all to get them),
@@ -52,7 +54,7 @@ func NewHost(ctx context.Context, cfg *config.Config, opts ...Option) (*Host, er
 	if o.logger == nil {
 		o.logger = slog.Default()
 	}
-	h := &Host{cfg: cfg, logger: o.logger, plugins: map[string]plugin.Plugin{}, broken: map[string]error{}}
+	h := &Host{cfg: cfg, logger: o.logger, plugins: map[string]plugin.Plugin{}, broken: map[string]error{}, policy: o.policy}
 	for _, w := range cfg.Warnings {
 		h.logger.WarnContext(ctx, "configuration: "+w.Message, "section", w.Section, "option", w.Option, "file", w.File, "line", w.Line)
 	}
@@ -191,6 +193,11 @@ func (h *Host) route(op string, vif objects.VIF, inst *objects.InstanceInfo) (pl
 	}
 	if err := checkHostSafe(vif, inst); err != nil {
 		return nil, name, fmt.Errorf("govif: %s: %w", op, err)
+	}
+	if h.policy != nil {
+		if err := h.policy.Check(op, vif); err != nil {
+			return nil, name, fmt.Errorf("govif: %s: refused: %w", op, err)
+		}
 	}
 	if err, ok := h.broken[name]; ok {
 		return nil, name, &PlugError{Op: op, VIFID: vif.Base().ID.Value(), Plugin: name, Err: &errLoadFailed{name, err}}

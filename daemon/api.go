@@ -37,6 +37,7 @@ const (
 	CodeBodyTimeout       = "body_timeout"       // 408: the request body did not arrive within body_timeout
 	CodeUnavailable       = "unavailable"        // 503: the daemon is shutting down (or OVSDB is unreachable, /healthz)
 	CodeInternal          = "internal"           // 500: anything else
+	CodePolicy            = "policy_violation"   // 403: the VIF breaks the admission policy; Rule says which (docs/security.md)
 )
 
 // ErrorBody is the JSON every error response carries: {"error": {...}}.
@@ -51,6 +52,7 @@ type APIError struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"`
+	Rule    string `json:"rule,omitempty"` // with policy_violation: the policy package's rule code
 	VIFID   string `json:"vif_id,omitempty"`
 	Plugin  string `json:"plugin,omitempty"`
 
@@ -64,3 +66,14 @@ func (e *APIError) Error() string {
 // Unwrap returns the typed error the code stands for on the client side (for errors.Is /
 // errors.As), or nil.
 func (e *APIError) Unwrap() error { return e.cause }
+
+// Health is the body of GET /healthz: 200 when Status is HealthReady, 503 otherwise.
+type Health struct {
+	Status    string `json:"status"`     // HealthReady, HealthDegraded or HealthStopping
+	Version   string `json:"version"`    // the daemon's govif version
+	GoVersion string `json:"go_version"` // the Go release it was built with
+	// Checks maps each dependency checked (for example "ovsdb") to "ok" or to why it failed.
+	Checks map[string]string `json:"checks,omitempty"`
+	// Error is set when Status is not ready, so that clients decode the reply as any error.
+	Error *APIError `json:"error,omitempty"`
+}

@@ -238,7 +238,7 @@ func TestHealthReadyDegradedStopping(t *testing.T) {
 	}
 }
 
-func getJSON(t *testing.T, ts *testServer, path string) (int, HealthBody) {
+func getJSON(t *testing.T, ts *testServer, path string) (int, Health) {
 	t.Helper()
 	c := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 		return (&net.Dialer{}).DialContext(ctx, "unix", ts.sock)
@@ -249,7 +249,7 @@ func getJSON(t *testing.T, ts *testServer, path string) (int, HealthBody) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var hb HealthBody
+	var hb Health
 	if err := decodeJSON(resp.Body, &hb); err != nil {
 		t.Fatal(err)
 	}

@@ -13,14 +13,6 @@ const (
 	HealthStopping = "stopping" // 503: the daemon is shutting down
 )
 
-// HealthBody is the JSON body of GET /healthz. Checks maps each check's name to "ok" or to why
-// it failed. Error is set when Status is not ready (so that clients decode it as any error).
-type HealthBody struct {
-	Status string            `json:"status"`
-	Checks map[string]string `json:"checks,omitempty"`
-	Error  *APIError         `json:"error,omitempty"`
-}
-
 // HealthCheck is one dependency /healthz checks, for example that OVSDB answers.
 type HealthCheck struct {
 	Name  string
@@ -39,16 +31,16 @@ type healthCache struct {
 
 	mu   sync.Mutex // held while checks run: concurrent probes share one run
 	at   time.Time
-	last HealthBody
+	last Health
 }
 
-func (h *healthCache) run(ctx context.Context) HealthBody {
+func (h *healthCache) run(ctx context.Context) Health {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if !h.at.IsZero() && time.Since(h.at) < healthCacheTTL {
 		return h.last
 	}
-	b := HealthBody{Status: HealthReady, Checks: map[string]string{}}
+	b := Health{Status: HealthReady, Checks: map[string]string{}}
 	var failed []string
 	for _, c := range h.checks {
 		if err := c.Check(ctx); err != nil {

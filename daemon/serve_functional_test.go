@@ -90,7 +90,7 @@ func awaitNote(t *testing.T, d *servedDaemon, notes chan string, want string) {
 }
 
 // healthOf returns the status and body of GET /healthz.
-func healthOf(t *testing.T, sock string) (int, HealthBody) {
+func healthOf(t *testing.T, sock string) (int, Health) {
 	t.Helper()
 	return getJSON(t, &testServer{sock: sock}, PathHealth)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/govif/govif/internal/buildinfo"
 	"io"
 	"log/slog"
 	"net"
@@ -289,13 +290,16 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	draining := s.draining
 	s.mu.Unlock()
 	if draining {
-		writeJSON(w, http.StatusServiceUnavailable, HealthBody{Status: HealthStopping,
+		bi := buildinfo.Get()
+		writeJSON(w, http.StatusServiceUnavailable, Health{Status: HealthStopping, Version: bi.Version, GoVersion: bi.GoVersion,
 			Error: &APIError{Code: CodeUnavailable, Message: "shutting down"}})
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), min(s.opts.RequestTimeout, healthCheckTimeout))
 	defer cancel()
 	body := s.health.run(ctx)
+	bi := buildinfo.Get()
+	body.Version, body.GoVersion = bi.Version, bi.GoVersion
 	status := http.StatusOK
 	if body.Status != HealthReady {
 		status = http.StatusServiceUnavailable

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -19,9 +20,10 @@ import (
 	"github.com/govif/govif/ovsdb"
 	"github.com/govif/govif/plugin"
 	"github.com/govif/govif/plugins/ovs"
+	"github.com/govif/govif/policy"
 )
 
-func init() {
+func newServeCmd() *cobra.Command {
 	var (
 		socket   string
 		group    string
@@ -47,11 +49,11 @@ VIF id, and the daemon exits 1. SIGHUP is logged and ignored (the configuration 
 start only).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			logger, err := newLogger(logLevel)
+			logger, err := newLogger(cmd.ErrOrStderr(), logLevel)
 			if err != nil {
 				return badInput(err)
 			}
-			cfg, err := loadConfig(configPath)
+			cfg, err := loadConfig(configPath(cmd))
 			if err != nil {
 				return badInput(err)
 			}
@@ -80,7 +82,9 @@ start only).`,
 			signal.Notify(hup, syscall.SIGHUP)
 			defer signal.Stop(hup)
 
-			host, err := govif.NewHost(ctx, cfg, govif.WithLogger(logger))
+			// The daemon is a privilege boundary: the admission policy always applies
+			// (docs/security.md); there is no way to turn it off through the API.
+			host, err := govif.NewHost(ctx, cfg, govif.WithLogger(logger), govif.WithPolicy(policy.FromConfig(cfg)))
 			if err != nil {
 				return err
 			}
@@ -152,7 +156,7 @@ start only).`,
 	cmd.Flags().DurationVar(&grace, "grace", 60*time.Second, "how long SIGTERM waits for requests in flight")
 	cmd.Flags().StringVar(&logLevel, "log-level", "info", "debug, info, warn or error")
 	cmd.Flags().BoolVar(&strict, "strict-config", false, "refuse to start when the configuration has unknown options or sections")
-	rootCmd.AddCommand(cmd)
+	return cmd
 }
 
 // ownedSections are the configuration sections govif reads: its own, the daemon's, and
@@ -182,10 +186,10 @@ func ovsdbCheck(cfg *config.Config) daemon.HealthCheck {
 	}}
 }
 
-func newLogger(level string) (*slog.Logger, error) {
+func newLogger(w io.Writer, level string) (*slog.Logger, error) {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {
 		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
 	}
-	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l})), nil
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l})), nil
 }
