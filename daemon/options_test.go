@@ -3,6 +3,8 @@ package daemon
 import (
 	"errors"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -41,8 +43,16 @@ func TestExampleConfig(t *testing.T) {
 		t.Errorf("GroupID = %d, %v; want 0 (root)", gid, err)
 	}
 	if dc.Socket != DefaultSocket || dc.SocketMode != 0o660 || dc.Options.MaxBodyBytes != 1<<20 ||
-		dc.Options.RequestTimeout != 120*time.Second {
+		dc.Options.RequestTimeout != 120*time.Second || dc.Options.HeaderTimeout != 10*time.Second ||
+		dc.Options.BodyTimeout != 30*time.Second || dc.Options.IdleTimeout != 60*time.Second ||
+		dc.Options.MaxConnections != 256 || dc.Options.AbortTimeout != 15*time.Second {
 		t.Errorf("daemon config = %+v", dc)
+	}
+	if len(dc.Warnings) != 0 {
+		t.Errorf("unknown [govif_daemon] options in the example: %v", dc.Warnings)
+	}
+	if ws := cfg.UnknownSections([]string{"govif", SectionDaemon, config.SectionOVS, config.SectionLinuxBridge}); len(ws) != 0 {
+		t.Errorf("unknown sections in the example: %v", ws)
 	}
 	if len(dc.Options.Access.UIDs) != 1 || dc.Options.Access.UIDs[0] != 0 || len(dc.Options.Access.GIDs) != 1 || dc.Options.Access.GIDs[0] != 0 {
 		t.Errorf("access = %+v", dc.Options.Access)
@@ -110,5 +120,38 @@ func TestConfigFromReportsUnknownOptions(t *testing.T) {
 	}
 	if dc.Options.RequestTimeout != 10*time.Second || dc.Options.MaxConnections != 8 {
 		t.Fatalf("options = %+v", dc.Options)
+	}
+}
+
+// TestSystemdUnitVerifies runs `systemd-analyze verify` on contrib/systemd/govif.service (with
+// ExecStart pointing at an existing binary) when systemd-analyze is installed, and checks the
+// settings the daemon relies on: Type=notify, optional paths marked with "-", a stop timeout
+// above serve's grace plus abort_timeout.
+func TestSystemdUnitVerifies(t *testing.T) {
+	data, err := os.ReadFile("../contrib/systemd/govif.service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	unit := string(data)
+	for _, want := range []string{"\nType=notify\n", "\nEnvironmentFile=-/etc/default/govif\n", "-/run/openvswitch", "-/run/xtables.lock", "\nTimeoutStopSec=90\n"} {
+		if !strings.Contains(unit, want) {
+			t.Errorf("unit lacks %q", want)
+		}
+	}
+	analyze, err := exec.LookPath("systemd-analyze")
+	if err != nil {
+		t.Skip("systemd-analyze not installed")
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "govif.service")
+	if err := os.WriteFile(path, []byte(strings.ReplaceAll(unit, "/usr/local/bin/govif", self)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(analyze, "verify", path).CombinedOutput()
+	if err != nil || len(strings.TrimSpace(string(out))) != 0 {
+		t.Fatalf("systemd-analyze verify: %v: %s", err, out)
 	}
 }
