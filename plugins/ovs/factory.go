@@ -2,6 +2,7 @@ package ovs
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/govif/govif/config"
@@ -20,8 +21,8 @@ func OptionsFrom(c config.OVS) Options {
 }
 
 // Factory builds the plugin from env: netlink in the caller's namespace, and OVSDB at
-// [os_vif_ovs] ovsdb_connection, dialled on first use (as os-vif does), with
-// ovs_vsctl_timeout bounding each database commit.
+// [os_vif_ovs] ovsdb_connection through a vswitch.Writer that dials on first use (as os-vif
+// does) and never again after Close, with ovs_vsctl_timeout bounding each database commit.
 func Factory(env plugin.Env) (plugin.Plugin, error) {
 	cfg := config.Default()
 	if env.Config != nil {
@@ -31,9 +32,28 @@ func Factory(env plugin.Env) (plugin.Plugin, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ovs: %w", err)
 	}
+	dialOpts, err := DialOptions(cfg.OVS)
+	if err != nil {
+		links.Close()
+		return nil, err
+	}
 	sw := vswitch.DialWriter(cfg.OVS.OVSDBConnection, vswitch.WriterOptions{WaitApplied: true, Timeout: cfg.OVS.Timeout(),
-		DialOptions: []ovsdb.Option{ovsdb.WithReconnect(100*time.Millisecond, 5*time.Second)}})
+		DialOptions: append([]ovsdb.Option{ovsdb.WithReconnect(100*time.Millisecond, 5*time.Second)}, dialOpts...)})
 	p := New(sw, NetdevLinks{links}, OptionsFrom(cfg.OVS), env.Logger)
 	p.closers = append(p.closers, sw.Close, links.Close)
 	return p, nil
+}
+
+// DialOptions returns the ovsdb options [os_vif_ovs] asks for: for an ssl: ovsdb_connection
+// the TLS configuration from ssl_key_file, ssl_cert_file and ssl_ca_cert_file (read now, so
+// that a missing or bad file stops the start instead of failing every plug).
+func DialOptions(c config.OVS) ([]ovsdb.Option, error) {
+	if !strings.HasPrefix(c.OVSDBConnection, "ssl:") {
+		return nil, nil
+	}
+	tc, err := ovsdb.TLSConfigFromFiles(c.SSLKeyFile, c.SSLCertFile, c.SSLCACertFile)
+	if err != nil {
+		return nil, fmt.Errorf("ovs: [%s] ssl_key_file, ssl_cert_file, ssl_ca_cert_file: %w", config.SectionOVS, err)
+	}
+	return []ovsdb.Option{ovsdb.WithTLSConfig(tc)}, nil
 }
