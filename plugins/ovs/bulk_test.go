@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/govif/govif/vswitch"
@@ -142,5 +143,42 @@ func TestPlugManyWaitsOnceAndChecksInterfaces(t *testing.T) {
 	}
 	if syncs != 1 {
 		t.Errorf("%d Syncs, want 1", syncs)
+	}
+	// The VIF ovs-vswitchd could not attach is rolled back; the others stay.
+	if _, ok := sw.port("br-int", "qvo00000003-11"); ok {
+		t.Error("failed VIF 3 left its OVS port")
+	}
+	if _, ok := fl.get("qbr00000003-11"); ok {
+		t.Error("failed VIF 3 left its bridge")
+	}
+	if _, ok := sw.port("br-int", "qvo00000002-11"); !ok {
+		t.Error("VIF 2's port removed")
+	}
+}
+
+// A PlugMany whose single wait for ovs-vswitchd fails rolls every VIF back.
+func TestPlugManyRollsBackWhenTheWaitFails(t *testing.T) {
+	ctx := context.Background()
+	sw, fl := newFakeSwitch(), newFakeLinks()
+	p := New(sw, fl, DefaultOptions(), nil)
+	var reqs []plugin.Request
+	for i := 0; i < 3; i++ {
+		id := fmt.Sprintf("%08d-1111-4222-8333-444455556666", i)
+		b := testBase(testNetwork("br-int", 1450), testProfile("netdev"))
+		b.ID = objects.Set(id)
+		reqs = append(reqs, plugin.Request{VIF: &objects.VIFBridge{VIFBase: b, VIFName: objects.Set(("tap" + id)[:14]),
+			BridgeName: objects.Set(("qbr" + id)[:14])}, Instance: testInstance()})
+	}
+	sw.fail["Sync"] = context.DeadlineExceeded
+	for i, err := range p.PlugMany(ctx, reqs) {
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("VIF %d: err = %v, want the wait's error", i, err)
+		}
+	}
+	if got := sw.portNames("br-int"); !slices.Equal(got, []string{"br-int"}) {
+		t.Errorf("ports left: %v", got)
+	}
+	if n := fl.names(); len(n) != 0 {
+		t.Errorf("devices left: %v", n)
 	}
 }

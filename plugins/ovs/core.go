@@ -40,12 +40,19 @@ func (o *op) fail(step, dev string, err error) error {
 
 // plug plugs s, rolling back what it created if a step fails.
 func (c *core) plug(ctx context.Context, s *vifSpec, wait vswitch.Wait) error {
+	_, err := c.plugKeep(ctx, s, wait)
+	return err
+}
+
+// plugKeep is plug that returns, on success, the rollback of what it created, for a caller
+// that may still fail the plug afterwards (PlugMany, after its single wait for ovs-vswitchd).
+func (c *core) plugKeep(ctx context.Context, s *vifSpec, wait vswitch.Wait) (*undo, error) {
 	if err := s.validate(); err != nil {
-		return err
+		return nil, err
 	}
 	unlock, err := c.vifLocks.lock(ctx, s.id)
 	if err != nil {
-		return &OpError{VIF: s.id, Op: "plug", Step: "wait for VIF lock", Device: s.id, Err: err}
+		return nil, &OpError{VIF: s.id, Op: "plug", Step: "wait for VIF lock", Device: s.id, Err: err}
 	}
 	defer unlock()
 	o := &op{c: c, s: s, name: "plug", wait: wait}
@@ -63,16 +70,32 @@ func (c *core) plug(ctx context.Context, s *vifSpec, wait vswitch.Wait) error {
 	case kindHostDevice:
 		err = o.plugHostDevice(ctx)
 	default:
-		return fmt.Errorf("ovs: plug VIF %s: unsupported VIF kind %v", s.id, s.kind)
+		return nil, fmt.Errorf("ovs: plug VIF %s: unsupported VIF kind %v", s.id, s.kind)
 	}
 	if err != nil {
 		if rb := o.u.run(ctx, c.rollbackTimeout(), c.log); rb != nil {
 			err = errors.Join(err, rb)
 		}
-		return err
+		return nil, err
 	}
 	c.log.Debug("ovs: plugged", "vif", s.id, "kind", s.kind.String())
-	return nil
+	return &o.u, nil
+}
+
+// rollBack runs the rollback plugKeep returned for s under its VIF lock, and returns err
+// joined with the rollback's errors.
+func (c *core) rollBack(ctx context.Context, s *vifSpec, u *undo, err error) error {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.rollbackTimeout())
+	defer cancel()
+	unlock, lerr := c.vifLocks.lock(rctx, s.id)
+	if lerr != nil {
+		return errors.Join(err, fmt.Errorf("rollback: wait for VIF lock: %w", lerr))
+	}
+	defer unlock()
+	if rb := u.run(rctx, c.rollbackTimeout(), c.log); rb != nil {
+		return errors.Join(err, rb)
+	}
+	return err
 }
 
 // rollbackTimeout bounds a rollback, which runs even when the plug's context is done.
