@@ -266,3 +266,11 @@ func TestDialWriterNoRedialAfterClose(t *testing.T) {
 		t.Errorf("AddPorts after Close: %v, want ErrClosed", err)
 	}
 }
+
+// Transactions returns how many transactions the Writer's goroutine has sent (tests in
+// package vswitch_test use it).
+func (w *Writer) Transactions() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.batches
+}
