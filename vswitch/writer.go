@@ -180,6 +180,7 @@ type writeReq struct {
 	done      chan writeRes // buffered: the goroutine never blocks on a caller that left
 	settled   chan struct{} // closed once the write is no longer in flight
 	mayCreate []string      // ports the transaction in flight would create (under Writer.mu)
+	sent      bool          // a transaction carrying it has gone out (under Writer.mu)
 	final     writeRes      // the result, set before settled is closed
 }
 
@@ -206,6 +207,13 @@ func (w *Writer) Apply(ctx context.Context, b *Batch) error {
 	b.created = nil
 	if b.Len() == 0 && !b.WaitApplied {
 		return nil
+	}
+	if w.endpoint != "" {
+		// Dial in the caller's context: a server that cannot be reached fails this call
+		// (nothing was sent), instead of holding the goroutine.
+		if _, err := w.vswitch(ctx); err != nil {
+			return err
+		}
 	}
 	cp := &Batch{adds: slices.Clone(b.adds), dels: slices.Clone(b.dels), reqs: slices.Clone(b.reqs)}
 	r := &writeReq{b: cp, wait: b.WaitApplied && w.opts.WaitApplied, done: make(chan writeRes, 1), settled: make(chan struct{})}
@@ -235,6 +243,12 @@ func (w *Writer) Apply(ctx context.Context, b *Batch) error {
 		return fmt.Errorf("vswitch: write withdrawn before it was sent: %w", ctx.Err())
 	}
 	may := slices.Clone(r.mayCreate)
+	if !r.sent { // taken by the goroutine, not yet sent: it may still create any of its ports
+		may = may[:0]
+		for _, a := range r.b.adds {
+			may = append(may, a.Name)
+		}
+	}
 	w.mu.Unlock()
 	select {
 	case res := <-r.done: // it finished as the context ended
@@ -318,7 +332,7 @@ func (w *Writer) apply(group []*writeReq) {
 		defer w.mu.Unlock()
 		w.batches++
 		for _, r := range group {
-			r.mayCreate = nil
+			r.mayCreate, r.sent = nil, true
 		}
 		for _, n := range creates {
 			owner[n].mayCreate = append(owner[n].mayCreate, n)
@@ -359,7 +373,7 @@ func (w *Writer) one(ctx context.Context, r *writeReq) {
 	aw, err := w.commit(ctx, r.b, func(creates []string) {
 		w.mu.Lock()
 		w.batches++
-		r.mayCreate = creates
+		r.mayCreate, r.sent = creates, true
 		w.mu.Unlock()
 	})
 	res := writeRes{created: r.b.created, err: err}
