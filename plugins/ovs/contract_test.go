@@ -210,8 +210,11 @@ func linksContract(t *testing.T, l Links) {
 		t.Error("qvbc survived the deletion of its peer")
 	}
 	for _, d := range []string{"qbrc", "tapc"} {
-		if err := l.Delete(ctx, d); err != nil {
-			t.Fatal(err)
+		if removed, err := l.Remove(ctx, d); err != nil || !removed {
+			t.Fatalf("Remove(%s) = %t, %v; want true", d, removed, err)
+		}
+		if removed, err := l.Remove(ctx, d); err != nil || removed {
+			t.Fatalf("Remove(%s) again = %t, %v; want false, nil", d, removed, err)
 		}
 	}
 }

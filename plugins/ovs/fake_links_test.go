@@ -184,15 +184,24 @@ func (f *fakeLinks) CreateTap(_ context.Context, name, mac string, mtu int, mq b
 	return true, nil
 }
 
-func (f *fakeLinks) Delete(_ context.Context, dev string) error {
+func (f *fakeLinks) Delete(ctx context.Context, dev string) error {
+	_, err := f.remove("Delete", dev)
+	return err
+}
+
+func (f *fakeLinks) Remove(ctx context.Context, dev string) (bool, error) {
+	return f.remove("Remove", dev)
+}
+
+func (f *fakeLinks) remove(op, dev string) (bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := f.hit("Delete " + dev); err != nil {
-		return err
+	if err := f.hit(op + " " + dev); err != nil {
+		return false, err
 	}
 	d, ok := f.devs[dev]
 	if !ok {
-		return nil
+		return false, nil
 	}
 	delete(f.devs, dev)
 	if d.peer != "" {
@@ -205,7 +214,7 @@ func (f *fakeLinks) Delete(_ context.Context, dev string) error {
 			}
 		}
 	}
-	return nil
+	return true, nil
 }
 
 func (f *fakeLinks) VFNumber(_ context.Context, addr string) (int, error) {

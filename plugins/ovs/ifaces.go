@@ -72,6 +72,8 @@ type Links interface {
 	CreateTap(ctx context.Context, name, mac string, mtu int, multiqueue bool) (created bool, err error)
 	// Delete removes dev; a missing device is not an error.
 	Delete(ctx context.Context, dev string) error
+	// Remove is Delete reporting whether dev existed.
+	Remove(ctx context.Context, dev string) (removed bool, err error)
 
 	// VFNumber returns the VF number of the PCI device vfAddr under its physical function.
 	VFNumber(ctx context.Context, vfAddr string) (int, error)
