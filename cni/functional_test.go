@@ -81,6 +81,10 @@ func (r *rig) conf(version string, extra map[string]any) []byte {
 			"ranges": [][]map[string]string{{{"subnet": "10.77.0.0/24"}}}},
 	}
 	for k, v := range extra {
+		if v == nil {
+			delete(m, k)
+			continue
+		}
 		m[k] = v
 	}
 	b, _ := json.Marshal(m)
