@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/containernetworking/cni/libcni"
 	"github.com/containernetworking/cni/pkg/skel"
 	"github.com/containernetworking/cni/pkg/types"
 
@@ -188,5 +189,31 @@ func TestOpenVSwitchVIFGetsCreatePort(t *testing.T) {
 	p, _ = a.vif.Base().PortProfile.Get()
 	if !p.(objects.OpenVSwitchProfile).OVSProfile().CreatePort.Or(false) {
 		t.Error("config mode VIF without create_port")
+	}
+}
+
+// TestContribConfig: the example configuration in contrib/cni parses with libcni and with
+// govif-cni's own rules.
+func TestContribConfig(t *testing.T) {
+	l, err := libcni.NetworkConfFromFile("../contrib/cni/10-govif.conflist")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Plugins) != 1 || l.Plugins[0].Network.Type != "govif-cni" {
+		t.Fatalf("plugins %+v", l.Plugins)
+	}
+	// libcni injects name and cniVersion into each plugin's configuration.
+	var m map[string]any
+	if err := json.Unmarshal(l.Plugins[0].Bytes, &m); err != nil {
+		t.Fatal(err)
+	}
+	m["name"], m["cniVersion"] = l.Name, l.CNIVersion
+	b, _ := json.Marshal(m)
+	c, err := ParseConfig(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Bridge != "br-int" || c.MTU != 1450 || c.IPAM.Type != "host-local" {
+		t.Errorf("parsed %+v", c)
 	}
 }
