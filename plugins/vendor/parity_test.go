@@ -253,4 +253,3 @@ func TestParityWithNova(t *testing.T) {
 	t.Logf("unplug: nova %v, govif %v", mid.Sub(start), time.Since(mid))
 	compare("unplug")
 }
-
