@@ -3,8 +3,6 @@ package netdev
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 )
@@ -73,20 +71,4 @@ func TestEnsureReportsCreated(t *testing.T) {
 	if ok, _ := l.Exists(ctx, "qvoy"); ok {
 		t.Error("a failed EnsureVeth left its peer")
 	}
-}
-
-// tunFDs counts this process's open descriptors on /dev/net/tun.
-func tunFDs(t *testing.T) int {
-	t.Helper()
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, e := range ents {
-		if dst, err := os.Readlink(filepath.Join("/proc/self/fd", e.Name())); err == nil && dst == "/dev/net/tun" {
-			n++
-		}
-	}
-	return n
 }
