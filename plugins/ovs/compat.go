@@ -9,10 +9,8 @@ import (
 )
 
 // VSwitchSwitch adapts an open *vswitch.VSwitch to Switch through a vswitch.Writer made on
-// first use (the batching and the bridge memory live in vswitch).
-//
-// Deprecated: use vswitch.NewWriter(v, vswitch.WriterOptions{...}) directly; this type is kept
-// so that existing callers compile.
+// first use (the batching and the bridge memory live in vswitch). It is kept for callers that
+// hold a *vswitch.VSwitch (the demo, tests); new code passes vswitch.NewWriter(v, opts) to New.
 type VSwitchSwitch struct {
 	V *vswitch.VSwitch
 	// WaitApplied is vswitch.WriterOptions.WaitApplied.
