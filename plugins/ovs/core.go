@@ -118,11 +118,11 @@ func (o *op) ensureOVSBridge(ctx context.Context, name string, perVIF bool) erro
 	}
 	defer unlock()
 	created, err := o.c.sw.EnsureBridge(ctx, o.bridgeSpec(name))
+	if created && perVIF { // also on error: what it made, it removes
+		o.u.push("delete OVS bridge "+name, func(ctx context.Context) error { return o.c.sw.DelBridge(ctx, name) })
+	}
 	if err != nil {
 		return o.fail("ensure OVS bridge", name, err)
-	}
-	if created && perVIF {
-		o.u.push("delete OVS bridge "+name, func(ctx context.Context) error { return o.c.sw.DelBridge(ctx, name) })
 	}
 	return nil
 }

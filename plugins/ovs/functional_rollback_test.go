@@ -140,16 +140,22 @@ func TestFunctionalRollbackEachStep(t *testing.T) {
 		return vif
 	}
 	hybridDevs := []string{"qbra1b2c3d4-11", "qvba1b2c3d4-11", "qvoa1b2c3d4-11"}
+	perPort := DefaultOptions()
+	perPort.PerPortBridge = true
 	for _, sc := range []struct {
 		name  string
 		vif   objects.VIF
 		devs  []string
-		port  string
+		ports []string
 		known bool // the bridge is remembered: the one-round-trip add
+		opts  Options
 	}{
-		{"hybrid cold", hybridVIF(tID, tMAC, "netdev", 1450), hybridDevs, "qvoa1b2c3d4-11", false},
-		{"hybrid steady", hybridVIF(tID, tMAC, "netdev", 1450), hybridDevs, "qvoa1b2c3d4-11", true},
-		{"create_tap steady", tapVIF(), []string{"tapa1b2c3d4-11"}, "tapa1b2c3d4-11", true},
+		{"hybrid cold", hybridVIF(tID, tMAC, "netdev", 1450), hybridDevs, []string{"qvoa1b2c3d4-11"}, false, DefaultOptions()},
+		{"hybrid steady", hybridVIF(tID, tMAC, "netdev", 1450), hybridDevs, []string{"qvoa1b2c3d4-11"}, true, DefaultOptions()},
+		{"create_tap steady", tapVIF(), []string{"tapa1b2c3d4-11"}, []string{"tapa1b2c3d4-11"}, true, DefaultOptions()},
+		{"per_port_bridge create_tap", tapVIF(), []string{"tapa1b2c3d4-11"},
+			[]string{"tapa1b2c3d4-11", portName(prefixIntPatch, tID, patchNameLen), portName(prefixPortPatch, tID, patchNameLen),
+				portName(prefixPortBridge, tID, nicNameLen)}, true, perPort},
 	} {
 		for _, after := range []bool{false, true} {
 			name := sc.name + map[bool]string{false: ", fail before the step", true: ", fail after the step"}[after]
@@ -166,7 +172,7 @@ func TestFunctionalRollbackEachStep(t *testing.T) {
 						w.DelBridge(r.ctx, "br-int") // forget it
 					}
 					in := &injector{at: at, after: after}
-					p := New(faultSwitch{w, in}, faultLinks{NetdevLinks{r.links}, in}, DefaultOptions(), nil)
+					p := New(faultSwitch{w, in}, faultLinks{NetdevLinks{r.links}, in}, sc.opts, nil)
 					err := p.Plug(r.ctx, sc.vif, testInstance())
 					if in.count() < at { // fewer steps than at: the plug ran clean
 						if err != nil {
@@ -186,9 +192,11 @@ func TestFunctionalRollbackEachStep(t *testing.T) {
 							t.Errorf("fault at step %d (%s): rollback left device %s", at, in.steps[at-1], d)
 						}
 					}
-					for _, table := range []string{"Port", "Interface"} {
-						if rows := r.ovs.Vsctl(t, "--columns=name", "--bare", "find", table, "name="+sc.port); rows != "" {
-							t.Errorf("fault at step %d (%s): rollback left %s %s", at, in.steps[at-1], table, rows)
+					for _, port := range sc.ports {
+						for _, table := range []string{"Port", "Interface"} {
+							if rows := r.ovs.Vsctl(t, "--columns=name", "--bare", "find", table, "name="+port); rows != "" {
+								t.Errorf("fault at step %d (%s): rollback left %s %s", at, in.steps[at-1], table, rows)
+							}
 						}
 					}
 				}

@@ -67,7 +67,9 @@ func (n NetdevLinks) CreateTap(ctx context.Context, name, mac string, mtu int, m
 func (n NetdevLinks) Delete(ctx context.Context, dev string) error { return n.L.Delete(ctx, dev) }
 
 // Remove implements Links.
-func (n NetdevLinks) Remove(ctx context.Context, dev string) (bool, error) { return n.L.Remove(ctx, dev) }
+func (n NetdevLinks) Remove(ctx context.Context, dev string) (bool, error) {
+	return n.L.Remove(ctx, dev)
+}
 
 // VFNumber implements Links.
 func (n NetdevLinks) VFNumber(ctx context.Context, vf string) (int, error) {

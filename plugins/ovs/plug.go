@@ -99,12 +99,8 @@ func (o *op) plugPerPortBridge(ctx context.Context) error {
 	if err := o.createTap(ctx); err != nil { // before its port, as in plugGeneric
 		return err
 	}
-	if err := o.createVIFPort(ctx, pb, s.vifName, portOpts{}); err != nil {
-		return err
-	}
-	if err := o.setMTUIfExists(ctx, s.vifName); err != nil {
-		return err
-	}
+	// The tap's port and the patch pair in ONE transaction (one ovs-vswitchd reconfiguration).
+	tapPort := o.vifPort(pb, s.vifName, portOpts{})
 	intSide := vswitch.PortSpec{Bridge: s.netBridge, Name: ibp, Type: ifaceTypePatch,
 		Options:     map[string]string{"peer": pbp},
 		ExternalIDs: externalIDs(s.id, s.mac, s.instanceUUID, ""), KeepPortColumns: true}
@@ -112,12 +108,14 @@ func (o *op) plugPerPortBridge(ctx context.Context) error {
 		intSide.Tag = DeadVLAN // only if created (KeepPortColumns)
 	}
 	pbSide := vswitch.PortSpec{Bridge: pb, Name: pbp, Type: ifaceTypePatch, Options: map[string]string{"peer": ibp}}
-	created, err := c.sw.AddPorts(ctx, o.wait, intSide, pbSide)
-	o.undoAdded(s.netBridge, intSide, created, err) // pbp goes with pb
-	if err != nil {
-		return o.fail("add patch port pair", s.netBridge+"/"+ibp+" <-> "+pb+"/"+pbp, err)
+	created, err := c.sw.AddPorts(ctx, o.wait, tapPort, intSide, pbSide)
+	for _, p := range []vswitch.PortSpec{tapPort, intSide, pbSide} {
+		o.undoAdded(p.Bridge, p, created, err)
 	}
-	return nil
+	if err != nil {
+		return o.fail("add OVS port and patch port pair", pb+"/"+s.vifName+", "+s.netBridge+"/"+ibp+" <-> "+pb+"/"+pbp, err)
+	}
+	return o.setMTUIfExists(ctx, s.vifName)
 }
 
 // plugVHostUser is the VIFVHostUser plug: a dpdkvhostuser(client) port vhu<id>.
