@@ -63,9 +63,6 @@ type Links interface {
 	SetUp(ctx context.Context, dev string) error
 	SetDown(ctx context.Context, dev string) error
 	SetMTU(ctx context.Context, dev string, mtu int) error
-	SetPromisc(ctx context.Context, dev string, on bool) error
-	// SetMaster enslaves dev to bridge (a no-op when it already is).
-	SetMaster(ctx context.Context, dev, bridge string) error
 	// CreateTap creates a persistent tap (multi_queue when asked, no owner or group, no
 	// descriptor kept) with the MAC, up, MTU set, and reports whether it created it (true also
 	// with an error when a step after the creation failed).
