@@ -478,3 +478,31 @@ func TestRequestTimeoutWithHungVSwitchd(t *testing.T) {
 		t.Errorf("left: %v", left)
 	}
 }
+
+// TestRealHostUnplugBadNames: unplug of a VIF whose names the kernel would refuse is a 400
+// (invalid_object) naming the value, not a 500, and changes nothing.
+func TestRealHostUnplugBadNames(t *testing.T) {
+	r := newRealRig(t, Options{})
+	ctx := context.Background()
+	long := loadVIF(1).(*objects.VIFBridge)
+	long.BridgeName = objects.Set("qbr-this-name-is-far-too-long")
+	slash := loadVIF(3).(*objects.VIFBridge)
+	slash.BridgeName = objects.Set("qbr/x")
+	tap := loadVIF(0).(*objects.VIFOpenVSwitch)
+	tap.VIFName = objects.Set("tap-this-name-is-far-too-long")
+	nul := loadVIF(5).(*objects.VIFBridge)
+	nul.BridgeName = objects.Set("qbr\x00x")
+	for _, c := range []struct {
+		vif  objects.VIF
+		name string
+	}{{long, "qbr-this-name-is-far-too-long"}, {slash, "qbr/x"}, {tap, "tap-this-name-is-far-too-long"}, {nul, `qbr\x00x`}} {
+		err := r.client.Unplug(ctx, c.vif, testInstance())
+		var api *APIError
+		if !errors.As(err, &api) || api.Status != http.StatusBadRequest || api.Code != CodeInvalidObject || !strings.Contains(api.Message, c.name) {
+			t.Errorf("unplug with %q: err = %v, want 400 invalid_object naming it", c.name, err)
+		}
+	}
+	if left := leftovers(t, r.nl, r.vs); len(left) > 0 {
+		t.Errorf("left: %v", left)
+	}
+}
