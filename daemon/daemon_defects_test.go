@@ -56,6 +56,9 @@ func TestRequestTimeoutBindsAHostThatIgnoresIt(t *testing.T) {
 	if n := len(ts.srv.InFlight()); n != 1 {
 		t.Fatalf("%d operations tracked while the host still runs one", n)
 	}
+	if m := scrape(t, ts); !strings.Contains(m, "\ngovif_operations_running 1\n") {
+		t.Fatalf("govif_operations_running is not 1 while the host runs one operation:\n%s", m)
+	}
 }
 
 // TestClientHangUpCancelsThePlug: a client that goes away cancels its plug's context.
@@ -303,3 +306,4 @@ func TestNotify(t *testing.T) {
 func decodeJSON(r interface{ Read([]byte) (int, error) }, v any) error {
 	return json.NewDecoder(r).Decode(v)
 }
+

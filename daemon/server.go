@@ -371,11 +371,13 @@ func (s *Server) handleVIF(op string) http.HandlerFunc {
 		s.ops[o] = struct{}{}
 		s.opsDone.Add(1)
 		s.mu.Unlock()
+		s.metrics.running.Inc()
 		go func() {
 			defer func() {
 				s.mu.Lock()
 				delete(s.ops, o)
 				s.mu.Unlock()
+				s.metrics.running.Dec()
 				s.opsDone.Done()
 			}()
 			if op == "plug" {
