@@ -306,4 +306,3 @@ func TestNotify(t *testing.T) {
 func decodeJSON(r interface{ Read([]byte) (int, error) }, v any) error {
 	return json.NewDecoder(r).Decode(v)
 }
-
