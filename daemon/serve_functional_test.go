@@ -506,3 +506,58 @@ func TestRealHostUnplugBadNames(t *testing.T) {
 		t.Errorf("left: %v", left)
 	}
 }
+
+// TestServeGraceExpiry: `govif serve --grace 1s` stopped with SIGTERM while a plug is stuck on a
+// hung ovs-vswitchd cancels it, logs it by VIF id and exits 1 (not 0).
+func TestServeGraceExpiry(t *testing.T) {
+	sb := startSandbox(t)
+	ini := fmt.Sprintf("[os_vif_ovs]\novsdb_connection = %s\n[govif_daemon]\nsocket = @SOCK@\nrequest_timeout = 60\nabort_timeout = 2\n", sb.Endpoint())
+	d, notes := launchServe(t, sb.NetNS().Do, ini, "--grace", "1s")
+	awaitNote(t, d, notes, "READY=1")
+	c, err := NewClient("unix:" + d.sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	warm := loadVIF(301)
+	if err := c.Plug(ctx, warm, testInstance()); err != nil {
+		t.Fatalf("plug: %v\n%s", err, d.stderr.String())
+	}
+	pid := vswitchdPID(t, sb.PIDs())
+	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Kill(pid, syscall.SIGCONT)
+	stuck := loadVIF(303)
+	plugged := make(chan error, 1)
+	go func() { plugged <- c.Plug(ctx, stuck, testInstance()) }()
+	// Wait until the daemon runs the plug (its operations gauge says so).
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(scrape(t, &testServer{sock: d.sock, client: c}), "\ngovif_operations_running 1\n") {
+		if time.Now().After(deadline) {
+			t.Fatal("the plug never reached the host")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	stopAt := time.Now()
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-d.done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("no exit after SIGTERM and grace expiry")
+	}
+	t.Logf("exited %v after SIGTERM (grace 1 s, abort_timeout 2 s)", time.Since(stopAt))
+	var ee *exec.ExitError
+	if !errors.As(d.err, &ee) || ee.ExitCode() != 1 {
+		t.Errorf("exit = %v, want status 1 after grace expiry", d.err)
+	}
+	logs := d.stderr.String()
+	if !strings.Contains(logs, "shutdown grace expired") || !strings.Contains(logs, stuck.Base().ID.Value()) {
+		t.Errorf("abandoned plug of %s not logged by id:\n%s", stuck.Base().ID.Value(), logs)
+	}
+	if err := <-plugged; err == nil {
+		t.Error("the plug cancelled at grace expiry was answered as a success")
+	}
+}
