@@ -50,7 +50,7 @@ func TestRequestTimeoutBindsAHostThatIgnoresIt(t *testing.T) {
 	if !errors.As(err, &api) || api.Code != CodeTimeout || api.Status != http.StatusGatewayTimeout {
 		t.Fatalf("err = %v, want 504 timeout", err)
 	}
-	if took > 2*time.Second {
+	if took > 5*time.Second {
 		t.Fatalf("answered after %v with request_timeout 300ms", took)
 	}
 	if n := len(ts.srv.InFlight()); n != 1 {
