@@ -82,7 +82,19 @@ func awaitNote(t *testing.T, d *servedDaemon, notes chan string, want string) {
 				return
 			}
 		case <-d.done:
-			t.Fatalf("govif serve exited before %s: %v: %s", want, d.err, d.stderr.String())
+			// The datagram may still be on its way to the reader: give it a moment.
+			for {
+				select {
+				case n := <-notes:
+					if n == want {
+						return
+					}
+					continue
+				case <-time.After(2 * time.Second):
+				}
+				break
+			}
+			t.Fatalf("govif serve exited without sending %s: %v: %s", want, d.err, d.stderr.String())
 		case <-time.After(30 * time.Second):
 			t.Fatalf("no %s from govif serve: %s", want, d.stderr.String())
 		}
