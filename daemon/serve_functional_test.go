@@ -101,6 +101,26 @@ func awaitNote(t *testing.T, d *servedDaemon, notes chan string, want string) {
 	}
 }
 
+// waitLog waits until the daemon's stderr contains want, failing if the daemon exits first or
+// nothing comes within 10 s.
+func waitLog(t *testing.T, d *servedDaemon, want string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(d.stderr.String(), want) {
+		select {
+		case <-d.done:
+			if strings.Contains(d.stderr.String(), want) {
+				return
+			}
+			t.Fatalf("govif serve exited (%v) without logging %q: %s", d.err, want, d.stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("govif serve did not log %q: %s", want, d.stderr.String())
+		}
+	}
+}
+
 // healthOf returns the status and body of GET /healthz.
 func healthOf(t *testing.T, sock string) (int, Health) {
 	t.Helper()
@@ -117,12 +137,11 @@ func TestServeLifecycle(t *testing.T) {
 		"[govif_daemon]\nsocket = @SOCK@\nrequest_timout = 5\n[govif_deamon]\nsocket = /nowhere\n", sb.Endpoint())
 	d, notes := launchServe(t, sb.NetNS().Do, ini)
 	awaitNote(t, d, notes, "READY=1")
-	logs := d.stderr.String()
-	for _, want := range []string{`"option":"request_timout"`, `"section":"govif_deamon"`} {
-		if !strings.Contains(logs, want) {
-			t.Errorf("unknown %s not reported: %s", want, logs)
-		}
+	// stderr reaches us through a pipe: the lines may trail the READY datagram.
+	for _, want := range []string{`"option":"request_timout"`, `"section":"govif_deamon"`, "govif daemon listening"} {
+		waitLog(t, d, want)
 	}
+	logs := d.stderr.String()
 	for _, never := range []string{"nova_option", "virt_type", "libvirt"} {
 		if strings.Contains(logs, never) {
 			t.Errorf("Nova's %s reported as unknown: %s", never, logs)
@@ -133,16 +152,7 @@ func TestServeLifecycle(t *testing.T) {
 		t.Fatalf("healthz = %d %+v, want 200 ready", status, body)
 	}
 	d.cmd.Process.Signal(syscall.SIGHUP)
-	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(d.stderr.String(), "SIGHUP ignored"); {
-		select {
-		case <-d.done:
-			t.Fatalf("SIGHUP killed the daemon: %v", d.err)
-		case <-time.After(20 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("SIGHUP not logged: %s", d.stderr.String())
-		}
-	}
+	waitLog(t, d, "SIGHUP ignored")
 	if status, _ := healthOf(t, d.sock); status != http.StatusOK {
 		t.Fatalf("healthz after SIGHUP = %d", status)
 	}
