@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -14,7 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/govif/govif"
 	"github.com/govif/govif/objects"
+	_ "github.com/govif/govif/plugins/noop"
 )
 
 // stuckHost ignores its context: Plug returns only when release is closed, as a plugin stuck
@@ -305,4 +308,32 @@ func TestNotify(t *testing.T) {
 
 func decodeJSON(r interface{ Read([]byte) (int, error) }, v any) error {
 	return json.NewDecoder(r).Decode(v)
+}
+
+// TestHostInfoClientAgreesWithRealHost: the client over a real socket and the in-process
+// govif.Host it serves give the same HostInfo for no filter, an empty filter and a filter.
+func TestHostInfoClientAgreesWithRealHost(t *testing.T) {
+	host, err := govif.NewHost(context.Background(), nil, govif.WithPlugins("noop"), govif.WithoutExecPlugins(),
+		govif.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer host.Close()
+	ts := startServer(t, host, Options{})
+	ctx := context.Background()
+	for _, filter := range [][]string{nil, {}, {"VIFVHostUser"}, {"VIFBridge"}} {
+		want, err := host.HostInfo(ctx, filter...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := ts.client.HostInfo(ctx, filter...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wb, _ := objects.Encode(want)
+		gb, _ := objects.Encode(got)
+		if string(wb) != string(gb) {
+			t.Errorf("filter %#v: client %s, host %s", filter, gb, wb)
+		}
+	}
 }
