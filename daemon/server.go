@@ -81,7 +81,7 @@ type Server struct {
 	mu       sync.Mutex
 	draining bool
 	ops      map[*Operation]struct{} // host operations running, answered or not
-	opsDone  sync.WaitGroup
+	opsEnded chan struct{}           // closed (and replaced) whenever an operation ends
 }
 
 // Operation is a plug or unplug the host is running.
@@ -126,12 +126,13 @@ func NewServer(host Host, opts Options) *Server {
 		opts.Registry = prometheus.NewRegistry()
 	}
 	s := &Server{
-		host:    host,
-		opts:    opts,
-		log:     opts.Logger,
-		metrics: newMetrics(opts.Registry),
-		health:  &healthCache{checks: opts.Checks},
-		ops:     map[*Operation]struct{}{},
+		host:     host,
+		opts:     opts,
+		log:      opts.Logger,
+		metrics:  newMetrics(opts.Registry),
+		health:   &healthCache{checks: opts.Checks},
+		ops:      map[*Operation]struct{}{},
+		opsEnded: make(chan struct{}),
 	}
 	s.base, s.cancel = context.WithCancel(context.Background())
 	mux := http.NewServeMux()
@@ -191,7 +192,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Unlock()
 	herr := s.http.Shutdown(ctx)
 	if herr == nil || errors.Is(herr, context.DeadlineExceeded) || errors.Is(herr, context.Canceled) {
-		if waitGroup(ctx, &s.opsDone) {
+		if s.waitOps(ctx) {
 			s.cancel()
 			return nil
 		}
@@ -208,7 +209,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.cancel()
 	actx, acancel := context.WithTimeout(context.Background(), s.opts.AbortTimeout)
 	defer acancel()
-	waitGroup(actx, &s.opsDone)
+	s.waitOps(actx)
 	s.http.Close()
 	still := map[*Operation]bool{}
 	for _, o := range s.running() {
@@ -248,15 +249,20 @@ func (s *Server) InFlight() []Operation {
 	return out
 }
 
-// waitGroup waits for wg or ctx; it reports whether wg finished.
-func waitGroup(ctx context.Context, wg *sync.WaitGroup) bool {
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
-	select {
-	case <-done:
-		return true
-	case <-ctx.Done():
-		return false
+// waitOps waits until no host operation runs, or ctx ends; it reports whether none runs.
+func (s *Server) waitOps(ctx context.Context) bool {
+	for {
+		s.mu.Lock()
+		n, ended := len(s.ops), s.opsEnded
+		s.mu.Unlock()
+		if n == 0 {
+			return true
+		}
+		select {
+		case <-ended:
+		case <-ctx.Done():
+			return false
+		}
 	}
 }
 
@@ -369,16 +375,16 @@ func (s *Server) handleVIF(op string) http.HandlerFunc {
 		done := make(chan error, 1)
 		s.mu.Lock()
 		s.ops[o] = struct{}{}
-		s.opsDone.Add(1)
 		s.mu.Unlock()
 		s.metrics.running.Inc()
 		go func() {
 			defer func() {
 				s.mu.Lock()
 				delete(s.ops, o)
+				close(s.opsEnded)
+				s.opsEnded = make(chan struct{})
 				s.mu.Unlock()
 				s.metrics.running.Dec()
-				s.opsDone.Done()
 			}()
 			if op == "plug" {
 				done <- s.host.Plug(ctx, vif, inst)
