@@ -103,7 +103,7 @@ func TestShutdownWaitsForAnsweredOperations(t *testing.T) {
 }
 
 // TestShutdownGraceExpiryCancelsAndReports: at grace expiry the operations still running are
-// cancelled and reported by VIF id: ended ones as RolledBack, the others as Unfinished.
+// cancelled and reported by VIF id: ended ones as Ended, the others as Unfinished.
 func TestShutdownGraceExpiryCancelsAndReports(t *testing.T) {
 	blocking := newBlockingHost()
 	ts := startServer(t, blocking, Options{AbortTimeout: 300 * time.Millisecond})
@@ -115,7 +115,7 @@ func TestShutdownGraceExpiryCancelsAndReports(t *testing.T) {
 	defer cancel()
 	err := ts.srv.Shutdown(ctx)
 	var ab *AbandonedError
-	if !errors.As(err, &ab) || len(ab.RolledBack) != 1 || ab.RolledBack[0].VIFID != id || len(ab.Unfinished) != 0 {
+	if !errors.As(err, &ab) || len(ab.Ended) != 1 || ab.Ended[0].VIFID != id || len(ab.Unfinished) != 0 {
 		t.Fatalf("Shutdown = %v (%+v), want the plug of %s cancelled and ended", err, ab, id)
 	}
 	if err := <-errc; err == nil {

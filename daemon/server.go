@@ -166,17 +166,17 @@ func (s *Server) Serve(ln net.Listener) error {
 }
 
 // AbandonedError is returned by Shutdown when its grace expired with host operations still
-// running. Each was cancelled (its plugin rolls back what it added); RolledBack lists those that
-// then ended within Options.AbortTimeout, Unfinished those that did not (their state is
+// running. Each was cancelled (a plugin rolls back a plug that fails); Ended lists those that
+// then returned within Options.AbortTimeout, Unfinished those that did not (their state is
 // unknown: replug or unplug them).
 type AbandonedError struct {
-	RolledBack []Operation
+	Ended      []Operation
 	Unfinished []Operation
 }
 
 func (e *AbandonedError) Error() string {
 	return fmt.Sprintf("daemon: shutdown grace expired with %d operations running: %d cancelled and ended, %d still running",
-		len(e.RolledBack)+len(e.Unfinished), len(e.RolledBack), len(e.Unfinished))
+		len(e.Ended)+len(e.Unfinished), len(e.Ended), len(e.Unfinished))
 }
 
 // Shutdown stops accepting requests and waits for the host operations in flight to finish,
@@ -202,6 +202,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	// Grace expired: cancel what still runs, log it, give the rollbacks a bounded time.
 	abandoned := s.running()
+	if len(abandoned) == 0 { // only requests that plug nothing (slow bodies, host-info) were left
+		s.cancel()
+		s.http.Close()
+		return nil
+	}
 	for _, o := range abandoned {
 		s.log.Error("shutdown grace expired: cancelling "+o.Op+"; the plugin rolls back what it added",
 			"vif", o.VIFID, "plugin", o.Plugin, "type", o.VIFType, "running_for", time.Since(o.Started))
@@ -222,7 +227,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 			s.log.Error(o.Op+" abandoned: still running after cancellation; its state is unknown (replug or unplug it)",
 				"vif", o.VIFID, "plugin", o.Plugin, "type", o.VIFType)
 		} else {
-			e.RolledBack = append(e.RolledBack, *o)
+			e.Ended = append(e.Ended, *o)
 		}
 	}
 	return e
