@@ -61,7 +61,9 @@ type DamagedError struct {
 	Err  error
 }
 
-func (e *DamagedError) Error() string { return fmt.Sprintf("inventory: damaged record %s: %v", e.File, e.Err) }
+func (e *DamagedError) Error() string {
+	return fmt.Sprintf("inventory: damaged record %s: %v", e.File, e.Err)
+}
 func (e *DamagedError) Unwrap() error { return e.Err }
 
 // Store is a directory of VIF records. It is safe for concurrent use by one process; the

@@ -19,8 +19,8 @@ import (
 
 func rec(id string) *Record {
 	return &Record{ID: id, Plugin: "ovs", Type: "VIFBridge", InstanceUUID: "d0c1e2f3-0000-4000-8000-000000000001",
-		PluggedAt: time.Date(2026, 12, 4, 23, 0, 0, 0, time.UTC),
-		VIF:       json.RawMessage(`{"versioned_object.name":"VIFBridge","versioned_object.data":{"id":"` + id + `"}}`),
+		PluggedAt:    time.Date(2026, 12, 4, 23, 0, 0, 0, time.UTC),
+		VIF:          json.RawMessage(`{"versioned_object.name":"VIFBridge","versioned_object.data":{"id":"` + id + `"}}`),
 		InstanceInfo: json.RawMessage(`{"versioned_object.name":"InstanceInfo"}`),
 		Objects:      plugin.Objects{Devices: []string{"qbr" + id[:11]}, Bridge: "br-int", OVSPorts: []plugin.OVSPort{{Bridge: "br-int", Port: "qvo" + id[:11]}}}}
 }
