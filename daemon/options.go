@@ -3,6 +3,7 @@ package daemon
 import (
 	"fmt"
 	"os/user"
+	"path/filepath"
 	"strconv"
 	"time"
 
@@ -23,12 +24,18 @@ const SectionDaemon = "govif_daemon"
 //	allowed_gids = nova          # peers allowed by primary gid (names or numbers)
 //	max_body_bytes = 1048576
 //	request_timeout = 120        # seconds
+//	state_path = /var/lib/govif  # the inventory of plugged VIFs (state_path/vifs)
 type Config struct {
-	Socket      string
+	Socket string
+	// StatePath is the directory of the daemon's durable state: the inventory of plugged VIFs.
+	StatePath   string
 	SocketMode  uint32
 	SocketGroup string
 	Options     Options
 }
+
+// DefaultStatePath is [govif_daemon] state_path's default.
+const DefaultStatePath = "/var/lib/govif"
 
 // DefaultSocket is where `govif serve` listens unless told otherwise.
 const DefaultSocket = "/run/govif/govif.sock"
@@ -36,7 +43,11 @@ const DefaultSocket = "/run/govif/govif.sock"
 // ConfigFrom reads the [govif_daemon] section of cfg.
 func ConfigFrom(cfg *config.Config) (*Config, error) {
 	s := cfg.Section(SectionDaemon)
-	dc := &Config{Socket: s.String("socket", DefaultSocket), SocketGroup: s.String("socket_group", "")}
+	dc := &Config{Socket: s.String("socket", DefaultSocket), SocketGroup: s.String("socket_group", ""),
+		StatePath: s.String("state_path", DefaultStatePath)}
+	if !filepath.IsAbs(dc.StatePath) {
+		return nil, &config.ValueError{Section: SectionDaemon, Option: "state_path", Value: dc.StatePath, Reason: "must be an absolute path"}
+	}
 	mode := s.String("socket_mode", "0660")
 	m, err := strconv.ParseUint(mode, 8, 32)
 	if err != nil || m > 0o777 {

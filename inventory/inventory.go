@@ -18,9 +18,6 @@ import (
 	"github.com/govif/govif/plugin"
 )
 
-// DefaultStatePath is [govif_daemon] state_path's default.
-const DefaultStatePath = "/var/lib/govif"
-
 // formatVersion is the version of the record file format.
 const formatVersion = 1
 

@@ -206,7 +206,7 @@ type ListResult struct {
 }
 
 // List returns the plugged VIFs, sorted by id, and the damaged records.
-func (m *Manager) List() (*ListResult, error) {
+func (m *Manager) List(_ context.Context) (*ListResult, error) {
 	recs, dmg, err := m.inv.List()
 	if err != nil {
 		return nil, err
@@ -298,3 +298,7 @@ func parallel(n, workers int, fn func(i int)) {
 	}
 	wg.Wait()
 }
+
+// UseLocker makes Replug hold lock for each VIF it plugs (see WithLocker); the daemon calls it
+// with its per-VIF lock when it serves the Manager.
+func (m *Manager) UseLocker(lock Locker) { m.lock = lock }

@@ -15,6 +15,8 @@ import (
 
 	"github.com/govif/govif"
 	"github.com/govif/govif/daemon"
+	"github.com/govif/govif/inventory"
+	"github.com/govif/govif/ops"
 )
 
 func init() {
@@ -28,7 +30,9 @@ func init() {
 		Use:   "serve",
 		Short: "Run the privileged daemon: plug/unplug/host-info over HTTP+JSON on a unix socket",
 		Long: `Run govif's privileged daemon. It serves POST /v1/plug, POST /v1/unplug, GET /v1/host-info,
-GET /healthz and GET /metrics on a unix socket (docs/api.md), checking each peer's uid/gid
+GET /v1/vifs, POST /v1/check, /v1/replug and /v1/gc, GET /healthz and GET /metrics on a unix
+socket (docs/api.md); every plug is recorded in [govif_daemon] state_path before it is
+acknowledged, checking each peer's uid/gid
 (SO_PEERCRED) against [govif_daemon] allowed_uids / allowed_gids. SIGTERM or SIGINT stops
 accepting requests, lets those in flight finish (up to --grace), then exits.`,
 		Args: cobra.NoArgs,
@@ -66,14 +70,20 @@ accepting requests, lets those in flight finish (up to --grace), then exits.`,
 			}
 			defer host.Close()
 
+			inv, err := inventory.Open(dc.StatePath)
+			if err != nil {
+				return err
+			}
+			mgr := ops.New(host, inv, ops.WithLogger(logger))
+
 			ln, err := daemon.ListenUnix(dc.Socket, fs.FileMode(dc.SocketMode), gid)
 			if err != nil {
 				return err
 			}
-			srv := daemon.NewServer(host, dc.Options)
+			srv := daemon.NewServer(mgr, dc.Options)
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(ln) }()
-			logger.Info("govif daemon listening", "socket", dc.Socket, "mode", fmt.Sprintf("%#o", dc.SocketMode),
+			logger.Info("govif daemon listening", "socket", dc.Socket, "state_path", dc.StatePath, "mode", fmt.Sprintf("%#o", dc.SocketMode),
 				"allowed_uids", dc.Options.Access.UIDs, "allowed_gids", dc.Options.Access.GIDs)
 
 			select {
