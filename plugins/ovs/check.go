@@ -125,17 +125,17 @@ func (p *Plugin) Check(ctx context.Context, vif objects.VIF, inst *objects.Insta
 		c.device(ctx, s.bridgeName, wantDev{kind: "bridge", up: true})
 		c.device(ctx, qvb, wantDev{kind: "veth", up: true, promisc: true, mtu: s.mtu, master: s.bridgeName, peer: qvo})
 		c.device(ctx, qvo, wantDev{kind: "veth", up: true, promisc: true, mtu: s.mtu, peer: qvb})
-		c.port(ctx, s.netBridge, qvo, wantPort{ids: ids(s.netBridge)})
+		c.port(ctx, s.netBridge, qvo, wantPort{ids: ids(s.netBridge), devError: true})
 	case kindOpenVSwitch:
 		if p.opts.PerPortBridge {
 			pb := portName(prefixPortBridge, s.id, nicNameLen)
 			pbp, ibp := portName(prefixPortPatch, s.id, patchNameLen), portName(prefixIntPatch, s.id, patchNameLen)
 			c.bridge(ctx, pb, s.datapath)
-			c.port(ctx, pb, s.vifName, wantPort{})
-			c.port(ctx, pb, pbp, wantPort{typ: ifaceTypePatch, options: map[string]string{"peer": ibp}})
-			c.port(ctx, s.netBridge, ibp, wantPort{typ: ifaceTypePatch, options: map[string]string{"peer": pbp}, ids: ids("")})
+			c.port(ctx, pb, s.vifName, wantPort{devError: s.createTap})
+			c.port(ctx, pb, pbp, wantPort{typ: ifaceTypePatch, options: map[string]string{"peer": ibp}, devError: true})
+			c.port(ctx, s.netBridge, ibp, wantPort{typ: ifaceTypePatch, options: map[string]string{"peer": pbp}, ids: ids(""), devError: true})
 		} else if s.createPort {
-			c.port(ctx, s.netBridge, s.vifName, wantPort{ids: ids(s.netBridge)})
+			c.port(ctx, s.netBridge, s.vifName, wantPort{ids: ids(s.netBridge), devError: s.createTap})
 		}
 		if s.createTap {
 			c.device(ctx, s.vifName, wantDev{kind: "tap", up: true, mtu: s.mtu, multiqueue: &s.multiqueue})
@@ -212,6 +212,9 @@ type wantPort struct {
 	options    map[string]string
 	ids        map[string]string
 	mtuRequest int
+	// devError: the plug made the interface's device, so an ovs-vswitchd error on the
+	// interface is drift (for libvirt's tap, absent until the VM starts, it is not).
+	devError bool
 }
 
 // port checks that port is a Port on bridge with an Interface of the same name as w wants.
@@ -274,7 +277,7 @@ func (c *checker) port(ctx context.Context, bridge, port string, w wantPort) {
 			c.add(iobj, "mtu_request", strconv.Itoa(w.mtuRequest), g)
 		}
 	}
-	if e, _ := row.String("error"); e != "" {
+	if e, _ := row.String("error"); e != "" && w.devError {
 		c.add(iobj, "error", "", e)
 	}
 }
