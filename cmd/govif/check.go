@@ -10,7 +10,7 @@ import (
 
 func init() { rootCmd.AddCommand(newCheckCmd()) }
 
-// errDrift makes the command exit 1 without another message (the drift is printed).
+// errDrift makes the command exit 1 (the drift itself is printed on stdout).
 var errDrift = &exitError{code: 1, err: fmt.Errorf("drift found")}
 
 func newCheckCmd() *cobra.Command {
