@@ -43,7 +43,6 @@ type GCRequest struct {
 const (
 	CodeUnknownVIF       = "unknown_vif"       // 404: a VIF id asked for is not in the inventory
 	CodeDamagedInventory = "damaged_inventory" // 409: gc --yes refused: records are damaged
-	CodeNoInventory      = "no_inventory"      // 404: the daemon runs without an inventory
 )
 
 func (s *Server) registerOps(mux *http.ServeMux) {
