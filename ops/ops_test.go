@@ -78,7 +78,7 @@ func (f *fakePlugin) RemoveStale(_ context.Context, stale []plugin.Stale, _ plug
 // plainPlugin has no Checker or Collector.
 type plainPlugin struct{}
 
-func (plainPlugin) Describe() *objects.HostPluginInfo                                 { return plugin.Describe("plain") }
+func (plainPlugin) Describe() *objects.HostPluginInfo                                { return plugin.Describe("plain") }
 func (plainPlugin) Plug(context.Context, objects.VIF, *objects.InstanceInfo) error   { return nil }
 func (plainPlugin) Unplug(context.Context, objects.VIF, *objects.InstanceInfo) error { return nil }
 

@@ -8,8 +8,6 @@ import (
 	"github.com/govif/govif/ops"
 )
 
-func init() { rootCmd.AddCommand(newCheckCmd()) }
-
 // errDrift makes the command exit 1 (the drift itself is printed on stdout).
 var errDrift = &exitError{code: 1, err: fmt.Errorf("drift found")}
 
@@ -37,7 +35,7 @@ printed. Nothing is changed. Exit 0: no drift; 1: drift (or a VIF could not be c
 			}
 			ctx, cancel := hf.commandContext()
 			defer cancel()
-			s, err := hf.openOps(ctx, true)
+			s, err := hf.openOps(ctx, cmd, true)
 			if err != nil {
 				return err
 			}

@@ -10,8 +10,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { rootCmd.AddCommand(newGCCmd()) }
-
 func newGCCmd() *cobra.Command {
 	var (
 		hf      hostFlags
@@ -41,7 +39,7 @@ damaged). --live-ids FILE: VIF or Neutron port ids in use (one per line, or a JS
 			}
 			ctx, cancel := hf.commandContext()
 			defer cancel()
-			s, err := hf.openOps(ctx, true)
+			s, err := hf.openOps(ctx, cmd, true)
 			if err != nil {
 				return err
 			}

@@ -9,8 +9,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { rootCmd.AddCommand(newListCmd()) }
-
 func newListCmd() *cobra.Command {
 	var hf hostFlags
 	cmd := &cobra.Command{
@@ -27,7 +25,7 @@ skipped.`,
 			}
 			ctx, cancel := hf.commandContext()
 			defer cancel()
-			s, err := hf.openOps(ctx, false)
+			s, err := hf.openOps(ctx, cmd, false)
 			if err != nil {
 				return err
 			}

@@ -19,6 +19,7 @@ import (
 	"github.com/govif/govif/inventory"
 	"github.com/govif/govif/objects"
 	"github.com/govif/govif/ops"
+	"github.com/govif/govif/policy"
 )
 
 // opsSession is what list/check/replug/gc work through: the daemon's client with --server,
@@ -30,7 +31,7 @@ type opsSession struct {
 }
 
 // openOps opens the session. withHost: the command needs the plugins (check, replug, gc).
-func (f *hostFlags) openOps(ctx context.Context, withHost bool) (*opsSession, error) {
+func (f *hostFlags) openOps(ctx context.Context, cmd *cobra.Command, withHost bool) (*opsSession, error) {
 	if f.server != "" {
 		c, err := daemon.NewClient(f.server)
 		if err != nil {
@@ -38,7 +39,7 @@ func (f *hostFlags) openOps(ctx context.Context, withHost bool) (*opsSession, er
 		}
 		return &opsSession{Operations: c, close: func() { c.Close() }}, nil
 	}
-	cfg, err := loadConfig(configPath)
+	cfg, err := loadConfig(configPath(cmd))
 	if err != nil {
 		return nil, badInput(err)
 	}
@@ -53,11 +54,15 @@ func (f *hostFlags) openOps(ctx context.Context, withHost bool) (*opsSession, er
 	if err != nil {
 		return nil, err
 	}
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	if !withHost {
 		return &opsSession{Operations: ops.New(nil, inv), close: func() {}}, nil
 	}
-	h, err := govif.NewHost(ctx, cfg, govif.WithLogger(logger))
+	opts := []govif.Option{govif.WithLogger(logger)}
+	if !f.force {
+		opts = append(opts, govif.WithPolicy(policy.FromConfig(cfg)))
+	}
+	h, err := govif.NewHost(ctx, cfg, opts...)
 	if err != nil {
 		return nil, err
 	}

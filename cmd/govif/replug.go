@@ -8,8 +8,6 @@ import (
 	"github.com/govif/govif/ops"
 )
 
-func init() { rootCmd.AddCommand(newReplugCmd()) }
-
 // replugChunk is how many VIFs one replug request carries (progress is shown per chunk).
 const replugChunk = 50
 
@@ -37,7 +35,7 @@ failed; 2: bad input.`,
 			}
 			ctx, cancel := hf.commandContext()
 			defer cancel()
-			s, err := hf.openOps(ctx, true)
+			s, err := hf.openOps(ctx, cmd, true)
 			if err != nil {
 				return err
 			}
