@@ -229,8 +229,8 @@ func (c *checker) port(ctx context.Context, bridge, port string, w wantPort) {
 		}
 	}
 	res := c.transact(ctx,
-		ovsdb.Select("Port", []ovsdb.Condition{ovsdb.Equal("name", port)}, "_uuid", "interfaces"),
-		ovsdb.Select("Bridge", []ovsdb.Condition{ovsdb.Equal("name", bridge)}, "ports"),
+		ovsdb.Select("Port", []ovsdb.Condition{ovsdb.Equal("name", port)}, "_uuid"),
+		// The Interface of the same name: os-vif's ports have one interface named like them.
 		ovsdb.Select("Interface", []ovsdb.Condition{ovsdb.Equal("name", port)}, ifaceCols...))
 	if res == nil {
 		return
@@ -240,18 +240,25 @@ func (c *checker) port(ctx context.Context, bridge, port string, w wantPort) {
 		c.add(obj, "exists", "yes", "no")
 		return
 	}
-	if len(res[1].Rows) > 0 {
-		pu, _ := res[0].Rows[0].UUID()
-		ports, _ := res[1].Rows[0].UUIDs("ports")
-		if !slices.Contains(ports, pu) {
-			c.add(obj, "bridge", bridge, "another bridge")
-		}
+	// Which bridge has the port: a second, small round trip (reading the bridge's ports would
+	// return every port of the bridge, for each VIF checked).
+	pu, _ := res[0].Rows[0].UUID()
+	br := c.transact(ctx, ovsdb.Select("Bridge", []ovsdb.Condition{ovsdb.Includes("ports", ovsdb.Set{pu})}, "name"))
+	if br == nil {
+		return
 	}
-	if len(res[2].Rows) == 0 {
+	got := ""
+	if len(br[0].Rows) > 0 {
+		got, _ = br[0].Rows[0].String("name")
+	}
+	if got != bridge {
+		c.add(obj, "bridge", bridge, got)
+	}
+	if len(res[1].Rows) == 0 {
 		c.add("ovs interface "+port, "exists", "yes", "no")
 		return
 	}
-	row := res[2].Rows[0]
+	row := res[1].Rows[0]
 	iobj := "ovs interface " + port
 	if got, _ := row.String("type"); got != w.typ {
 		c.add(iobj, "type", w.typ, got)
