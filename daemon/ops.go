@@ -14,8 +14,7 @@ import (
 )
 
 // Operations is what the daemon serves at /v1/vifs, /v1/check, /v1/replug and /v1/gc: an
-// *ops.Manager. A Host given to NewServer that implements it gets those endpoints (and, when
-// it also has UseLocker, its replugs take the daemon's per-VIF locks).
+// *ops.Manager. A Host given to NewServer that implements it gets those endpoints.
 type Operations interface {
 	List(ctx context.Context) (*ops.ListResult, error)
 	Check(ctx context.Context, ids []string) (*ops.CheckResult, error)
@@ -50,10 +49,7 @@ func (s *Server) registerOps(mux *http.ServeMux) {
 	if !ok {
 		return
 	}
-	if l, ok := s.host.(interface{ UseLocker(ops.Locker) }); ok {
-		l.UseLocker(s.locks.lock)
-	}
-	s.ops = o
+	s.inv = o
 	mux.HandleFunc(PathVIFs, s.guard(s.handleList))
 	mux.HandleFunc(PathCheck, s.guard(s.handleSelect("check")))
 	mux.HandleFunc(PathReplug, s.guard(s.handleSelect("replug")))
@@ -65,7 +61,7 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 		writeError(w, methodNotAllowed(r, http.MethodGet))
 		return
 	}
-	res, err := s.ops.List(r.Context())
+	res, err := s.inv.List(r.Context())
 	if err != nil {
 		writeError(w, &APIError{Status: http.StatusInternalServerError, Code: CodeInternal, Message: err.Error()})
 		return
@@ -111,7 +107,7 @@ func (s *Server) handleSelect(op string) http.HandlerFunc {
 		var err error
 		if op == "check" {
 			var cr *ops.CheckResult
-			if cr, err = s.ops.Check(ctx, req.VIFs); err == nil {
+			if cr, err = s.inv.Check(ctx, req.VIFs); err == nil {
 				s.metrics.observeCheck(cr)
 				s.logDamaged(op, cr.Damaged)
 				s.log.Info("check done", "vifs", len(cr.VIFs), "drift", cr.DriftCount(), "duration_s", time.Since(start).Seconds())
@@ -119,7 +115,7 @@ func (s *Server) handleSelect(op string) http.HandlerFunc {
 			}
 		} else {
 			var rr *ops.ReplugResult
-			if rr, err = s.ops.Replug(ctx, req.VIFs); err == nil {
+			if rr, err = s.inv.Replug(ctx, req.VIFs); err == nil {
 				s.metrics.observeReplug(rr)
 				s.logDamaged(op, rr.Damaged)
 				s.log.Info("replug done", "vifs", len(rr.VIFs), "repaired", rr.Repaired(), "failed", rr.Failed(), "duration_s", time.Since(start).Seconds())
@@ -146,7 +142,7 @@ func (s *Server) handleGC(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.RequestTimeout)
 	defer cancel()
-	res, err := s.ops.GC(ctx, req.LiveIDs, req.Remove)
+	res, err := s.inv.GC(ctx, req.LiveIDs, req.Remove)
 	if err != nil {
 		writeError(w, opsError(err))
 		return

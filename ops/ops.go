@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/govif/govif"
+	"github.com/govif/govif/internal/keylock"
 	"github.com/govif/govif/inventory"
 	"github.com/govif/govif/objects"
 	"github.com/govif/govif/plugin"
@@ -28,18 +29,16 @@ type Host interface {
 
 var _ Host = (*govif.Host)(nil)
 
-// Locker serialises operations on one VIF id (the daemon's per-VIF lock). lock returns the
-// function that releases it.
-type Locker func(ctx context.Context, id string) (unlock func(), err error)
-
 // Manager is a Host whose plugs and unplugs keep an inventory, plus the operations that work
 // from it. It is safe for concurrent use.
 type Manager struct {
 	host Host
 	inv  *inventory.Store
 	log  *slog.Logger
-	lock Locker
 	now  func() time.Time
+	// locks serialise, per VIF id, a plug or unplug with its record, and replugs: the Host
+	// serialises the host work, this keeps the record in step with it.
+	locks keylock.Map
 
 	mu       sync.Mutex
 	inFlight map[string]int // VIF ids with a plug under way (GC keeps them)
@@ -51,18 +50,11 @@ type Option func(*Manager)
 // WithLogger sets the logger (default slog.Default()).
 func WithLogger(l *slog.Logger) Option { return func(m *Manager) { m.log = l } }
 
-// WithLocker makes Replug hold lock for each VIF it plugs (the daemon passes its per-VIF lock,
-// so a replug never runs at the same time as a plug or unplug of the same VIF).
-func WithLocker(l Locker) Option { return func(m *Manager) { m.lock = l } }
-
 // New returns a Manager for host recording into inv.
 func New(host Host, inv *inventory.Store, opts ...Option) *Manager {
 	m := &Manager{host: host, inv: inv, log: slog.Default(), now: time.Now, inFlight: map[string]int{}}
 	for _, o := range opts {
 		o(m)
-	}
-	if m.lock == nil {
-		m.lock = func(context.Context, string) (func(), error) { return func() {}, nil }
 	}
 	return m
 }
@@ -97,6 +89,11 @@ func (m *Manager) Plug(ctx context.Context, vif objects.VIF, inst *objects.Insta
 	id := vif.Base().ID.Value()
 	m.begin(id)
 	defer m.end(id)
+	unlock, err := m.locks.Lock(ctx, id)
+	if err != nil {
+		return fmt.Errorf("plug VIF %s: wait for another operation on it: %w", id, err)
+	}
+	defer unlock()
 	prev, _ := m.inv.Get(id)
 	if err := m.host.Plug(ctx, vif, inst); err != nil {
 		return err
@@ -118,10 +115,18 @@ func (m *Manager) Plug(ctx context.Context, vif objects.VIF, inst *objects.Insta
 
 // Unplug unplugs vif and removes its record.
 func (m *Manager) Unplug(ctx context.Context, vif objects.VIF, inst *objects.InstanceInfo) error {
+	if vif == nil || vif.Base() == nil {
+		return m.host.Unplug(ctx, vif, inst) // the host reports the error
+	}
+	id := vif.Base().ID.Value()
+	unlock, err := m.locks.Lock(ctx, id)
+	if err != nil {
+		return fmt.Errorf("unplug VIF %s: wait for another operation on it: %w", id, err)
+	}
+	defer unlock()
 	if err := m.host.Unplug(ctx, vif, inst); err != nil {
 		return err
 	}
-	id := vif.Base().ID.Value()
 	if err := m.inv.Delete(id); err != nil {
 		return &InventoryError{Op: "unplug", VIFID: id, Err: err}
 	}
@@ -298,7 +303,3 @@ func parallel(n, workers int, fn func(i int)) {
 	}
 	wg.Wait()
 }
-
-// UseLocker makes Replug hold lock for each VIF it plugs (see WithLocker); the daemon calls it
-// with its per-VIF lock when it serves the Manager.
-func (m *Manager) UseLocker(lock Locker) { m.lock = lock }

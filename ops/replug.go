@@ -72,7 +72,7 @@ func (m *Manager) Replug(ctx context.Context, ids []string) (*ReplugResult, erro
 			continue
 		}
 		// Sorted by id: concurrent replugs take the locks in the same order.
-		unlock, err := m.lock(ctx, e.rec.ID)
+		unlock, err := m.locks.Lock(ctx, e.rec.ID)
 		if err != nil {
 			r.Status, r.Error = StatusFailed, "wait for the VIF's lock: "+err.Error()
 			continue
