@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/govif/govif/inventory"
+	"github.com/govif/govif/objects"
 	"github.com/govif/govif/ops"
 	"github.com/govif/govif/plugin"
 )
@@ -79,6 +82,78 @@ func TestOperationsEndpoints(t *testing.T) {
 	}
 	if lr, err := ts.client.List(ctx); err != nil || len(lr.VIFs) != 0 {
 		t.Fatalf("List after unplug = %+v, %v", lr, err)
+	}
+}
+
+// driftPlugin is plugin "fake" whose VIFs have one drift item until they are plugged again.
+type driftPlugin struct {
+	mu       sync.Mutex
+	repaired bool
+}
+
+func (*driftPlugin) Describe() *objects.HostPluginInfo { return plugin.Describe("fake") }
+func (d *driftPlugin) Plug(context.Context, objects.VIF, *objects.InstanceInfo) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.repaired = true
+	return nil
+}
+func (*driftPlugin) Unplug(context.Context, objects.VIF, *objects.InstanceInfo) error { return nil }
+func (*driftPlugin) Objects(objects.VIF, *objects.InstanceInfo) (plugin.Objects, error) {
+	return plugin.Objects{}, nil
+}
+func (d *driftPlugin) Check(context.Context, objects.VIF, *objects.InstanceInfo) ([]plugin.Drift, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.repaired {
+		return nil, nil
+	}
+	return []plugin.Drift{{Object: "device x", Field: "exists", Want: "yes", Got: "no"}}, nil
+}
+
+type driftHost struct {
+	opsFakeHost
+	p *driftPlugin
+}
+
+func (h driftHost) Plugin(string) (plugin.Plugin, bool) { return h.p, true }
+func (h driftHost) PlugMany(ctx context.Context, reqs []plugin.Request) []error {
+	for _, r := range reqs {
+		h.p.Plug(ctx, r.VIF, r.Instance)
+	}
+	return make([]error, len(reqs))
+}
+
+func TestDriftMetrics(t *testing.T) {
+	dir := t.TempDir()
+	inv, err := inventory.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vif := testVIF("4b1a9c7e-5d3f-4e2a-8b6c-9d0e1f2a3b4c")
+	vif.Plugin = objects.Set("fake")
+	vb, _ := objects.Encode(vif)
+	ib, _ := objects.Encode(testInstance())
+	if err := inv.Put(&inventory.Record{ID: vif.ID.Value(), Plugin: "fake", Type: vif.ObjName(), VIF: vb, InstanceInfo: ib}); err != nil {
+		t.Fatal(err)
+	}
+	ts := startServer(t, ops.New(driftHost{opsFakeHost{newFakeHost()}, &driftPlugin{}}, inv), Options{})
+	ctx := context.Background()
+	if cr, err := ts.client.Check(ctx, nil); err != nil || cr.DriftCount() != 1 {
+		t.Fatalf("Check = %+v, %v", cr, err)
+	}
+	rr, err := ts.client.Replug(ctx, nil)
+	if err != nil || rr.Repaired() != 1 {
+		t.Fatalf("Replug = %+v, %v", rr, err)
+	}
+	m := scrape(t, ts)
+	for _, want := range []string{
+		`govif_drift_found_total{plugin="fake"} 2`, // check, and replug before plugging
+		`govif_drift_repaired_total{plugin="fake"} 1`,
+	} {
+		if !strings.Contains(m, want) {
+			t.Errorf("metrics lack %s:\n%s", want, m)
+		}
 	}
 }
 
