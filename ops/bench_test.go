@@ -47,7 +47,10 @@ func TestOpsBenchmark(t *testing.T) {
 		if kind == "hybrid" {
 			return opsVIF(4*i+1, "3333") // odd: VIFBridge
 		}
-		return opsVIF(4*i, "3333") // multiple of 4: VIFOpenVSwitch
+		// Multiple of 4: VIFOpenVSwitch; create_port only (the tap is libvirt's), as Python's.
+		v := opsVIF(4*i, "3333")
+		v.Base().PortProfile.Value().(*objects.VIFPortProfileOpenVSwitch).CreateTap = objects.Field[bool]{}
+		return v
 	}
 	start := time.Now()
 	var wg sync.WaitGroup

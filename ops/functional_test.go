@@ -63,10 +63,8 @@ func buildGovif(t testing.TB) string {
 	return govifBin
 }
 
-// opsVIF is VIF number i: every fourth a VIFOpenVSwitch with create_port (an OVS port; the tap
-// is libvirt's and absent here), the others hybrid VIFBridges (qbr, qvb/qvo veth, OVS port
-// qvo). No create_tap: a tap govif pre-creates disappears when the process that made it exits
-// (found by this test; see the report), so it would not survive the daemon's kill -9.
+// opsVIF is VIF number i: every fourth a VIFOpenVSwitch with create_port and create_tap (a tap
+// device and its OVS port), the others hybrid VIFBridges (qbr, qvb/qvo veth, OVS port qvo).
 func opsVIF(i int, prefix string) objects.VIF {
 	id := fmt.Sprintf("%08x-%s-4222-8333-%012x", i, prefix, i)
 	mac := net.HardwareAddr{0xfa, 0x16, 0x3e, 0x77, byte(i >> 8), byte(i)}
@@ -74,7 +72,7 @@ func opsVIF(i int, prefix string) objects.VIF {
 	prof := &objects.VIFPortProfileOpenVSwitch{InterfaceID: objects.Set(id), DatapathType: objects.Set("netdev")}
 	base := objects.VIFBase{ID: objects.Set(id), Address: objects.Set(mac), Network: objects.Set(netw), Plugin: objects.Set("ovs")}
 	if i%4 == 0 {
-		prof.CreatePort = objects.Set(true)
+		prof.CreatePort, prof.CreateTap = objects.Set(true), objects.Set(true)
 		base.PortProfile = objects.Set[objects.PortProfile](prof)
 		return &objects.VIFOpenVSwitch{VIFBase: base, VIFName: objects.Set(("tap" + id)[:14]), BridgeName: objects.Set("br-int")}
 	}
@@ -373,6 +371,7 @@ func TestOperationsOnTheSandbox(t *testing.T) {
 	r.kill()
 	for i := range vifs {
 		if i%4 == 0 {
+			r.delLink(dev("tap", i))
 			if err := r.vs.DelPort(ctx, "br-int", dev("tap", i)); err != nil {
 				t.Fatal(err)
 			}
