@@ -140,6 +140,15 @@ func (s *Server) handleGC(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e)
 		return
 	}
+	if req.Remove {
+		// Removing plumbing govif did not record is the one operation that touches what no
+		// request of this caller made: root only, whatever allowed_uids/allowed_gids say.
+		if peer, err := peerFromContext(r.Context()); err != nil || !mayRemoveStale(peer) {
+			writeError(w, &APIError{Status: http.StatusForbidden, Code: CodeForbidden, Field: "remove",
+				Message: fmt.Sprintf("gc with remove: only root may remove stale plumbing (peer uid %d)", peer.UID)})
+			return
+		}
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.RequestTimeout)
 	defer cancel()
 	res, err := s.inv.GC(ctx, req.LiveIDs, req.Remove)
@@ -170,3 +179,6 @@ func opsError(err error) *APIError {
 	}
 	return &APIError{Status: http.StatusInternalServerError, Code: CodeInternal, Message: err.Error()}
 }
+
+// mayRemoveStale reports whether peer may ask gc to remove: root only.
+func mayRemoveStale(p Peer) bool { return p.UID == 0 }

@@ -165,3 +165,9 @@ func TestNoOperationsWithoutInventory(t *testing.T) {
 		t.Fatalf("List on a daemon without inventory = %v, want 404", err)
 	}
 }
+
+func TestGCRemoveIsRootOnly(t *testing.T) {
+	if !mayRemoveStale(Peer{UID: 0, GID: 1000}) || mayRemoveStale(Peer{UID: 1000, GID: 0}) {
+		t.Fatal("gc remove must be allowed to uid 0 and to nobody else")
+	}
+}
