@@ -50,7 +50,8 @@ type Option func(*Manager)
 // WithLogger sets the logger (default slog.Default()).
 func WithLogger(l *slog.Logger) Option { return func(m *Manager) { m.log = l } }
 
-// New returns a Manager for host recording into inv.
+// New returns a Manager for host recording into inv. host may be nil for a Manager that only
+// lists (the CLI's in-process `govif list`).
 func New(host Host, inv *inventory.Store, opts ...Option) *Manager {
 	m := &Manager{host: host, inv: inv, log: slog.Default(), now: time.Now, inFlight: map[string]int{}}
 	for _, o := range opts {
