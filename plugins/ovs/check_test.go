@@ -150,3 +150,72 @@ func TestFunctionalCheckOVS(t *testing.T) {
 		}
 	})
 }
+
+// TestFunctionalStale: a per-port-bridge VIF and a hybrid VIF nobody recorded are stale
+// (bridge, patch port with iface-id, qbr/qvb/qvo, qvo port); kept by their id or by their
+// recorded names; removed exactly by RemoveStale.
+func TestFunctionalStale(t *testing.T) {
+	r := newRig(t, true)
+	ctx := r.ctx
+	pp := r.plugin(Options{NetworkDeviceMTU: 1500, PerPortBridge: true})
+	vif := ovsVIF("br-int", "netdev", 1450)
+	if err := pp.Plug(ctx, vif, testInstance()); err != nil {
+		t.Fatal(err)
+	}
+	hid := "b1b2c3d4-2222-4333-8444-555566667777"
+	hyb := hybridVIF(hid, "fa:16:3e:00:00:02", "netdev", 1450)
+	hp := r.plugin(DefaultOptions())
+	if err := hp.Plug(ctx, hyb, testInstance()); err != nil {
+		t.Fatal(err)
+	}
+	stale := func(keep plugin.Keep) []string {
+		t.Helper()
+		st, err := hp.Stale(ctx, keep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, s := range st {
+			out = append(out, s.Kind+" "+s.Name)
+		}
+		slices.Sort(out)
+		return out
+	}
+	pb, ibp := portName(prefixPortBridge, tID, nicNameLen), portName(prefixIntPatch, tID, patchNameLen)
+	qvb, qvo := vethNames(hid)
+	qbr := ("qbr" + hid)[:14]
+	all := []string{"device " + qbr, "device " + qvb, "device " + qvo, "ovs-bridge " + pb, "ovs-port " + ibp, "ovs-port " + qvo}
+	if got := stale(plugin.Keep{}); !slices.Equal(got, all) {
+		t.Fatalf("Stale(nothing kept) = %q, want %q", got, all)
+	}
+	if got := stale(plugin.Keep{IDs: map[string]bool{tID: true, hid: true}}); len(got) != 0 {
+		t.Fatalf("Stale(both ids kept) = %q", got)
+	}
+	o, _ := hp.Objects(hyb, testInstance())
+	names := map[string]bool{}
+	for _, d := range o.Devices {
+		names[d] = true
+	}
+	for _, p := range o.OVSPorts {
+		names[p.Port] = true
+	}
+	// The hybrid VIF kept by its recorded names (not its id): only the per-port one is stale.
+	keep := plugin.Keep{IDs: map[string]bool{}, Names: names}
+	want := []string{"ovs-bridge " + pb, "ovs-port " + ibp}
+	if got := stale(keep); !slices.Equal(got, want) {
+		t.Fatalf("Stale(hybrid names kept) = %q, want %q", got, want)
+	}
+	st, _ := hp.Stale(ctx, keep)
+	if err := hp.RemoveStale(ctx, st, keep); err != nil {
+		t.Fatal(err)
+	}
+	if got := stale(keep); len(got) != 0 {
+		t.Fatalf("Stale after RemoveStale = %q", got)
+	}
+	if slices.Contains(r.ports("br-int"), ibp) || !slices.Contains(r.ports("br-int"), qvo) || r.link(qbr) == nil {
+		t.Fatalf("RemoveStale removed the wrong things: br-int ports %v", r.ports("br-int"))
+	}
+	if err := hp.Unplug(ctx, hyb, testInstance()); err != nil {
+		t.Fatal(err)
+	}
+}
