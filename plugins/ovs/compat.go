@@ -32,6 +32,9 @@ func (s *VSwitchSwitch) Writer() *vswitch.Writer {
 	return s.w
 }
 
+// VSwitch returns V (for the plugin's read-only Check).
+func (s *VSwitchSwitch) VSwitch(context.Context) (*vswitch.VSwitch, error) { return s.V, nil }
+
 // EnsureBridge implements Switch.
 func (s *VSwitchSwitch) EnsureBridge(ctx context.Context, b vswitch.BridgeSpec) (bool, error) {
 	return s.Writer().EnsureBridge(ctx, b)
