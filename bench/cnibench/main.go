@@ -41,8 +41,9 @@ func main() {
 	n := flag.Int("n", 100, "pods per run")
 	rounds := flag.Int("rounds", 3, "interleaved rounds (medians are printed)")
 	conc := flag.String("c", "1,10", "concurrency levels")
+	only := flag.String("only", "", "run only the implementations whose name contains this (ratios need all)")
 	flag.Parse()
-	if err := run(*bin, *n, *rounds, strings.Split(*conc, ",")); err != nil {
+	if err := run(*bin, *n, *rounds, strings.Split(*conc, ","), *only); err != nil {
 		fmt.Fprintln(os.Stderr, "cnibench:", err)
 		os.Exit(1)
 	}
@@ -74,7 +75,7 @@ type impl struct {
 	del  func(ctx context.Context, p *pod) error
 }
 
-func run(bin string, n, rounds int, concs []string) error {
+func run(bin string, n, rounds int, concs []string, only string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
 	if bin == "" {
@@ -134,6 +135,9 @@ func run(bin string, n, rounds int, concs []string) error {
 			var cn int
 			fmt.Sscan(c, &cn)
 			for _, im := range impls {
+				if !strings.Contains(im.name, only) {
+					continue
+				}
 				d, err := b.once(ctx, im, cn)
 				if err != nil {
 					return fmt.Errorf("%s, %d at a time: %w", im.name, cn, err)
@@ -150,15 +154,29 @@ func run(bin string, n, rounds int, concs []string) error {
 		ref := median(times[key{impls[1].name, c}])
 		floor := median(times[key{impls[3].name, c}])
 		for _, im := range impls {
+			if len(times[key{im.name, c}]) == 0 {
+				continue
+			}
 			m := median(times[key{im.name, c}])
-			fmt.Printf("| %s | %s | %.2f s | %.1f ms | %.2f× | %.2f× |\n", im.name, c, m.Seconds(),
-				float64(m.Microseconds())/1000/float64(n), m.Seconds()/ref.Seconds(), m.Seconds()/floor.Seconds())
+			fmt.Printf("| %s | %s | %.2f s | %.1f ms | %s | %s |\n", im.name, c, m.Seconds(),
+				float64(m.Microseconds())/1000/float64(n), ratio(m, ref), ratio(m, floor))
 		}
 	}
 	return nil
 }
 
+func ratio(a, b time.Duration) string {
+	if b == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f×", a.Seconds()/b.Seconds())
+}
+
+// median is the middle value (0 for none).
 func median(d []time.Duration) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
 	s := slices.Clone(d)
 	slices.Sort(s)
 	return s[len(s)/2]
@@ -167,10 +185,12 @@ func median(d []time.Duration) time.Duration {
 // once times ADD of every pod then DEL of every pod, c at a time, and checks nothing is left.
 func (b *bench) once(ctx context.Context, im impl, c int) (time.Duration, error) {
 	start := time.Now()
-	for _, op := range []func(context.Context, *pod) error{im.add, im.del} {
+	for i, op := range []func(context.Context, *pod) error{im.add, im.del} {
+		ps := time.Now()
 		if err := parallel(ctx, b.pods, c, op); err != nil {
 			return 0, err
 		}
+		fmt.Fprintf(os.Stderr, "  %s %s: %.2f s\n", im.name, []string{"ADD", "DEL"}[i], time.Since(ps).Seconds())
 	}
 	d := time.Since(start)
 	ports, err := b.vs.ListPorts(ctx, "br-int")
