@@ -228,6 +228,13 @@ func TestPods(t *testing.T) {
 		}
 	}
 
+	// A second ADD of a live attachment is refused and leaves it as it was.
+	err = r.inHost(func(ctx context.Context) error { _, err := r.cninet.AddNetworkList(ctx, l, a.rt); return err })
+	if err == nil || !strings.Contains(err.Error(), "exists already") {
+		t.Errorf("second ADD: %v, want refused", err)
+	}
+	pingRetry(t, b, ipA.String())
+
 	// CHECK clean, then dirty.
 	if err := r.inHost(func(ctx context.Context) error { return r.cninet.CheckNetworkList(ctx, l, a.rt) }); err != nil {
 		t.Fatalf("CHECK clean: %v", err)

@@ -114,6 +114,14 @@ func Add(args *skel.CmdArgs) (err error) {
 			u.run()
 		}
 	}()
+	// A second ADD of a live attachment must not touch it (a failure would undo its IPAM
+	// allocation and state): the runtime DELs first, as the spec requires.
+	if old, err := st.get(a.containerID, a.ifName); err != nil {
+		return cniError(types.ErrIOFailure, "read attachment state", err)
+	} else if old != nil {
+		return types.NewError(types.ErrInternal, fmt.Sprintf("attachment %s/%s exists already", a.containerID, a.ifName),
+			"DEL it first (ADD twice without DEL is not allowed by the CNI spec)")
+	}
 	rec, err := a.record()
 	if err != nil {
 		return cniError(types.ErrInternal, "encode VIF", err)
@@ -125,11 +133,11 @@ func Add(args *skel.CmdArgs) (err error) {
 
 	result := &current.Result{CNIVersion: current.ImplementedSpecVersion}
 	if conf.IPAM.Type != "" {
-		r, err := ipam.ExecAdd(conf.IPAM.Type, args.StdinData)
+		r, err := invoke.DelegateAdd(ctx, conf.IPAM.Type, args.StdinData, nil)
 		if err != nil {
 			return cniError(types.ErrInternal, "IPAM plugin "+conf.IPAM.Type+" ADD", err)
 		}
-		u = append(u, func(context.Context) { _ = ipam.ExecDel(conf.IPAM.Type, args.StdinData) })
+		u = append(u, func(ctx context.Context) { _ = invoke.DelegateDel(ctx, conf.IPAM.Type, args.StdinData, nil) })
 		if result, err = current.NewResultFromResult(r); err != nil {
 			return cniError(types.ErrDecodingFailure, "IPAM result", err)
 		}
@@ -232,7 +240,7 @@ func Del(args *skel.CmdArgs) error {
 		return err
 	}
 	if conf.IPAM.Type != "" {
-		if err := ipam.ExecDel(conf.IPAM.Type, args.StdinData); err != nil {
+		if err := invoke.DelegateDel(ctx, conf.IPAM.Type, args.StdinData, nil); err != nil {
 			return cniError(types.ErrInternal, "IPAM plugin "+conf.IPAM.Type+" DEL", err)
 		}
 	}
@@ -281,7 +289,7 @@ func Check(args *skel.CmdArgs) error {
 		return cniError(types.ErrInvalidNetworkConfig, "", err)
 	}
 	if conf.IPAM.Type != "" {
-		if err := ipam.ExecCheck(conf.IPAM.Type, args.StdinData); err != nil {
+		if err := invoke.DelegateCheck(ctx, conf.IPAM.Type, args.StdinData, nil); err != nil {
 			return cniError(types.ErrInternal, "IPAM plugin "+conf.IPAM.Type+" CHECK", err)
 		}
 	}
@@ -427,7 +435,7 @@ func Status(args *skel.CmdArgs) error {
 		}
 	}
 	if conf.IPAM.Type != "" {
-		if err := ipam.ExecStatus(conf.IPAM.Type, args.StdinData); err != nil {
+		if err := invoke.DelegateStatus(sctx, conf.IPAM.Type, args.StdinData, nil); err != nil {
 			return cniError(types.ErrPluginNotAvailable, "IPAM plugin "+conf.IPAM.Type+" STATUS", err)
 		}
 	}

@@ -18,6 +18,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/netip"
 	"os"
@@ -31,8 +32,13 @@ import (
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
 
+	"github.com/govif/govif"
+	"github.com/govif/govif/config"
+	"github.com/govif/govif/daemon"
 	"github.com/govif/govif/internal/sandbox"
+	"github.com/govif/govif/netdev"
 	"github.com/govif/govif/objects"
+	"github.com/govif/govif/plugins/ovs"
 	"github.com/govif/govif/vswitch"
 )
 
@@ -61,6 +67,7 @@ type pod struct {
 }
 
 type bench struct {
+	sock  string // the govif daemon's socket
 	ovs   *sandbox.OVS
 	bin   string
 	dir   string
@@ -122,9 +129,15 @@ func run(bin string, n, rounds int, concs []string, only string) error {
 	if err := b.makeVIFs(); err != nil {
 		return err
 	}
+	stop, err := b.startDaemon(ctx)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	impls := []impl{
 		{"govif-cni (config mode, host-local IPAM)", b.cniAdd(false), b.cniDel(false)},
 		{"govif-cni (VIF mode, address in the VIF)", b.cniAdd(true), b.cniDel(true)},
+		{"govif-cni (VIF mode, through govif serve)", b.cniAddServer, b.cniDelServer},
 		{"ip + ovs-vsctl commands", b.shellAdd, b.shellDel},
 		{"floor (netlink + 1 OVSDB txn)", b.floorAdd, b.floorDel},
 	}
@@ -152,7 +165,7 @@ func run(bin string, n, rounds int, concs []string, only string) error {
 	fmt.Println("|---|---|---|---|---|---|")
 	for _, c := range concs {
 		ref := median(times[key{impls[1].name, c}])
-		floor := median(times[key{impls[3].name, c}])
+		floor := median(times[key{impls[len(impls)-1].name, c}])
 		for _, im := range impls {
 			if len(times[key{im.name, c}]) == 0 {
 				continue
@@ -273,9 +286,60 @@ func (b *bench) makeVIFs() error {
 	return nil
 }
 
-func (b *bench) conf(p *pod, vifMode bool) []byte {
+// startDaemon runs a govif daemon (daemon.Server over a Host whose ovs plugin works in the
+// sandbox) on a socket in the bench's temp dir, as `govif serve` would.
+func (b *bench) startDaemon(ctx context.Context) (func(), error) {
+	cfg := config.Default()
+	cfg.OVS.OVSDBConnection = b.ovs.Endpoint()
+	links, err := netdev.New(netdev.InNamespace(b.ovs.NetNS().Handle()))
+	if err != nil {
+		return nil, err
+	}
+	log := slog.New(slog.DiscardHandler)
+	op := ovs.New(&ovs.VSwitchSwitch{V: b.vs, WaitApplied: true}, ovs.NetdevLinks{L: links}, ovs.OptionsFrom(cfg.OVS), log)
+	host, err := govif.NewHost(ctx, cfg, govif.WithPlugin(ovs.Name, op), govif.WithoutExecPlugins(), govif.WithLogger(log))
+	if err != nil {
+		links.Close()
+		return nil, err
+	}
+	b.sock = filepath.Join(b.dir, "govif.sock")
+	ln, err := daemon.ListenUnix(b.sock, 0o600, -1)
+	if err != nil {
+		host.Close()
+		links.Close()
+		return nil, err
+	}
+	srv := daemon.NewServer(host, daemon.Options{Logger: log, Access: daemon.AccessPolicy{UIDs: []uint32{uint32(os.Geteuid())}}})
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	return func() {
+		c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(c)
+		<-done
+		host.Close()
+		links.Close()
+	}, nil
+}
+
+func (b *bench) cniAddServer(ctx context.Context, p *pod) error {
+	_, err := b.inHost(ctx, b.confWith(p, true, b.sock), b.cniEnv("ADD", p), filepath.Join(b.bin, "govif-cni"))
+	return err
+}
+
+func (b *bench) cniDelServer(ctx context.Context, p *pod) error {
+	_, err := b.inHost(ctx, b.confWith(p, true, b.sock), b.cniEnv("DEL", p), filepath.Join(b.bin, "govif-cni"))
+	return err
+}
+
+func (b *bench) conf(p *pod, vifMode bool) []byte { return b.confWith(p, vifMode, "") }
+
+func (b *bench) confWith(p *pod, vifMode bool, sock string) []byte {
 	m := map[string]any{"cniVersion": "1.1.0", "name": "benchnet", "type": "govif-cni", "bridge": "br-int",
 		"ovsdb": b.ovs.Endpoint(), "mtu": 1400, "datapathType": "netdev", "stateDir": filepath.Join(b.dir, "state")}
+	if sock != "" {
+		m["server"] = "unix:" + sock
+	}
 	if vifMode {
 		m["runtimeConfig"] = map[string]any{"vif": p.vif}
 	} else {
