@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,20 +36,45 @@ type rig struct {
 	cninet *libcni.CNIConfig
 }
 
-// buildPlugins builds govif-cni and containernetworking/plugins' host-local into dir.
-func buildPlugins(t *testing.T, dir string) {
+// The plugin binaries, built once per test binary run (TestMain removes the directory).
+var (
+	binOnce sync.Once
+	binDir  string
+	binErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+// buildPlugins builds govif-cni and containernetworking/plugins' host-local (once) and returns
+// the directory holding them.
+func buildPlugins(t *testing.T) string {
 	t.Helper()
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		goBin = "/usr/local/go/bin/go"
+	binOnce.Do(func() {
+		goBin, err := exec.LookPath("go")
+		if err != nil {
+			goBin = "/usr/local/go/bin/go"
+		}
+		if binDir, binErr = os.MkdirTemp("", "govif-cni-test-bin-"); binErr != nil {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, goBin, "build", "-o", binDir+"/",
+			"github.com/govif/govif/cmd/govif-cni", "github.com/containernetworking/plugins/plugins/ipam/host-local")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			binErr = fmt.Errorf("go build plugins: %v\n%s", err, out)
+		}
+	})
+	if binErr != nil {
+		t.Fatal(binErr)
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, goBin, "build", "-o", dir+"/",
-		"github.com/govif/govif/cmd/govif-cni", "github.com/containernetworking/plugins/plugins/ipam/host-local")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build plugins: %v\n%s", err, out)
-	}
+	return binDir
 }
 
 func newRig(t *testing.T) *rig {
@@ -57,8 +83,7 @@ func newRig(t *testing.T) *rig {
 	}
 	testenv.RequireRoot(t)
 	r := &rig{t: t, ovs: testenv.StartOVS(t, testenv.OVSOptions{VSwitchd: true}), dir: t.TempDir()}
-	r.bin = filepath.Join(r.dir, "bin")
-	buildPlugins(t, r.bin)
+	r.bin = buildPlugins(t)
 	vs, err := vswitch.Open(t.Context(), r.ovs.Endpoint())
 	if err != nil {
 		t.Fatal(err)
@@ -444,5 +469,48 @@ func TestResultSchema(t *testing.T) {
 		if out, err := r.run(t, "DEL", p, stdin); err != nil {
 			t.Fatalf("DEL %s: %v %s", v, err, out)
 		}
+	}
+}
+
+// TestOVSDBDown: with OVSDB unreachable, ADD fails with code 11 (try again later) within the
+// configured deadline, and what it made before the plug — the IPAM allocation, the veth pair,
+// the state record — is undone.
+func TestOVSDBDown(t *testing.T) {
+	r := newRig(t)
+	p := r.newPod("down")
+	stdin := r.conf("1.1.0", map[string]any{"ovsdb": "unix:" + filepath.Join(r.dir, "no-such.sock"), "timeoutSeconds": 3})
+	start := time.Now()
+	out, err := r.run(t, "ADD", p, stdin)
+	if err == nil {
+		t.Fatalf("ADD succeeded: %s", out)
+	}
+	var te types.Error
+	if jerr := json.Unmarshal(out, &te); jerr != nil || te.Code != types.ErrTryAgainLater {
+		t.Fatalf("ADD: %s (%v), want code 11", out, jerr)
+	}
+	if d := time.Since(start); d > 15*time.Second {
+		t.Errorf("ADD took %v with a 3 s deadline", d)
+	}
+	d := deriveIDs(p.rt.ContainerID, "eth0", p.uid)
+	_ = r.ovs.NetNS().Do(func() error {
+		if _, err := netlink.LinkByName(d.hostIf); err == nil {
+			t.Errorf("host end %s left", d.hostIf)
+		}
+		return nil
+	})
+	_ = p.ns.Do(func() error {
+		if _, err := netlink.LinkByName("eth0"); err == nil {
+			t.Error("pod eth0 left")
+		}
+		return nil
+	})
+	ents, _ := os.ReadDir(filepath.Join(r.dir, "ipam", "podnet"))
+	for _, e := range ents {
+		if net.ParseIP(e.Name()) != nil {
+			t.Errorf("host-local still holds %s", e.Name())
+		}
+	}
+	if _, err := os.Stat(filepath.Join(r.dir, "state", "podnet", p.rt.ContainerID+"_eth0.json")); !os.IsNotExist(err) {
+		t.Errorf("state file left (%v)", err)
 	}
 }
