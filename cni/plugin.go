@@ -20,7 +20,9 @@ import (
 	"github.com/govif/govif/config"
 	"github.com/govif/govif/daemon"
 	"github.com/govif/govif/objects"
-	_ "github.com/govif/govif/plugins/all" // the built-in plugins the Host dispatches to
+	_ "github.com/govif/govif/plugins/linuxbridge" // VIFBridge with plugin linux_bridge
+	_ "github.com/govif/govif/plugins/noop"        // kuryr's nested VIFs name plugin noop
+	_ "github.com/govif/govif/plugins/ovs"         // VIFOpenVSwitch, hybrid VIFBridge
 	"github.com/govif/govif/vswitch"
 )
 
