@@ -109,6 +109,11 @@ func Add(args *skel.CmdArgs) (err error) {
 		return types.NewError(types.ErrInvalidNetNS, fmt.Sprintf("open netns %q", args.Netns), err.Error())
 	}
 	defer netns.Close()
+	unlock, err := st.lock(ctx, false)
+	if err != nil {
+		return cniError(types.ErrTryAgainLater, "lock attachment state", err)
+	}
+	defer unlock()
 
 	var u undo
 	defer func() {
@@ -222,6 +227,11 @@ func Del(args *skel.CmdArgs) error {
 	if err != nil {
 		return cniError(types.ErrInvalidNetworkConfig, "", err)
 	}
+	unlock, err := st.lock(ctx, false)
+	if err != nil {
+		return cniError(types.ErrTryAgainLater, "lock attachment state", err)
+	}
+	defer unlock()
 	rec, err := st.get(args.ContainerID, args.IfName)
 	if err != nil {
 		return cniError(types.ErrIOFailure, "read attachment state", err)
@@ -373,6 +383,11 @@ func GC(args *skel.CmdArgs) error {
 	if err != nil {
 		return cniError(types.ErrInvalidNetworkConfig, "", err)
 	}
+	unlock, err := st.lock(ctx, true)
+	if err != nil {
+		return cniError(types.ErrTryAgainLater, "lock attachment state", err)
+	}
+	defer unlock()
 	recs, err := st.list()
 	if err != nil {
 		return cniError(types.ErrIOFailure, "list attachments", err)
