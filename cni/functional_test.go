@@ -514,3 +514,72 @@ func TestOVSDBDown(t *testing.T) {
 		t.Errorf("state file left (%v)", err)
 	}
 }
+
+// TestConcurrentPods: ten runtimes' calls at once (ADD, then GC racing the DELs): every pod
+// gets its own port and address, and nothing is left.
+func TestConcurrentPods(t *testing.T) {
+	r := newRig(t)
+	l := r.list("1.1.0", nil)
+	pods := make([]*pod, 10)
+	for i := range pods {
+		pods[i] = r.newPod(fmt.Sprintf("conc%d", i))
+	}
+	run := func(f func(ctx context.Context, p *pod) error) {
+		var wg sync.WaitGroup
+		errs := make([]error, len(pods))
+		for i, p := range pods {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = r.inHost(func(ctx context.Context) error { return f(ctx, p) })
+			}()
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ips := make([]string, len(pods))
+	run(func(ctx context.Context, p *pod) error {
+		res, err := r.cninet.AddNetworkList(ctx, l, p.rt)
+		if err != nil {
+			return err
+		}
+		cur, err := current.NewResultFromResult(res)
+		if err != nil || len(cur.IPs) != 1 {
+			return fmt.Errorf("result %v: %w", res, err)
+		}
+		for i := range pods {
+			if pods[i] == p {
+				ips[i] = cur.IPs[0].Address.IP.String()
+			}
+		}
+		return nil
+	})
+	seen := map[string]bool{}
+	for _, ip := range ips {
+		if seen[ip] {
+			t.Errorf("address %s given twice", ip)
+		}
+		seen[ip] = true
+	}
+	if ports := strings.Fields(r.ovs.Vsctl(t, "list-ports", "br-int")); len(ports) != len(pods) {
+		t.Fatalf("%d ports, want %d", len(ports), len(pods))
+	}
+	pingRetry(t, pods[0], ips[9])
+	run(func(ctx context.Context, p *pod) error {
+		if p == pods[0] { // one GC (all valid but pods[0]) among the DELs
+			return r.cninet.GCNetworkList(ctx, l, &libcni.GCArgs{ValidAttachments: func() []types.GCAttachment {
+				var v []types.GCAttachment
+				for _, q := range pods[1:] {
+					v = append(v, types.GCAttachment{ContainerID: q.rt.ContainerID, IfName: "eth0"})
+				}
+				return v
+			}()})
+		}
+		return r.cninet.DelNetworkList(ctx, l, p.rt)
+	})
+	if ports := r.ovs.Vsctl(t, "list-ports", "br-int"); ports != "" {
+		t.Errorf("ports left: %q", ports)
+	}
+}
