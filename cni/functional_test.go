@@ -16,8 +16,10 @@ import (
 	"time"
 
 	"github.com/containernetworking/cni/libcni"
+	"github.com/containernetworking/cni/pkg/invoke"
 	"github.com/containernetworking/cni/pkg/types"
 	current "github.com/containernetworking/cni/pkg/types/100"
+	"github.com/containernetworking/cni/pkg/version"
 	"github.com/vishvananda/netlink"
 
 	"github.com/govif/govif/internal/sandbox"
@@ -92,7 +94,9 @@ func newRig(t *testing.T) *rig {
 	if err := vs.EnsureBridge(t.Context(), "br-int", "netdev"); err != nil {
 		t.Fatal(err)
 	}
-	r.cninet = libcni.NewCNIConfigWithCacheDir([]string{r.bin}, filepath.Join(r.dir, "cache"), nil)
+	// An explicit Exec: libcni creates its default one lazily, racily under concurrent calls.
+	r.cninet = libcni.NewCNIConfigWithCacheDir([]string{r.bin}, filepath.Join(r.dir, "cache"),
+		&invoke.DefaultExec{RawExec: &invoke.RawExec{Stderr: os.Stderr}, PluginDecoder: version.PluginDecoder{}})
 	return r
 }
 
