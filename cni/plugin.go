@@ -259,25 +259,27 @@ func Del(args *skel.CmdArgs) error {
 	return cniError(types.ErrIOFailure, "remove attachment state", st.del(args.ContainerID, args.IfName))
 }
 
-// teardown removes what ADD made for a (not the IPAM allocation): the pod interface if the
-// netns is still there, the OVS port, the host end of the veth.
+// teardown removes what ADD made for a (not the IPAM allocation): the OVS port first (so
+// ovs-vswitchd lets go of the device before it disappears, as ovs-vsctl del-port then ip link
+// del would), then the pod interface if the netns is still there, then the host end.
 func teardown(ctx context.Context, conf *NetConf, a *attachment) error {
+	if a.kind == kindVeth {
+		h, err := openHost(ctx, conf, a.vif)
+		if err != nil {
+			return cniError(types.ErrInternal, "open govif host", err)
+		}
+		defer h.Close()
+		if err := h.Unplug(ctx, a.vif, a.instance); err != nil {
+			return plugError(err)
+		}
+	}
 	if err := a.deletePodInterface(); err != nil {
 		return cniError(types.ErrInternal, "delete pod interface", err)
 	}
-	if a.kind != kindVeth {
-		return nil
-	}
-	h, err := openHost(ctx, conf, a.vif)
-	if err != nil {
-		return cniError(types.ErrInternal, "open govif host", err)
-	}
-	defer h.Close()
-	if err := h.Unplug(ctx, a.vif, a.instance); err != nil {
-		return plugError(err)
-	}
-	if err := deleteHostLink(a.hostIf); err != nil {
-		return cniError(types.ErrInternal, "delete host end "+a.hostIf, err)
+	if a.kind == kindVeth {
+		if err := deleteHostLink(a.hostIf); err != nil {
+			return cniError(types.ErrInternal, "delete host end "+a.hostIf, err)
+		}
 	}
 	return nil
 }
