@@ -117,8 +117,12 @@ def main():
                 out.append({'error': type(e).__name__})
         json.dump(out, sys.stdout, indent=1, sort_keys=True)
         return
-    json.dump([{'name': n, 'primitive': o.obj_to_primitive()} for n, o in cases()],
-              sys.stdout, indent=1, sort_keys=True)
+    out = [{'name': n, 'primitive': o.obj_to_primitive()} for n, o in cases()]
+    # VIFSriov backported to 1.0: kuryr defines no obj_make_compatible, so oslo keeps the 1.1
+    # fields.
+    sriov = [o for n, o in cases() if n == 'sriov_full'][0]
+    out.append({'name': 'sriov_full_as_1.0', 'primitive': sriov.obj_to_primitive(target_version='1.0')})
+    json.dump(out, sys.stdout, indent=1, sort_keys=True)
 
 
 if __name__ == '__main__':
