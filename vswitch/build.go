@@ -13,6 +13,7 @@ const (
 	guardPortState                      // the port is still absent / present as read
 	guardOnBridge                       // the port is still on the bridge
 	guardBridgeChanged                  // the bridge exists with the required datapath_type
+	guardBridgeAbsent                   // a bridge the batch creates does not exist yet
 )
 
 type guard struct {
@@ -20,6 +21,7 @@ type guard struct {
 	bridge, name string
 	port         ovsdb.UUID
 	datapath     string // guardBridgeChanged: the required datapath_type
+	any          bool   // guardBridgeChanged: any datapath_type
 }
 
 type txn struct {

@@ -3,6 +3,7 @@ package vswitch
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 )
 
@@ -95,27 +96,111 @@ func (w *Writer) known(b BridgeSpec) (string, bool) {
 }
 
 // AddPortToKnownBridge adds p (may-exist; with p.KeepPortColumns, Tag, Trunks, VLANMode and
-// QoS are applied only if the port is created) in one transaction that requires bridge b.Name
-// to exist with the remembered datapath_type, and reports whether it created the port: the
-// steady plug then costs one round trip, with no bridge or port read before it. known=false
-// (with a nil error) means the bridge is not remembered, or was deleted or re-typed since: it
-// is forgotten, nothing was changed, and the caller takes the full path (EnsureBridge, then
-// AddPorts).
+// QoS are applied only if the port is created) in ONE transaction that requires bridge b.Name
+// to be as b accepts, and reports whether it created the port: a plug then costs one round
+// trip, with no bridge or port read before it. It is AddPortsOnBridges with one required
+// bridge and one port. known=false (with a nil error): the bridge is missing, or not of a
+// datapath_type b accepts (deleted or re-typed since it was remembered): it is forgotten,
+// nothing was changed, and the caller takes the full path (EnsureBridge, then AddPorts).
 func (w *Writer) AddPortToKnownBridge(ctx context.Context, b BridgeSpec, wait Wait, p PortSpec) (known, created bool, err error) {
-	dp, ok := w.known(b)
-	if !ok {
-		return false, false, nil
-	}
+	ok, cr, err := w.AddPortsOnBridges(ctx, wait, []BridgeSpec{b}, nil, p)
+	return ok, slices.Contains(cr, p.Name), err
+}
+
+// AddPortsOnBridges adds ports (may-exist, as AddPorts) in ONE transaction that also requires
+// each bridge of require to exist as it accepts, and creates each bridge of create, which
+// must not exist yet (with its internal port, before the ports, which may be on it). What a
+// required bridge must be: the datapath_type the Writer remembers for it; else, for a spec with
+// an explicit DatapathType (and not AcceptOtherDatapath), exactly that one (a bridge stored as
+// "" for "system" fails the guard: the full path accepts it); else any. It returns the ports
+// and bridges it created, also when the wait for ovs-vswitchd then fails.
+//
+// ok=false with a nil error: a required bridge is missing or not as required, or a bridge to
+// create exists; nothing was changed (a remembered bridge that changed is forgotten) and the
+// caller takes the full path (EnsureBridge, then AddPorts). On success the required bridges
+// with a known datapath_type and the created ones are remembered (KnowsBridge).
+func (w *Writer) AddPortsOnBridges(ctx context.Context, wait Wait, require, create []BridgeSpec, ports ...PortSpec) (ok bool, created []string, err error) {
 	batch := &Batch{WaitApplied: bool(wait)}
-	batch.AddPort(p)
-	batch.RequireBridge(b.Name, dp)
+	type memo struct{ name, dp string }
+	var remembered, learn []memo
+	for _, b := range require {
+		if err := checkName("BridgeSpec.Name", b.Name); err != nil {
+			return false, nil, err
+		}
+		if dp, ok := w.known(b); ok {
+			batch.RequireBridge(b.Name, dp)
+			remembered = append(remembered, memo{b.Name, dp})
+			continue
+		}
+		if b.DatapathType == "" || b.AcceptOtherDatapath {
+			batch.RequireBridgeExists(b.Name)
+			continue
+		}
+		batch.RequireBridge(b.Name, b.DatapathType)
+		learn = append(learn, memo{b.Name, b.DatapathType})
+	}
+	for _, b := range create {
+		batch.CreateBridge(b)
+		learn = append(learn, memo{b.Name, b.DatapathType})
+	}
+	for _, p := range ports {
+		batch.AddPort(p)
+	}
 	err = w.Apply(ctx, batch)
 	var bce *BridgeChangedError
-	if errors.As(err, &bce) {
-		w.bridges.drop(b.Name, dp)
-		return false, false, nil
+	var bee *BridgeExistsError
+	switch {
+	case errors.As(err, &bce):
+		for _, m := range remembered {
+			if m.name == bce.Bridge {
+				w.bridges.drop(m.name, m.dp)
+			}
+		}
+		return false, nil, nil
+	case errors.As(err, &bee):
+		return false, nil, nil
 	}
-	return true, batch.Created(p.Name), err
+	for _, b := range create {
+		if batch.Created(b.Name) {
+			created = append(created, b.Name)
+		}
+	}
+	for _, p := range ports {
+		if batch.Created(p.Name) {
+			created = append(created, p.Name)
+		}
+	}
+	if err == nil {
+		for _, m := range learn {
+			w.bridges.put(m.name, m.dp)
+		}
+	}
+	return true, created, err
+}
+
+// DelBridgeIfOnly deletes bridge name (as DelBridge) only if it holds no port other than the
+// ones named (its own internal port aside): how a rollback whose CreateBridge had an unknown outcome removes a per-VIF
+// bridge it may have made, without touching one that holds anything else. A missing bridge
+// is success.
+func (w *Writer) DelBridgeIfOnly(ctx context.Context, name string, ports []string) error {
+	v, err := w.vswitch(ctx)
+	if err != nil {
+		return err
+	}
+	have, err := v.ListPorts(ctx, name) // without its internal port
+	var bnf *BridgeNotFoundError
+	if errors.As(err, &bnf) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, p := range have {
+		if !slices.Contains(ports, p) {
+			return nil
+		}
+	}
+	return w.DelBridge(ctx, name)
 }
 
 // DelBridge deletes bridge name (see VSwitch.DelBridge) and forgets it.

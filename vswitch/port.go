@@ -73,6 +73,8 @@ type Batch struct {
 	adds    []PortSpec
 	dels    []portRef
 	reqs    []bridgeReq     // RequireBridge
+	// newBridges are the bridges the batch creates (CreateBridge).
+	newBridges []BridgeSpec
 	created map[string]bool // ports the last successful Apply created
 	// WaitApplied makes Apply also bump Open_vSwitch.next_cfg in the same transaction and wait
 	// until ovs-vswitchd has applied it (cur_cfg), like ovs-vsctl without --no-wait.
@@ -88,7 +90,7 @@ func (b *Batch) AddPort(spec PortSpec) { b.adds = append(b.adds, spec) }
 func (b *Batch) DelPort(bridge, name string) { b.dels = append(b.dels, portRef{bridge, name}) }
 
 // Len returns the number of queued operations.
-func (b *Batch) Len() int { return len(b.adds) + len(b.dels) }
+func (b *Batch) Len() int { return len(b.adds) + len(b.dels) + len(b.newBridges) }
 
 // AddPort adds a port with may-exist semantics, in one transaction: a new port is created on
 // spec.Bridge; a port that already exists on that bridge keeps its row and gets external_ids
@@ -247,6 +249,9 @@ func (v *VSwitch) commit(ctx context.Context, b *Batch, sent func(creates []stri
 		}
 		t := b.build(state, mtu)
 		creates := make([]string, 0, len(t.created))
+		for _, nb := range b.newBridges {
+			creates = append(creates, nb.Name)
+		}
 		for _, a := range b.adds {
 			if _, ok := t.created[a.Name]; ok {
 				creates = append(creates, a.Name)
@@ -287,7 +292,9 @@ func (v *VSwitch) commit(ctx context.Context, b *Batch, sent func(creates []stri
 		case guardBridge:
 			return nil, &BridgeNotFoundError{Bridge: g.bridge}
 		case guardBridgeChanged:
-			return nil, &BridgeChangedError{Bridge: g.bridge, DatapathType: g.datapath}
+			return nil, &BridgeChangedError{Bridge: g.bridge, DatapathType: g.datapath, AnyDatapath: g.any}
+		case guardBridgeAbsent:
+			return nil, &BridgeExistsError{Bridge: g.bridge}
 		case guardOnBridge:
 			// The port is not (or no longer) where we thought: find where it is.
 			other, err := v.bridgeOf(ctx, g.port)
@@ -337,12 +344,21 @@ func (b *Batch) validate() error {
 		}
 	}
 	seen := map[string]bool{}
+	for _, nb := range b.newBridges {
+		if err := checkName("CreateBridge name", nb.Name); err != nil {
+			return err
+		}
+		if seen[nb.Name] {
+			return &InvalidArgumentError{"bridge name", nb.Name, "appears twice in one batch"}
+		}
+		seen[nb.Name] = true
+	}
 	for _, a := range b.adds {
 		if err := a.validate(); err != nil {
 			return err
 		}
 		if seen[a.Name] {
-			return &InvalidArgumentError{"port name", a.Name, "appears twice in one batch"}
+			return &InvalidArgumentError{"port name", a.Name, "appears twice in one batch (or is a bridge it creates)"}
 		}
 		seen[a.Name] = true
 	}
@@ -360,6 +376,9 @@ func (b *Batch) validate() error {
 
 func (b *Batch) names() []string {
 	out := make([]string, 0, b.Len())
+	for _, nb := range b.newBridges {
+		out = append(out, nb.Name) // its internal port's name
+	}
 	for _, a := range b.adds {
 		out = append(out, a.Name)
 	}

@@ -215,7 +215,8 @@ func (w *Writer) Apply(ctx context.Context, b *Batch) error {
 			return err
 		}
 	}
-	cp := &Batch{adds: slices.Clone(b.adds), dels: slices.Clone(b.dels), reqs: slices.Clone(b.reqs)}
+	cp := &Batch{adds: slices.Clone(b.adds), dels: slices.Clone(b.dels), reqs: slices.Clone(b.reqs),
+		newBridges: slices.Clone(b.newBridges)}
 	r := &writeReq{b: cp, wait: b.WaitApplied && w.opts.WaitApplied, done: make(chan writeRes, 1), settled: make(chan struct{})}
 	cp.WaitApplied = r.wait
 	w.mu.Lock()
@@ -245,6 +246,9 @@ func (w *Writer) Apply(ctx context.Context, b *Batch) error {
 	may := slices.Clone(r.mayCreate)
 	if !r.sent { // taken by the goroutine, not yet sent: it may still create any of its ports
 		may = may[:0]
+		for _, nb := range r.b.newBridges {
+			may = append(may, nb.Name)
+		}
 		for _, a := range r.b.adds {
 			may = append(may, a.Name)
 		}
@@ -315,6 +319,7 @@ func (w *Writer) apply(group []*writeReq) {
 	owner := map[string]*writeReq{}
 	for _, r := range group {
 		merged.adds = append(merged.adds, r.b.adds...)
+		merged.newBridges = append(merged.newBridges, r.b.newBridges...)
 		merged.dels = append(merged.dels, r.b.dels...)
 		merged.WaitApplied = merged.WaitApplied || r.wait
 		for _, q := range r.b.reqs {
@@ -344,6 +349,11 @@ func (w *Writer) apply(group []*writeReq) {
 	case err == nil:
 		for _, r := range group {
 			res := writeRes{created: map[string]bool{}}
+			for _, nb := range r.b.newBridges {
+				if merged.created[nb.Name] {
+					res.created[nb.Name] = true
+				}
+			}
 			for _, a := range r.b.adds {
 				if merged.created[a.Name] {
 					res.created[a.Name] = true

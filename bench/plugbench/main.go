@@ -25,11 +25,12 @@ import (
 func main() {
 	db := flag.String("db", "", "OVSDB endpoint (unix:PATH)")
 	mode := flag.String("mode", "steady", "cold | unplug1 | steady | bulk | floor | emit")
-	kind := flag.String("kind", "hybrid", "hybrid | ovs")
+	kind := flag.String("kind", "hybrid", "hybrid | ovs | ovs-tap (create_tap) | ovs-pb (per_port_bridge) | vhu (vhost-user)")
 	n := flag.Int("n", 50, "number of VIFs")
 	bridge := flag.String("bridge", "br-int", "integration bridge")
 	dp := flag.String("dp", "netdev", "datapath_type")
 	out := flag.String("out", "", "mode emit: write VIF #0 and its InstanceInfo as primitives to OUT.vif.json, OUT.instance.json")
+	flag.BoolVar(&marks, "mark", false, "before every steady plug and unplug, stat /govif-mark/<op>-<i> (absent): a marker for an strace -f run to cut the trace per plug (scripts/count-plug.sh)")
 	flag.Parse()
 	if *mode == "emit" {
 		if err := emit(*out, *kind, *bridge, *dp); err != nil {
@@ -41,6 +42,17 @@ func main() {
 	if err := run(*db, *mode, *kind, *n, *bridge, *dp); err != nil {
 		fmt.Fprintln(os.Stderr, "plugbench:", err)
 		os.Exit(1)
+	}
+}
+
+// marks: mark before each steady plug/unplug (flag -mark).
+var marks bool
+
+// mark makes one recognisable system call (a stat of a path that does not exist) that an
+// strace of the run uses to attribute the calls that follow to one plug or unplug.
+func mark(op string, i int) {
+	if marks {
+		_, _ = os.Stat(fmt.Sprintf("/govif-mark/%s-%d", op, i))
 	}
 }
 
@@ -56,13 +68,20 @@ func vifs(kind string, n int, bridge, dp string) []vifReq {
 		mac := net.HardwareAddr{0xfa, 0x16, 0x3e, byte(i >> 16), byte(i >> 8), byte(i)}
 		prof := &objects.VIFPortProfileOpenVSwitch{InterfaceID: objects.Set(id), DatapathType: objects.Set(dp),
 			CreatePort: objects.Set(true)}
+		if kind == "ovs-tap" || kind == "ovs-pb" {
+			prof.CreateTap = objects.Set(true)
+		}
 		b := objects.VIFBase{ID: objects.Set(id), Address: objects.Set(mac), Plugin: objects.Set("ovs"),
 			Network:     objects.Set(&objects.Network{ID: objects.Set("net"), Bridge: objects.Set(bridge), MTU: objects.Set(1450)}),
 			PortProfile: objects.Set[objects.PortProfile](prof)}
 		var v objects.VIF
-		if kind == "hybrid" {
+		switch kind {
+		case "hybrid":
 			v = &objects.VIFBridge{VIFBase: b, VIFName: objects.Set(("tap" + id)[:14]), BridgeName: objects.Set(("qbr" + id)[:14])}
-		} else {
+		case "vhu":
+			v = &objects.VIFVHostUser{VIFBase: b, VIFName: objects.Set(("vhu" + id)[:14]),
+				Path: objects.Set("/tmp/vhu" + id[:8]), Mode: objects.Set(objects.VIFVHostUserMode("client"))}
+		default:
 			v = &objects.VIFOpenVSwitch{VIFBase: b, VIFName: objects.Set(("tap" + id)[:14]), BridgeName: objects.Set(bridge)}
 		}
 		out[i] = vifReq{id: id, mac: mac.String(), vif: v}
@@ -106,6 +125,7 @@ func run(db, mode, kind string, n int, bridge, dp string) error {
 	} else {
 		cfg := config.Default()
 		cfg.OVS.OVSDBConnection = db
+		cfg.OVS.PerPortBridge = kind == "ovs-pb"
 		f, _ := plugin.Lookup(ovs.Name)
 		p, err := f(plugin.Env{Name: ovs.Name, Config: cfg})
 		if err != nil {
@@ -119,14 +139,16 @@ func run(db, mode, kind string, n int, bridge, dp string) error {
 		case "unplug1":
 			return p.Unplug(ctx, reqs[0].vif, inst())
 		case "steady":
-			for _, r := range reqs {
+			for i, r := range reqs {
+				mark("plug", i)
 				t := time.Now()
 				if err := p.Plug(ctx, r.vif, inst()); err != nil {
 					return err
 				}
 				res.Plug = append(res.Plug, time.Since(t).Seconds())
 			}
-			for _, r := range reqs {
+			for i, r := range reqs {
+				mark("unplug", i)
 				t := time.Now()
 				if err := p.Unplug(ctx, r.vif, inst()); err != nil {
 					return err
@@ -186,7 +208,8 @@ func floor(ctx context.Context, db, kind string, reqs []vifReq, bridge string, r
 	}
 	defer l.Close()
 	zero := time.Duration(0)
-	for _, r := range reqs {
+	for i, r := range reqs {
+		mark("plug", i)
 		t := time.Now()
 		port := ("tap" + r.id)[:14]
 		if kind == "hybrid" {
@@ -216,7 +239,8 @@ func floor(ctx context.Context, db, kind string, reqs []vifReq, bridge string, r
 		}
 		res.Plug = append(res.Plug, time.Since(t).Seconds())
 	}
-	for _, r := range reqs {
+	for i, r := range reqs {
+		mark("unplug", i)
 		t := time.Now()
 		port := ("tap" + r.id)[:14]
 		if kind == "hybrid" {

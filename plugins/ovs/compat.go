@@ -48,6 +48,16 @@ func (s *VSwitchSwitch) AddPortToKnownBridge(ctx context.Context, b vswitch.Brid
 	return s.Writer().AddPortToKnownBridge(ctx, b, wait, p)
 }
 
+// AddPortsOnBridges implements Switch.
+func (s *VSwitchSwitch) AddPortsOnBridges(ctx context.Context, wait vswitch.Wait, require, create []vswitch.BridgeSpec, ports ...vswitch.PortSpec) (bool, []string, error) {
+	return s.Writer().AddPortsOnBridges(ctx, wait, require, create, ports...)
+}
+
+// DelBridgeIfOnly implements Switch.
+func (s *VSwitchSwitch) DelBridgeIfOnly(ctx context.Context, name string, ports []string) error {
+	return s.Writer().DelBridgeIfOnly(ctx, name, ports)
+}
+
 // PortExists implements Switch.
 func (s *VSwitchSwitch) PortExists(ctx context.Context, port string) (bool, error) {
 	return s.Writer().PortExists(ctx, port)

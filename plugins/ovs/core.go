@@ -204,10 +204,9 @@ func (o *op) bridgeSpec(name string) vswitch.BridgeSpec {
 	return vswitch.BridgeSpec{Name: name, DatapathType: o.s.datapath, AcceptOtherDatapath: !o.s.dpExplicit}
 }
 
-// addPortToKnownBridge is createVIFPort in one OVSDB round trip, for a bridge the Switch
-// remembers: the transaction requires the remembered bridge state. known=false: the Switch
-// does not remember the bridge (any more); nothing was changed and the caller takes the full
-// path.
+// addPortToKnownBridge is createVIFPort in one OVSDB round trip: the transaction requires the
+// bridge as the Switch remembers it, or as the VIF accepts it. known=false: the bridge is
+// missing or not as required; nothing was changed and the caller takes the full path.
 func (o *op) addPortToKnownBridge(ctx context.Context, bridge, name string, po portOpts) (known bool, err error) {
 	p := o.vifPort(bridge, name, po)
 	known, created, err := o.c.sw.AddPortToKnownBridge(ctx, o.bridgeSpec(bridge), o.wait, p)
@@ -223,12 +222,12 @@ func (o *op) addPortToKnownBridge(ctx context.Context, bridge, name string, po p
 }
 
 // ensureBridgeAndPort ensures the shared bridge and adds port name to it: in one round trip
-// on a bridge the Switch remembers (addPortToKnownBridge), else EnsureBridge then the add.
+// (addPortToKnownBridge: the add requires the bridge as remembered, or as the VIF accepts it,
+// cold plugs included), else, when the bridge is missing or not as required, EnsureBridge
+// (which creates it or reports the conflict) then the add.
 func (o *op) ensureBridgeAndPort(ctx context.Context, bridge, name string, po portOpts) error {
-	if o.c.sw.KnowsBridge(o.bridgeSpec(bridge)) {
-		if known, err := o.addPortToKnownBridge(ctx, bridge, name, po); known || err != nil {
-			return err
-		}
+	if known, err := o.addPortToKnownBridge(ctx, bridge, name, po); known || err != nil {
+		return err
 	}
 	if err := o.ensureOVSBridge(ctx, bridge, false); err != nil {
 		return err

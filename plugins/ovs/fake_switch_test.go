@@ -79,20 +79,85 @@ func (f *fakeSwitch) KnowsBridge(b vswitch.BridgeSpec) bool {
 }
 
 func (f *fakeSwitch) AddPortToKnownBridge(ctx context.Context, b vswitch.BridgeSpec, wait vswitch.Wait, p vswitch.PortSpec) (bool, bool, error) {
+	ok, created, err := f.AddPortsOnBridges(ctx, wait, []vswitch.BridgeSpec{b}, nil, p)
+	return ok, slices.Contains(created, p.Name), err
+}
+
+// AddPortsOnBridges is vswitch.Writer.AddPortsOnBridges: each required bridge must have the
+// remembered datapath_type, else the explicit one, else exist; each bridge to create must be
+// absent; then everything happens at once, or nothing.
+func (f *fakeSwitch) AddPortsOnBridges(ctx context.Context, wait vswitch.Wait, require, create []vswitch.BridgeSpec, ports ...vswitch.PortSpec) (bool, []string, error) {
 	f.mu.Lock()
-	dp, ok := f.known[b.Name]
-	if !ok || !accepts(b, dp) {
-		f.mu.Unlock()
-		return false, false, nil
+	learn := map[string]string{}
+	for _, b := range require {
+		br, exists := f.bridges[b.Name]
+		dp, known := f.known[b.Name]
+		switch {
+		case known && accepts(b, dp):
+			if !exists || br.datapath != dp {
+				delete(f.known, b.Name)
+				f.mu.Unlock()
+				return false, nil, nil
+			}
+		case b.DatapathType == "" || b.AcceptOtherDatapath:
+			if !exists {
+				f.mu.Unlock()
+				return false, nil, nil
+			}
+		default:
+			if !exists || br.datapath != b.DatapathType {
+				f.mu.Unlock()
+				return false, nil, nil
+			}
+			learn[b.Name] = b.DatapathType
+		}
 	}
-	if br, ok := f.bridges[b.Name]; !ok || br.datapath != dp {
-		delete(f.known, b.Name)
-		f.mu.Unlock()
-		return false, false, nil
+	var created []string
+	for _, b := range create {
+		if _, exists := f.bridges[b.Name]; exists {
+			f.mu.Unlock()
+			return false, nil, nil
+		}
+		if err := f.hit("CreateBridge " + b.Name); err != nil {
+			f.mu.Unlock()
+			return true, nil, err
+		}
+	}
+	for _, b := range create {
+		f.bridges[b.Name] = &fakeBridge{datapath: b.DatapathType, ports: map[string]vswitch.PortSpec{b.Name: {Bridge: b.Name, Name: b.Name, Type: "internal"}}}
+		learn[b.Name] = b.DatapathType
+		created = append(created, b.Name)
 	}
 	f.mu.Unlock()
-	created, err := f.AddPorts(ctx, wait, p)
-	return true, len(created) == 1, err
+	cp, err := f.AddPorts(ctx, wait, ports...)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err != nil { // one transaction: nothing happened
+		for _, b := range create {
+			delete(f.bridges, b.Name)
+		}
+		return true, nil, err
+	}
+	maps.Copy(f.known, learn)
+	return true, append(created, cp...), nil
+}
+
+// DelBridgeIfOnly is vswitch.Writer.DelBridgeIfOnly.
+func (f *fakeSwitch) DelBridgeIfOnly(ctx context.Context, name string, ports []string) error {
+	f.mu.Lock()
+	br, ok := f.bridges[name]
+	if ok {
+		for p := range br.ports {
+			if p != name && !slices.Contains(ports, p) {
+				ok = false
+			}
+		}
+	}
+	f.mu.Unlock()
+	if !ok {
+		return nil
+	}
+	return f.DelBridge(ctx, name)
 }
 
 // bridgeOf returns the bridge holding port ("" when none); f.mu held.

@@ -49,8 +49,9 @@ func TestFunctionalOVSDBDown(t *testing.T) {
 	defer cancel()
 	err := p.Plug(ctx, vif, testInstance())
 	var oe *OpError
-	if !errors.As(err, &oe) || oe.Step != "ensure OVS bridge" || oe.Device != "br-int" {
-		t.Fatalf("err = %v, want an *OpError at ensure OVS bridge br-int", err)
+	// The first OVSDB step is the add of qvo (which requires br-int in the same transaction).
+	if !errors.As(err, &oe) || oe.Step != "add OVS port" || oe.Device != "br-int/qvoa1b2c3d4-11" {
+		t.Fatalf("err = %v, want an *OpError at add OVS port br-int/qvoa1b2c3d4-11", err)
 	}
 	t.Logf("plug with ovsdb-server down: %v", err)
 	for _, d := range []string{"qbra1b2c3d4-11", "qvba1b2c3d4-11", "qvoa1b2c3d4-11"} {

@@ -110,6 +110,17 @@ func (f faultSwitch) AddPorts(ctx context.Context, wait vswitch.Wait, ports ...v
 	return created, err
 }
 
+func (f faultSwitch) AddPortsOnBridges(ctx context.Context, wait vswitch.Wait, require, create []vswitch.BridgeSpec, ports ...vswitch.PortSpec) (bool, []string, error) {
+	if !f.in.after && f.in.fail("AddPortsOnBridges "+ports[0].Name) {
+		return true, nil, errInjected
+	}
+	ok, created, err := f.Switch.AddPortsOnBridges(ctx, wait, require, create, ports...)
+	if ok && err == nil && f.in.after && f.in.fail("AddPortsOnBridges "+ports[0].Name) {
+		return true, nil, &vswitch.OutcomeUnknownError{MayHaveCreated: created, Err: errInjected}
+	}
+	return ok, created, err
+}
+
 func (f faultSwitch) AddPortToKnownBridge(ctx context.Context, b vswitch.BridgeSpec, wait vswitch.Wait, p vswitch.PortSpec) (bool, bool, error) {
 	if !f.in.after && f.in.fail("AddPortToKnownBridge "+p.Name) {
 		return true, false, errInjected

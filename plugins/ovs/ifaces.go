@@ -20,6 +20,11 @@ type Switch interface {
 	// AddPortToKnownBridge adds p in one transaction requiring the remembered bridge; see
 	// vswitch.Writer.AddPortToKnownBridge. known=false: nothing changed, take the full path.
 	AddPortToKnownBridge(ctx context.Context, b vswitch.BridgeSpec, wait vswitch.Wait, p vswitch.PortSpec) (known, created bool, err error)
+	// AddPortsOnBridges adds ports in ONE transaction that also requires the bridges of
+	// require (as they accept) and creates the bridges of create (which must be absent); see
+	// vswitch.Writer.AddPortsOnBridges. ok=false: nothing changed, take the full path. It
+	// returns the ports and bridges it created, also when it then fails.
+	AddPortsOnBridges(ctx context.Context, wait vswitch.Wait, require, create []vswitch.BridgeSpec, ports ...vswitch.PortSpec) (ok bool, created []string, err error)
 	// PortExists reports whether a Port named port exists on any bridge.
 	PortExists(ctx context.Context, port string) (bool, error)
 	// AddPorts creates the ports that are missing and merges external_ids and options (key by
@@ -31,6 +36,9 @@ type Switch interface {
 	DelPort(ctx context.Context, bridge, port string) error
 	// DelPortIfOwned is DelPort only when the port's Interface external_ids hold ids.
 	DelPortIfOwned(ctx context.Context, bridge, port string, ids map[string]string) error
+	// DelBridgeIfOnly is DelBridge only when the bridge holds no port but the ones named (and
+	// its own internal port).
+	DelBridgeIfOnly(ctx context.Context, name string, ports []string) error
 	// DelBridge removes bridge and all its ports if it exists.
 	DelBridge(ctx context.Context, name string) error
 	// Sync waits until ovs-vswitchd has applied every change made so far (a no-op for a

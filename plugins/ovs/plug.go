@@ -2,7 +2,9 @@ package ovs
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/govif/govif/vswitch"
@@ -90,12 +92,6 @@ func (o *op) plugPerPortBridge(ctx context.Context) error {
 	pb := portName(prefixPortBridge, s.id, nicNameLen)
 	pbp := portName(prefixPortPatch, s.id, patchNameLen)
 	ibp := portName(prefixIntPatch, s.id, patchNameLen)
-	if err := o.ensureOVSBridge(ctx, s.netBridge, false); err != nil {
-		return err
-	}
-	if err := o.ensureOVSBridge(ctx, pb, true); err != nil {
-		return err
-	}
 	if err := o.createTap(ctx); err != nil { // before its port, as in plugGeneric
 		return err
 	}
@@ -108,14 +104,63 @@ func (o *op) plugPerPortBridge(ctx context.Context) error {
 		intSide.Tag = DeadVLAN // only if created (KeepPortColumns)
 	}
 	pbSide := vswitch.PortSpec{Bridge: pb, Name: pbp, Type: ifaceTypePatch, Options: map[string]string{"peer": ibp}}
-	created, err := c.sw.AddPorts(ctx, o.wait, tapPort, intSide, pbSide)
-	for _, p := range []vswitch.PortSpec{tapPort, intSide, pbSide} {
+	ports := []vswitch.PortSpec{tapPort, intSide, pbSide}
+	what := pb + "/" + s.vifName + ", " + s.netBridge + "/" + ibp + " <-> " + pb + "/" + pbp
+	// First plug of the VIF: ONE transaction creates pb and adds the three ports, requiring
+	// the integration bridge as the VIF accepts it. When pb exists (a re-plug) or the
+	// integration bridge is missing or not as required, nothing is changed and the full path
+	// below ensures both bridges (creating or reporting the conflict), then adds the ports.
+	ok, created, err := c.sw.AddPortsOnBridges(ctx, o.wait,
+		[]vswitch.BridgeSpec{o.bridgeSpec(s.netBridge)}, []vswitch.BridgeSpec{o.bridgeSpec(pb)}, ports...)
+	if ok || err != nil {
+		o.undoPerPortBridge(pb, []string{s.vifName, pbp}, created, err)
+		for _, p := range ports {
+			o.undoAdded(p.Bridge, p, created, err)
+		}
+		if err != nil {
+			return o.fail("create OVS bridge, add OVS port and patch port pair", what, err)
+		}
+		return o.setMTUIfExists(ctx, s.vifName)
+	}
+	if err := o.ensureOVSBridge(ctx, s.netBridge, false); err != nil {
+		return err
+	}
+	if err := o.ensureOVSBridge(ctx, pb, true); err != nil {
+		return err
+	}
+	created, err = c.sw.AddPorts(ctx, o.wait, ports...)
+	for _, p := range ports {
 		o.undoAdded(p.Bridge, p, created, err)
 	}
 	if err != nil {
-		return o.fail("add OVS port and patch port pair", pb+"/"+s.vifName+", "+s.netBridge+"/"+ibp+" <-> "+pb+"/"+pbp, err)
+		return o.fail("add OVS port and patch port pair", what, err)
 	}
 	return o.setMTUIfExists(ctx, s.vifName)
+}
+
+// undoPerPortBridge pushes the rollback of the per-VIF bridge pb when the transaction that
+// added the ports created it (deleted with its ports), or may have (*vswitch.OutcomeUnknownError:
+// settled, else read back: deleted only if it holds nothing but ports, this VIF's).
+func (o *op) undoPerPortBridge(pb string, ports []string, created []string, err error) {
+	sw := o.c.sw
+	if slices.Contains(created, pb) {
+		o.u.push("delete OVS bridge "+pb, func(ctx context.Context) error { return sw.DelBridge(ctx, pb) })
+		return
+	}
+	var ue *vswitch.OutcomeUnknownError
+	if !errors.As(err, &ue) || !slices.Contains(ue.MayHaveCreated, pb) {
+		return
+	}
+	o.u.push("delete OVS bridge "+pb+" if it is ours", func(ctx context.Context) error {
+		created, known := ue.Settle(ctx)
+		switch {
+		case known && slices.Contains(created, pb):
+			return sw.DelBridge(ctx, pb)
+		case known:
+			return nil
+		}
+		return sw.DelBridgeIfOnly(ctx, pb, ports)
+	})
 }
 
 // plugVHostUser is the VIFVHostUser plug: a dpdkvhostuser(client) port vhu<id>.

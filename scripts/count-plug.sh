@@ -1,0 +1,56 @@
+#!/bin/bash
+# Count what one plug and one unplug cost in system calls, per VIF type: netlink requests
+# (sendto/sendmsg on a NETLINK socket), OVSDB requests (JSON-RPC writes on the OVSDB socket, by
+# method), tun ioctls and /proc/sys writes. bench/plugbench -mark runs sequential plugs then
+# unplugs under `strace -f`, making a recognisable stat before each one; the trace is cut at
+# those marks. Plug #0 is the cold plug (new process: dial, bridge not yet remembered); the
+# others are steady plugs (the median is printed). "floor" rows are bench/plugbench -mode floor:
+# the same host changes made directly through netdev and vswitch.
+#
+#   sudo scripts/count-plug.sh                       # N=6, kinds hybrid ovs ovs-tap ovs-pb vhu
+#   N=10 KINDS="ovs hybrid" sudo -E scripts/count-plug.sh
+#
+# Prints a markdown table; needs strace, ovsdb-server, ovs-vswitchd (userspace datapath).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${N:-6}
+KINDS=${KINDS:-"hybrid ovs ovs-tap ovs-pb vhu"}
+PY=/usr/bin/python3
+GO=${GO:-/usr/local/go/bin/go}
+[ "$(id -u)" = 0 ] || { echo "count-plug: must run as root" >&2; exit 1; }
+for b in strace ovsdb-tool ovsdb-server ovs-vswitchd ovs-vsctl ip; do
+	command -v $b >/dev/null || { echo "count-plug: $b missing" >&2; exit 1; }
+done
+D=$(mktemp -d /tmp/govif-count-XXXXXX)
+NS=govif-count-$$
+DB=unix:$D/db.sock
+cleanup() {
+	for p in ovs-vswitchd ovsdb-server; do
+		[ -f "$D/$p.pid" ] && kill "$(cat "$D/$p.pid")" 2>/dev/null || true
+	done
+	sleep 0.5
+	ip netns del "$NS" 2>/dev/null || true
+	[ -n "${KEEP:-}" ] && echo "count-plug: kept $D" >&2 || rm -rf "$D"
+}
+trap cleanup EXIT
+export OVS_RUNDIR=$D OVS_LOGDIR=$D OVS_DBDIR=$D OVS_SYSCONFDIR=$D
+ip netns add "$NS"
+ip netns exec "$NS" ip link set lo up
+ovsdb-tool create "$D/conf.db" /usr/share/openvswitch/vswitch.ovsschema
+ip netns exec "$NS" ovsdb-server "$D/conf.db" --remote=punix:"$D/db.sock" --pidfile="$D/ovsdb-server.pid" \
+	--unixctl="$D/ovsdb-server.ctl" --log-file="$D/ovsdb-server.log" --detach -vconsole:off
+ovs-vsctl --db=$DB --no-wait init
+ip netns exec "$NS" ovs-vswitchd $DB --pidfile="$D/ovs-vswitchd.pid" --unixctl="$D/ovs-vswitchd.ctl" \
+	--log-file="$D/ovs-vswitchd.log" --detach -vconsole:off
+ovs-vsctl --db=$DB --timeout=30 -- add-br br-int -- set Bridge br-int datapath_type=netdev
+$GO build -o "$D/plugbench" ./bench/plugbench
+for kind in $KINDS; do
+	modes=steady
+	case $kind in hybrid | ovs) modes="floor steady" ;; esac
+	for mode in $modes; do
+		ip netns exec "$NS" strace -f -qq -yy -s 200 -o "$D/trace.$mode.$kind" \
+			-e trace=sendto,sendmsg,write,ioctl,openat,newfstatat -e signal=none \
+			"$D/plugbench" -db "$DB" -mode "$mode" -kind "$kind" -n "$N" -mark >/dev/null
+	done
+done
+$PY scripts/count_plug_trace.py "$D" $KINDS
