@@ -70,12 +70,12 @@ func (s PortSpec) validate() error {
 // Batch collects port additions and deletions that Apply performs in ONE transaction.
 // The zero value is an empty batch.
 type Batch struct {
-	adds    []PortSpec
-	dels    []portRef
-	reqs    []bridgeReq     // RequireBridge
+	adds []PortSpec
+	dels []portRef
+	reqs []bridgeReq // RequireBridge
 	// newBridges are the bridges the batch creates (CreateBridge).
 	newBridges []BridgeSpec
-	created map[string]bool // ports the last successful Apply created
+	created    map[string]bool // ports the last successful Apply created
 	// WaitApplied makes Apply also bump Open_vSwitch.next_cfg in the same transaction and wait
 	// until ovs-vswitchd has applied it (cur_cfg), like ovs-vsctl without --no-wait.
 	WaitApplied bool
