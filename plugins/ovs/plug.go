@@ -60,10 +60,7 @@ func (o *op) plugGeneric(ctx context.Context) error {
 	if err := o.ensureBridgeAndPort(ctx, s.netBridge, s.vifName, portOpts{setIDs: true}); err != nil {
 		return err
 	}
-	if s.createTap {
-		return nil // made (or repaired) at the MTU just above
-	}
-	return o.setMTUIfExists(ctx, s.vifName)
+	return o.tapMTU(ctx) // with create_tap: made (or repaired) at the MTU just above
 }
 
 // createTap pre-creates the VIF's tap (profile 1.4 create_tap) if it is missing.
@@ -120,7 +117,7 @@ func (o *op) plugPerPortBridge(ctx context.Context) error {
 		if err != nil {
 			return o.fail("create OVS bridge, add OVS port and patch port pair", what, err)
 		}
-		return o.setMTUIfExists(ctx, s.vifName)
+		return o.tapMTU(ctx)
 	}
 	if err := o.ensureOVSBridge(ctx, s.netBridge, false); err != nil {
 		return err
@@ -135,7 +132,16 @@ func (o *op) plugPerPortBridge(ctx context.Context) error {
 	if err != nil {
 		return o.fail("add OVS port and patch port pair", what, err)
 	}
-	return o.setMTUIfExists(ctx, s.vifName)
+	return o.tapMTU(ctx)
+}
+
+// tapMTU applies the MTU to the VIF's tap if it exists, unless the plug made (or repaired) it
+// at that MTU itself (create_tap).
+func (o *op) tapMTU(ctx context.Context) error {
+	if o.s.createTap {
+		return nil
+	}
+	return o.setMTUIfExists(ctx, o.s.vifName)
 }
 
 // undoPerPortBridge pushes the rollback of the per-VIF bridge pb when the transaction that

@@ -94,15 +94,17 @@ func (o *op) unplugOpenVSwitch(ctx context.Context) []error {
 func (o *op) unplugPerPortBridge(ctx context.Context) []error {
 	s := o.s
 	pb := portName(prefixPortBridge, s.id, nicNameLen)
-	pbp := portName(prefixPortPatch, s.id, patchNameLen)
 	ibp := portName(prefixIntPatch, s.id, patchNameLen)
 	errs := o.delPort(ctx, s.netBridge, ibp, false)
-	errs = append(errs, o.delPort(ctx, pb, pbp, false)...)
-	if s.vifName != "" {
-		errs = append(errs, o.delPort(ctx, pb, s.vifName, true)...)
-	}
+	// Deleting pb deletes its ports (the tap's and pbp) and their QoS rows with it: no
+	// transaction per port.
 	if err := o.c.sw.DelBridge(ctx, pb); err != nil {
 		errs = append(errs, o.fail("delete OVS bridge", pb, err))
+	}
+	if s.vifName != "" {
+		if err := o.c.links.Delete(ctx, s.vifName); err != nil {
+			errs = append(errs, o.fail("delete device", s.vifName, err))
+		}
 	}
 	return errs
 }
