@@ -11,7 +11,9 @@
 #   cold    wall time of one process that starts, connects and hybrid-plugs one VIF
 #           (Python: interpreter + imports + os_vif.initialize() + in-process privsep + plug;
 #           govif: `govif plug --vif FILE --instance FILE`, and bench/plugbench -mode cold);
-#   steady  per-VIF sequential plug/unplug medians, hybrid (VIFBridge) and plain OVS;
+#   steady  per-VIF sequential plug/unplug medians, hybrid (VIFBridge) and plain OVS (govif,
+#           floor, Python); create_tap, per_port_bridge, vhost-user (govif and floor only; set
+#           GOVIF_KINDS="" to skip them);
 #   bulk    N hybrid VIFs plugged then unplugged: Python's sequential loop vs govif's
 #           PlugMany/UnplugMany (Python runs only for N <= PY_BULK_MAX; larger N is extrapolated
 #           linearly from its N=PY_BULK_MAX run and marked so).
@@ -22,6 +24,7 @@ N_STEADY=${N_STEADY:-50}
 N_BULK=${N_BULK:-100}
 ROUNDS=${ROUNDS:-3}
 PY_BULK_MAX=${PY_BULK_MAX:-100}
+GOVIF_KINDS=${GOVIF_KINDS-"ovs-tap ovs-pb vhu"} # steady govif vs floor only (no Python case)
 OUT=${OUT:-/tmp/govif-bench-plug.jsonl}
 PY=/usr/bin/python3
 GO=${GO:-/usr/local/go/bin/go}
@@ -85,6 +88,10 @@ for round in $(seq 1 "$ROUNDS"); do
 		emit "{\"impl\":\"govif\",\"data\":$(inns "$D/plugbench" -db $DB -mode steady -kind $kind -n "$N_STEADY")}"
 		pycase $pykind "$N_STEADY"
 		emit "{\"impl\":\"python\",\"mode\":\"steady\",\"kind\":\"$kind\",\"n\":$N_STEADY,\"detail\":$(inns $PY scripts/python-osvif/ovs_osvif.py --bench --case "$D/case.json")}"
+	done
+	for kind in $GOVIF_KINDS; do
+		emit "{\"impl\":\"floor\",\"data\":$(inns "$D/plugbench" -db $DB -mode floor -kind $kind -n "$N_STEADY")}"
+		emit "{\"impl\":\"govif\",\"data\":$(inns "$D/plugbench" -db $DB -mode steady -kind $kind -n "$N_STEADY")}"
 	done
 	# bulk.
 	for n in $N_BULK; do

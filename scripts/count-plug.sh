@@ -45,9 +45,7 @@ ip netns exec "$NS" ovs-vswitchd $DB --pidfile="$D/ovs-vswitchd.pid" --unixctl="
 ovs-vsctl --db=$DB --timeout=30 -- add-br br-int -- set Bridge br-int datapath_type=netdev
 $GO build -o "$D/plugbench" ./bench/plugbench
 for kind in $KINDS; do
-	modes=steady
-	case $kind in hybrid | ovs) modes="floor steady" ;; esac
-	for mode in $modes; do
+	for mode in floor steady; do
 		ip netns exec "$NS" strace -f -qq -yy -s 200 -o "$D/trace.$mode.$kind" \
 			-e trace=sendto,sendmsg,write,ioctl,openat,newfstatat -e signal=none \
 			"$D/plugbench" -db "$DB" -mode "$mode" -kind "$kind" -n "$N" -mark >/dev/null

@@ -193,9 +193,14 @@ func run(db, mode, kind string, n int, bridge, dp string) error {
 }
 
 // floor makes, per VIF, only the host changes a plug must make, directly through netdev and
-// vswitch: for hybrid the qbr bridge, the veth pair in it (promiscuous) and one OVSDB
-// transaction adding qvo (waiting for ovs-vswitchd, as a plug does); for ovs the OVSDB
-// transaction alone. Unplug: the OVSDB deletion and the device deletions.
+// vswitch, with one OVSDB transaction that waits for ovs-vswitchd (as a plug does):
+//   - hybrid: the qbr bridge, the veth pair in it (promiscuous), the transaction adding qvo;
+//   - ovs: the transaction adding the tap's port (and the tap's MTU, set if the tap exists);
+//   - ovs-tap: the tap (netdev.EnsureTap: MAC, MTU, up), the transaction adding its port;
+//   - ovs-pb: the tap, ONE transaction creating pb<id> with the tap's port and the patch pair;
+//   - vhu: the transaction adding the dpdkvhostuser port (VIF mode client).
+//
+// Unplug: the OVSDB deletion(s) and the device deletions.
 func floor(ctx context.Context, db, kind string, reqs []vifReq, bridge string, res *result) error {
 	v, err := vswitch.Open(ctx, db)
 	if err != nil {
@@ -208,13 +213,18 @@ func floor(ctx context.Context, db, kind string, reqs []vifReq, bridge string, r
 	}
 	defer l.Close()
 	zero := time.Duration(0)
+	ids := func(r vifReq) map[string]string {
+		return map[string]string{"iface-id": r.id, "iface-status": "active", "attached-mac": r.mac,
+			"vm-uuid": "5b9c6d2e-7f80-4a1b-9c3d-0e1f2a3b4c5d"}
+	}
 	for i, r := range reqs {
 		mark("plug", i)
 		t := time.Now()
-		port := ("tap" + r.id)[:14]
-		if kind == "hybrid" {
+		tap := ("tap" + r.id)[:14]
+		b := &vswitch.Batch{WaitApplied: true}
+		switch kind {
+		case "hybrid":
 			qbr, qvb, qvo := ("qbr" + r.id)[:14], ("qvb" + r.id)[:14], ("qvo" + r.id)[:14]
-			port = qvo
 			if err := l.EnsureBridgeWith(ctx, qbr, netdev.BridgeOptions{AgeingTime: &zero}); err != nil {
 				return err
 			}
@@ -230,30 +240,79 @@ func floor(ctx context.Context, db, kind string, reqs []vifReq, bridge string, r
 			if err := l.AddToBridge(ctx, qvb, qbr); err != nil {
 				return err
 			}
+			b.AddPort(vswitch.PortSpec{Bridge: bridge, Name: qvo, ExternalIDs: ids(r)})
+		case "ovs":
+			b.AddPort(vswitch.PortSpec{Bridge: bridge, Name: tap, ExternalIDs: ids(r)})
+		case "ovs-tap", "ovs-pb":
+			mac, _ := net.ParseMAC(r.mac)
+			if _, err := l.EnsureTap(ctx, tap, netdev.TapOptions{MAC: mac, MTU: 1450}); err != nil {
+				return err
+			}
+			if kind == "ovs-tap" {
+				b.AddPort(vswitch.PortSpec{Bridge: bridge, Name: tap, ExternalIDs: ids(r)})
+				break
+			}
+			pb, pbp, ibp := ("pb"+r.id)[:14], ("pbp"+r.id)[:14], ("ibp"+r.id)[:14]
+			b.CreateBridge(vswitch.BridgeSpec{Name: pb, DatapathType: "netdev"})
+			b.AddPort(vswitch.PortSpec{Bridge: pb, Name: tap})
+			b.AddPort(vswitch.PortSpec{Bridge: bridge, Name: ibp, Type: "patch", Options: map[string]string{"peer": pbp}, ExternalIDs: ids(r)})
+			b.AddPort(vswitch.PortSpec{Bridge: pb, Name: pbp, Type: "patch", Options: map[string]string{"peer": ibp}})
+		case "vhu":
+			// mode client: OVS is the vhost-user server (type dpdkvhostuser), as the plug does.
+			b.AddPort(vswitch.PortSpec{Bridge: bridge, Name: ("vhu" + r.id)[:14], Type: "dpdkvhostuser",
+				MTURequest: 1450, ExternalIDs: ids(r)})
+		default:
+			return fmt.Errorf("floor: unknown kind %q", kind)
 		}
-		b := &vswitch.Batch{WaitApplied: true}
-		b.AddPort(vswitch.PortSpec{Bridge: bridge, Name: port, ExternalIDs: map[string]string{
-			"iface-id": r.id, "iface-status": "active", "attached-mac": r.mac, "vm-uuid": "5b9c6d2e-7f80-4a1b-9c3d-0e1f2a3b4c5d"}})
 		if err := v.Apply(ctx, b); err != nil {
 			return err
+		}
+		if kind == "ovs" {
+			// The plug sets the MTU of a tap that exists (os-vif: ip_lib.exists, then set):
+			// one lookup, absent here.
+			if err := l.SetMTU(ctx, tap, 1450); err != nil && !netdev.IsNotFound(err) {
+				return err
+			}
 		}
 		res.Plug = append(res.Plug, time.Since(t).Seconds())
 	}
 	for i, r := range reqs {
 		mark("unplug", i)
 		t := time.Now()
-		port := ("tap" + r.id)[:14]
-		if kind == "hybrid" {
-			port = ("qvo" + r.id)[:14]
+		tap := ("tap" + r.id)[:14]
+		switch kind {
+		case "hybrid":
 			if err := l.Delete(ctx, ("qbr" + r.id)[:14]); err != nil {
 				return err
 			}
-		}
-		if err := v.DelPort(ctx, bridge, port); err != nil {
-			return err
-		}
-		if err := l.Delete(ctx, port); err != nil {
-			return err
+			qvo := ("qvo" + r.id)[:14]
+			if err := v.DelPort(ctx, bridge, qvo); err != nil {
+				return err
+			}
+			if err := l.Delete(ctx, qvo); err != nil {
+				return err
+			}
+		case "ovs", "ovs-tap":
+			if err := v.DelPort(ctx, bridge, tap); err != nil {
+				return err
+			}
+			if err := l.Delete(ctx, tap); err != nil {
+				return err
+			}
+		case "ovs-pb":
+			if err := v.DelPort(ctx, bridge, ("ibp" + r.id)[:14]); err != nil {
+				return err
+			}
+			if err := v.DelBridge(ctx, ("pb" + r.id)[:14]); err != nil {
+				return err
+			}
+			if err := l.Delete(ctx, tap); err != nil {
+				return err
+			}
+		case "vhu":
+			if err := v.DelPort(ctx, bridge, ("vhu" + r.id)[:14]); err != nil {
+				return err
+			}
 		}
 		res.Unplug = append(res.Unplug, time.Since(t).Seconds())
 	}

@@ -57,10 +57,18 @@ def main(path, py_bulk_max):
     cc = m.get(("govif-cli", "cold"))
     if cc:
         print("| cold: `govif plug --vif F --instance F` (CLI, in-process host) | %s | %s | - | %s | - |" % (sec(pc), ms(cc), ratio(pc, cc)))
-    for kind, label in (("hybrid", "VIFBridge (hybrid)"), ("ovs", "VIFOpenVSwitch")):
+    labels = (("hybrid", "VIFBridge (hybrid)"), ("ovs", "VIFOpenVSwitch"), ("ovs-tap", "VIFOpenVSwitch create_tap"),
+              ("ovs-pb", "VIFOpenVSwitch per_port_bridge (create_tap)"), ("vhu", "VIFVHostUser"))
+    for kind, label in labels:
         for op in ("plug", "unplug"):
             p, g, f = m.get(("python", op, kind)), m.get(("govif", op, kind)), m.get(("floor", op, kind))
-            print("| steady %s %s, per VIF | %s | %s | %s | %s | %s |" % (label, op, ms(p), ms(g), ms(f), ratio(p, g), ratio(g, f)))
+            if g is None:
+                continue
+            # govif / floor per round (floor and govif run back to back in each round).
+            rr = sorted(a / b for a, b in zip(v.get(("govif", op, kind), []), v.get(("floor", op, kind), [])) if b)
+            spread = " (rounds %.2f–%.2f)" % (rr[0], rr[-1]) if len(rr) > 1 else ""
+            print("| steady %s %s, per VIF | %s | %s | %s | %s | %s%s |" % (label, op, ms(p), ms(g), ms(f), ratio(p, g),
+                                                                        "-" if not g or not f else "%.2f×" % (g / f), spread))
     ns = sorted({k[2] for k in m if k[1] == "bulk"})
     for n in ns:
         g = m.get(("govif", "bulk", n))
