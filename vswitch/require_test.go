@@ -208,3 +208,52 @@ func TestWriterAddPortsOnBridges(t *testing.T) {
 		t.Errorf("missing bridge: %v", err)
 	}
 }
+
+// TestWriterInterfaceErrorFromWatch: after an add that waited for ovs-vswitchd, the Writer's
+// interface check answers from the cur_cfg monitor as a read would: an interface whose device
+// is missing reports ovs-vswitchd's error, an internal one none; after the device appears and
+// ovs-vswitchd reconfigures, the error is gone.
+func TestWriterInterfaceErrorFromWatch(t *testing.T) {
+	o, v, ctx := sandbox(t, testenv.OVSOptions{VSwitchd: true})
+	if err := v.EnsureBridge(ctx, "br-int", "netdev"); err != nil {
+		t.Fatal(err)
+	}
+	w := vswitch.NewWriter(v, vswitch.WriterOptions{WaitApplied: true})
+	defer w.Close()
+	if _, err := w.AddPorts(ctx, vswitch.WaitForVSwitchd,
+		vswitch.PortSpec{Bridge: "br-int", Name: "nodev0"},
+		vswitch.PortSpec{Bridge: "br-int", Name: "int0", Type: "internal"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		wantErr bool
+	}{{"nodev0", true}, {"int0", false}} {
+		got, err := w.InterfaceError(ctx, tc.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		iface, err := v.InterfaceByName(ctx, tc.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		read := iface.Error
+		if read == "" && iface.OFPort == -1 {
+			read = "ofport -1 (ovs-vswitchd could not add it)"
+		}
+		if (got != "") != tc.wantErr || got != read {
+			t.Errorf("%s: InterfaceError %q; a read gives %q (wantErr %t)", tc.name, got, read, tc.wantErr)
+		}
+	}
+	o.Vsctl(t, "--no-wait", "del-port", "br-int", "nodev0")
+	if _, err := w.AddPorts(ctx, vswitch.WaitForVSwitchd, vswitch.PortSpec{Bridge: "br-int", Name: "nodev0", Type: "internal"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := w.InterfaceError(ctx, "nodev0"); got != "" || err != nil {
+		t.Errorf("re-added as internal: InterfaceError %q, %v", got, err)
+	}
+	var nf *vswitch.NotFoundError
+	if _, err := w.InterfaceError(ctx, "never"); !errors.As(err, &nf) {
+		t.Errorf("unknown interface: err = %v, want *vswitch.NotFoundError", err)
+	}
+}

@@ -468,7 +468,7 @@ func (w *Writer) Sync(ctx context.Context) error {
 
 // InterfaceError returns why ovs-vswitchd could not set up interface name (its error column,
 // or "ofport -1"), "" when it did, or when the Writer does not wait for ovs-vswitchd and so
-// cannot know yet.
+// cannot know yet. After a wait it answers from the cur_cfg monitor, without a round trip.
 func (w *Writer) InterfaceError(ctx context.Context, name string) (string, error) {
 	if !w.opts.WaitApplied {
 		return "", nil
@@ -477,14 +477,20 @@ func (w *Writer) InterfaceError(ctx context.Context, name string) (string, error
 	if err != nil {
 		return "", err
 	}
-	iface, err := v.InterfaceByName(ctx, name)
-	if err != nil {
-		return "", err
+	// After a wait for ovs-vswitchd the cur_cfg watch knows the interface as that
+	// reconfiguration left it: no round trip. Otherwise, read it.
+	msg, ofport, ok := v.cachedInterface(name)
+	if !ok {
+		iface, err := v.InterfaceByName(ctx, name)
+		if err != nil {
+			return "", err
+		}
+		msg, ofport = iface.Error, iface.OFPort
 	}
 	switch {
-	case iface.Error != "":
-		return iface.Error, nil
-	case iface.OFPort == -1:
+	case msg != "":
+		return msg, nil
+	case ofport == -1:
 		return "ofport -1 (ovs-vswitchd could not add it)", nil
 	}
 	return "", nil
