@@ -252,7 +252,7 @@ func floor(ctx context.Context, db, kind string, reqs []vifReq, bridge string, r
 				b.AddPort(vswitch.PortSpec{Bridge: bridge, Name: tap, ExternalIDs: ids(r)})
 				break
 			}
-			pb, pbp, ibp := ("pb"+r.id)[:14], ("pbp"+r.id)[:14], ("ibp"+r.id)[:14]
+			pb, pbp, ibp := ("pb" + r.id)[:14], ("pbp" + r.id)[:14], ("ibp" + r.id)[:14]
 			b.CreateBridge(vswitch.BridgeSpec{Name: pb, DatapathType: "netdev"})
 			b.AddPort(vswitch.PortSpec{Bridge: pb, Name: tap})
 			b.AddPort(vswitch.PortSpec{Bridge: bridge, Name: ibp, Type: "patch", Options: map[string]string{"peer": pbp}, ExternalIDs: ids(r)})
