@@ -167,8 +167,8 @@ func TestWriterAddPortsOnBridges(t *testing.T) {
 	if ok, _ := v.PortExists(ctx, "p0"); ok {
 		t.Fatal("p0 added to a bridge of another datapath")
 	}
-	any := vswitch.BridgeSpec{Name: "br-int", DatapathType: "netdev", AcceptOtherDatapath: true}
-	if ok, created, err := w.AddPortToKnownBridge(ctx, any, vswitch.DontWait, vswitch.PortSpec{Bridge: "br-int", Name: "p0"}); !ok || !created || err != nil {
+	anyDP := vswitch.BridgeSpec{Name: "br-int", DatapathType: "netdev", AcceptOtherDatapath: true}
+	if ok, created, err := w.AddPortToKnownBridge(ctx, anyDP, vswitch.DontWait, vswitch.PortSpec{Bridge: "br-int", Name: "p0"}); !ok || !created || err != nil {
 		t.Fatalf("any datapath: ok=%t created=%t err=%v", ok, created, err)
 	}
 	o.Vsctl(t, "--no-wait", "set", "Bridge", "br-int", "datapath_type=netdev")

@@ -186,9 +186,6 @@ func (o *op) plugVHostUser(ctx context.Context) error {
 // plugHostDevice is the VIFHostDevice plug: the VF's representor as an OVS port.
 func (o *op) plugHostDevice(ctx context.Context) error {
 	s, c := o.s, o.c
-	if err := o.ensureOVSBridge(ctx, s.netBridge, false); err != nil {
-		return err
-	}
 	vf, err := c.links.VFNumber(ctx, s.devAddress)
 	if err != nil {
 		return o.fail("find VF number", s.devAddress, err)
@@ -199,7 +196,7 @@ func (o *op) plugHostDevice(ctx context.Context) error {
 			return o.fail("find PF", s.devAddress, err)
 		}
 		name := portName(prefixDPDKRep, s.id, nicNameLen)
-		return o.createVIFPort(ctx, s.netBridge, name, portOpts{setIDs: true, ifaceType: ifaceTypeDPDK,
+		return o.ensureBridgeAndPort(ctx, s.netBridge, name, portOpts{setIDs: true, ifaceType: ifaceTypeDPDK,
 			options: map[string]string{"dpdk-devargs": pf + ",representor=[" + strconv.Itoa(vf) + "]"}})
 	}
 	rep, err := o.representor(ctx, vf)
@@ -209,7 +206,7 @@ func (o *op) plugHostDevice(ctx context.Context) error {
 	if err := c.links.SetUp(ctx, rep); err != nil {
 		return o.fail("set up", rep, err)
 	}
-	if err := o.createVIFPort(ctx, s.netBridge, rep, portOpts{setIDs: true}); err != nil {
+	if err := o.ensureBridgeAndPort(ctx, s.netBridge, rep, portOpts{setIDs: true}); err != nil {
 		return err
 	}
 	if err := o.checkInterface(ctx, s.netBridge, rep); err != nil {
