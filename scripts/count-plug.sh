@@ -9,6 +9,12 @@
 #
 #   sudo scripts/count-plug.sh                       # N=6, kinds hybrid ovs ovs-tap ovs-pb vhu
 #   N=10 KINDS="ovs hybrid" sudo -E scripts/count-plug.sh
+#   CALLGRIND=1 KINDS="ovs hybrid" sudo -E scripts/count-plug.sh
+#
+# With CALLGRIND=1 it also counts the instructions plugbench itself executes (valgrind
+# --tool=callgrind, user space only: repeatable, unlike wall time on a loaded machine) for
+# N=CG_N1 and N=CG_N2 plug+unplug cycles (default 5 and 25), and prints the difference per
+# cycle: the client-side CPU cost of one plug and unplug, govif vs floor.
 #
 # Prints a markdown table; needs strace, ovsdb-server, ovs-vswitchd (userspace datapath).
 set -euo pipefail
@@ -52,3 +58,25 @@ for kind in $KINDS; do
 	done
 done
 $PY scripts/count_plug_trace.py "$D" $KINDS
+[ -n "${CALLGRIND:-}" ] || exit 0
+command -v valgrind >/dev/null || { echo "count-plug: valgrind missing" >&2; exit 1; }
+CG_N1=${CG_N1:-5}
+CG_N2=${CG_N2:-25}
+ir() { # mode kind n -> instructions executed by plugbench
+	ip netns exec "$NS" valgrind --tool=callgrind --callgrind-out-file="$D/cg.out" \
+		"$D/plugbench" -db "$DB" -mode "$1" -kind "$2" -n "$3" >/dev/null 2>"$D/cg.err"
+	sed -n 's/^summary: //p; s/^totals: //p' "$D/cg.out" | head -1
+}
+echo
+echo "| VIF kind | client instructions per plug+unplug cycle: govif | floor | govif / floor |"
+echo "|---|---|---|---|"
+for kind in $KINDS; do
+	declare -A per
+	for mode in floor steady; do
+		a=$(ir $mode $kind "$CG_N1")
+		b=$(ir $mode $kind "$CG_N2")
+		per[$mode]=$(( (b - a) / (CG_N2 - CG_N1) ))
+	done
+	awk -v k="$kind" -v g="${per[steady]}" -v f="${per[floor]}" \
+		'BEGIN { printf "| %s | %.2f M | %.2f M | %.2f× |\n", k, g / 1e6, f / 1e6, g / f }'
+done
