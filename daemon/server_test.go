@@ -78,7 +78,7 @@ func (f *fakeHost) HostInfo(ctx context.Context, permitted ...string) (*objects.
 		SupportedPortProfiles: objects.Set([]*objects.HostPortProfileInfo{}),
 	}})}
 	hi := &objects.HostInfo{PluginInfo: objects.Set([]*objects.HostPluginInfo{pi})}
-	if len(permitted) > 0 {
+	if permitted != nil { // as govif.Host: an empty, non-nil list keeps nothing
 		hi.FilterVIFTypes(permitted)
 	}
 	return hi, nil
