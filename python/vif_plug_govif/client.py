@@ -88,7 +88,7 @@ class Client(object):
         except (ValueError, KeyError, TypeError):
             e, code = {}, "internal"
             message = raw.decode("utf-8", "replace").strip()
-        raise exception.DaemonError(op=op, code=code, status=resp.status, message=message,
+        raise exception.DaemonError(op, code, resp.status, message,
                                     field=e.get("field"), vif_id=e.get("vif_id"))
 
     def plug(self, vif_primitive, instance_primitive):

@@ -16,15 +16,17 @@ class DaemonUnavailable(GovifError):
 
 
 class DaemonError(GovifError):
-    """The daemon answered with an error. code is its stable error code (docs/api.md), status
-    the HTTP status, field the rejected field path (if any)."""
-    msg_fmt = "govif daemon refused %(op)s (%(code)s, HTTP %(status)s): %(message)s"
+    """The daemon answered with an error: code is its stable error code (docs/api.md), status
+    the HTTP status, detail its message, field the rejected field path (if any), vif_id the
+    VIF's id."""
+    msg_fmt = "govif daemon refused %(op)s (%(code)s, HTTP %(status)s%(where)s): %(detail)s"
 
-    def __init__(self, message=None, **kwargs):
-        self.op = kwargs.get("op")
-        self.code = kwargs.get("code")
-        self.status = kwargs.get("status")
-        self.daemon_message = kwargs.get("message")
-        self.field = kwargs.get("field")
-        self.vif_id = kwargs.get("vif_id")
-        super().__init__(message, **kwargs)
+    def __init__(self, op, code, status, detail, field=None, vif_id=None):
+        self.op = op
+        self.code = code
+        self.status = status
+        self.detail = detail
+        self.field = field
+        self.vif_id = vif_id
+        where = ", field %s" % field if field else ""
+        super().__init__(op=op, code=code, status=status, detail=detail, where=where)

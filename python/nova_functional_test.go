@@ -1,0 +1,239 @@
+package python
+
+import (
+	"encoding/json"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/govif/govif/internal/hoststate"
+	"github.com/govif/govif/internal/testenv"
+	"github.com/govif/govif/objects"
+)
+
+// wantPlugDiff is the exact difference between Python os-vif 3.0.0's own plugins ("- ") and
+// govif through the bridge ("+ ") after Nova plugged novaVIFs; both are documented bug fixes
+// (docs/plugins-builtin.md). After unplugging there is none.
+var wantPlugDiff = []string{
+	// os-vif 3.0.0 passes promisc='on', which clears IFF_PROMISC (fixed upstream in 5.0.0).
+	"- Link qvba1b2c3d4-11 type=veth mtu=1450 flags=UP master=qbra1b2c3d4-11",
+	"+ Link qvba1b2c3d4-11 type=veth mtu=1450 flags=UP|PROMISC master=qbra1b2c3d4-11",
+}
+
+func plugOps(vifs []novaVIF, op string) []novaOp {
+	var ops []novaOp
+	for _, v := range vifs {
+		ops = append(ops, novaOp{Op: op, VIF: v.vif})
+	}
+	return ops
+}
+
+func requireOK(t *testing.T, side string, out novaOut) {
+	t.Helper()
+	for _, r := range out.Results {
+		if !r.OK {
+			t.Fatalf("%s: Nova %s failed: %s: %s", side, r.Op, r.ErrorType, r.Error)
+		}
+	}
+}
+
+// leftovers lists the VIF devices and OVS ports a sandbox still has.
+func leftovers(state []string) []string {
+	var left []string
+	for _, l := range state {
+		for _, p := range []string{"Link tap", "Link qbr", "Link qvb", "Link qvo", "Link vhu", "Bridge br-int port ", "Port ", "Interface "} {
+			if strings.HasPrefix(l, p) && !strings.HasPrefix(l, "Port br-int,") && !strings.HasPrefix(l, "Interface br-int,") &&
+				!strings.HasPrefix(l, "Bridge br-int port br-int") {
+				left = append(left, l)
+			}
+		}
+	}
+	return left
+}
+
+// TestNovaPlugsThroughGovif runs Nova 26's LibvirtGenericVIFDriver.plug/unplug for every VIF
+// type Nova gives os-vif's ovs, linux_bridge and noop plugins: once with os-vif's own plugins
+// on one sandbox (the reference), then with the os-vif-govif bridge installed before and after
+// dist-packages on sys.path, forwarding to a govif daemon on another sandbox. The devices and
+// OVS rows must match the reference, the daemon's metrics must count every plug and unplug
+// (govif did the work), os-vif must list each plugin once, and nothing may be left.
+func TestNovaPlugsThroughGovif(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipping in -short mode: runs Nova and Python os-vif against two OVS sandboxes")
+	}
+	testenv.RequireRoot(t)
+	py := testenv.RequirePythonModules(t, "os_vif", "nova.virt.libvirt.vif", "vif_plug_ovs", "vif_plug_linux_bridge", "ovsdbapp", "pip", "setuptools")
+	testenv.RequireBinary(t, "iptables", "iptables")
+	pkg := installBridge(t, py)
+
+	goOVS := testenv.StartOVS(t, testenv.OVSOptions{VSwitchd: true})
+	pyOVS := testenv.StartOVS(t, testenv.OVSOptions{VSwitchd: true})
+	d := startDaemon(t, goOVS)
+	vifs := novaVIFs(goOVS.Dir())
+	pyVIFs := novaVIFs(goOVS.Dir()) // same socket paths on both sides: they are only OVSDB values
+
+	// The reference: Nova with os-vif's own plugins (privsep in-process) on pyOVS.
+	pyConf := novaConf(t, pyOVS, filepath.Join(pyOVS.Dir(), "no-such.sock"))
+	out := runNova(t, py, pyOVS, novaCase{NovaConf: pyConf, Ops: plugOps(pyVIFs, "plug")}, "", noBridge)
+	requireOK(t, "os-vif", out)
+	if out.Plugins["ovs"] != "vif_plug_ovs.ovs:OvsPlugin" {
+		t.Fatalf("without the bridge, os-vif's ovs plugin should plug: %v", out.Plugins)
+	}
+	refPlugged := hoststate.Capture(t, pyOVS)
+	requireOK(t, "os-vif", runNova(t, py, pyOVS, novaCase{NovaConf: pyConf, Ops: plugOps(pyVIFs, "unplug")}, "", noBridge))
+	refUnplugged := hoststate.Capture(t, pyOVS)
+	if left := leftovers(refUnplugged); len(left) > 0 {
+		t.Fatalf("os-vif left after unplug:\n%s", strings.Join(left, "\n"))
+	}
+
+	wantOps := map[string]int{}
+	for _, v := range vifs {
+		wantOps["plug "+v.plugin+" ok"]++
+	}
+	conf := novaConf(t, goOVS, d.sock)
+	for _, order := range []string{bridgeFirst, bridgeLast} {
+		t.Run("bridge "+order+" on sys.path", func(t *testing.T) {
+			before := d.ops(t)
+			out := runNova(t, py, goOVS, novaCase{NovaConf: conf, Ops: append(plugOps(vifs, "plug"), novaOp{Op: "host_info"})}, pkg, order)
+			requireOK(t, "govif", out)
+			if want := []string{"linux_bridge", "noop", "ovs"}; !slices.Equal(sorted(out.Names), want) {
+				t.Errorf("os-vif's plugin names %v, want each of %v once", out.Names, want)
+			}
+			for name, cls := range out.Plugins {
+				if !strings.HasPrefix(cls, "vif_plug_govif.plugin:") {
+					t.Errorf("plugin %s is %s, not govif's", name, cls)
+				}
+			}
+			checkHostInfo(t, out.Results[len(out.Results)-1].HostInfo)
+
+			after := d.ops(t)
+			for k, n := range wantOps {
+				if got := after[k] - before[k]; got != n {
+					t.Errorf("daemon metrics: %q grew by %d, want %d (all: %v)", k, got, n, after)
+				}
+			}
+			diff := hoststate.Diff(refPlugged, hoststate.Capture(t, goOVS))
+			if want := sorted(wantPlugDiff); !slices.Equal(diff, want) {
+				t.Errorf("after plug, os-vif (-) vs govif via the bridge (+):\n%s\nwant:\n%s", strings.Join(diff, "\n"), strings.Join(want, "\n"))
+			}
+
+			before = d.ops(t)
+			requireOK(t, "govif", runNova(t, py, goOVS, novaCase{NovaConf: conf, Ops: plugOps(vifs, "unplug")}, pkg, order))
+			after = d.ops(t)
+			for k, n := range wantOps {
+				k = "un" + k
+				if got := after[k] - before[k]; got != n {
+					t.Errorf("daemon metrics: %q grew by %d, want %d", k, got, n)
+				}
+			}
+			state := hoststate.Capture(t, goOVS)
+			if diff := hoststate.Diff(refUnplugged, state); len(diff) > 0 {
+				t.Errorf("after unplug, os-vif (-) vs govif via the bridge (+):\n%s", strings.Join(diff, "\n"))
+			}
+			if left := leftovers(state); len(left) > 0 {
+				t.Errorf("left after unplug:\n%s", strings.Join(left, "\n"))
+			}
+		})
+	}
+
+	t.Run("errors", func(t *testing.T) { testBridgeErrors(t, py, goOVS, conf, pkg, vifs) })
+}
+
+func sorted(s []string) []string {
+	s = slices.Clone(s)
+	sort.Strings(s)
+	return s
+}
+
+// checkHostInfo checks os_vif.host_info() through the bridge: each plugin once, at versions
+// os-vif 3.0.0 knows (VIFPortProfileOpenVSwitch ≤ 1.3, VIFVHostUser ≤ 1.1: the daemon backported
+// its 1.4 profiles to the manifest the bridge sent), decodable by govif too.
+func checkHostInfo(t *testing.T, prim json.RawMessage) {
+	t.Helper()
+	hi, err := objects.DecodeHostInfo(prim)
+	if err != nil {
+		t.Fatalf("host_info: %v\n%s", err, prim)
+	}
+	var names []string
+	for _, p := range hi.PluginInfo.Value() {
+		names = append(names, p.PluginName.Value())
+	}
+	if !slices.Equal(names, []string{"linux_bridge", "noop", "ovs"}) {
+		t.Errorf("host_info plugins %v, want linux_bridge, noop, ovs once each", names)
+	}
+	ovsInfo, err := hi.GetPlugin("ovs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := map[string]string{"VIFPortProfileOpenVSwitch": "1.3", "VIFVHostUser": "1.1", "VIFOpenVSwitch": "1.0", "VIFBridge": "1.0"}
+	seen := 0
+	for _, v := range ovsInfo.VIFInfo.Value() {
+		if max, ok := known[v.VIFObjectName.Value()]; ok && v.MaxVersion.Value() != max {
+			t.Errorf("ovs %s max_version %s, want %s", v.VIFObjectName.Value(), v.MaxVersion.Value(), max)
+		}
+		for _, p := range v.SupportedPortProfiles.Value() {
+			if p.ProfileObjectName.Value() == "VIFPortProfileOpenVSwitch" {
+				seen++
+				if p.MaxVersion.Value() != "1.3" {
+					t.Errorf("ovs %s: VIFPortProfileOpenVSwitch max_version %s, want 1.3 (os-vif 3.0.0's)", v.VIFObjectName.Value(), p.MaxVersion.Value())
+				}
+			}
+		}
+	}
+	if seen == 0 {
+		t.Errorf("ovs host info lists no VIFPortProfileOpenVSwitch:\n%s", prim)
+	}
+}
+
+// testBridgeErrors checks that the daemon's refusal reaches Nova's InternalError with its code
+// and field, and that a missing socket or a daemon that never answers fail fast and bounded.
+func testBridgeErrors(t *testing.T, py string, o *testenv.OVS, conf, pkg string, vifs []novaVIF) {
+	bad := map[string]any{}
+	for k, v := range vifs[1].vif {
+		bad[k] = v
+	}
+	bad["devname"] = "tap-name-longer-than-15" // Nova passes it; the daemon refuses it
+	// A socket that accepts connections but never answers.
+	dir, err := os.MkdirTemp("", "govif-nova-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	mute := filepath.Join(dir, "mute.sock")
+	ln, err := net.Listen("unix", mute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+
+	out := runNova(t, py, o, novaCase{NovaConf: conf, Ops: []novaOp{
+		{Op: "plug", VIF: bad},
+		{Op: "plug", VIF: vifs[1].vif, Socket: filepath.Join(dir, "absent.sock")},
+		{Op: "unplug", VIF: vifs[1].vif, Socket: mute, RequestTimeout: 1, ConnectTimeout: 0.5},
+	}}, pkg, bridgeFirst)
+	if len(out.Results) != 3 {
+		t.Fatalf("results: %+v", out.Results)
+	}
+	r := out.Results[0]
+	for _, want := range []string{"Failure running os_vif plugin plug method", "Failed to plug VIF", "govif daemon refused plug (invalid_object, HTTP 400, field ", "vif_name", "tap-name-longer-than-15", "longer than 15 bytes"} {
+		if r.OK || r.ErrorType != "InternalError" || !strings.Contains(r.Error, want) {
+			t.Errorf("plug of a bad vif_name: %s %q, want an InternalError containing %q", r.ErrorType, r.Error, want)
+		}
+	}
+	r = out.Results[1]
+	if r.OK || r.ErrorType != "InternalError" || !strings.Contains(r.Error, "absent.sock unavailable") ||
+		!strings.Contains(r.Error, "No such file") || r.Seconds > 2 {
+		t.Errorf("plug with no daemon: %s %q after %.2fs, want an immediate InternalError naming the socket", r.ErrorType, r.Error, r.Seconds)
+	}
+	r = out.Results[2]
+	if r.OK || r.ErrorType != "InternalError" || !strings.Contains(r.Error, "Failure running os_vif plugin unplug method") ||
+		!strings.Contains(r.Error, "timed out") || r.Seconds > 1.5+2 || r.Seconds < 1.4 {
+		t.Errorf("unplug with a daemon that never answers: %s %q after %.2fs, want a timeout after 1.5 s", r.ErrorType, r.Error, r.Seconds)
+	}
+	_ = time.Second
+}
