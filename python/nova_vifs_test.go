@@ -36,8 +36,8 @@ func network(bridge string, extraMeta map[string]any) map[string]any {
 		"subnets": []any{map[string]any{
 			"cidr": "10.0.0.0/24", "dns": []any{}, "routes": []any{}, "version": 4,
 			"gateway": map[string]any{"address": "10.0.0.1", "meta": map[string]any{}, "type": "gateway", "version": 4},
-			"ips": []any{map[string]any{"address": "10.0.0.5", "floating_ips": []any{}, "meta": map[string]any{}, "type": "fixed", "version": 4}},
-			"meta": map[string]any{"dhcp_server": "10.0.0.2"},
+			"ips":     []any{map[string]any{"address": "10.0.0.5", "floating_ips": []any{}, "meta": map[string]any{}, "type": "fixed", "version": 4}},
+			"meta":    map[string]any{"dhcp_server": "10.0.0.2"},
 		}},
 	}
 }
