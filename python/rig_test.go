@@ -51,12 +51,12 @@ func installBridge(t testing.TB, py string) string {
 	return target
 }
 
-// copyPackage copies the package's sources (pyproject.toml, README.md, vif_plug_govif/*.py)
+// copyPackage copies the package's sources (setup.cfg, setup.py, README.md, vif_plug_govif/*.py)
 // from dir to dst, leaving out build output a local pip run may have left (build/, *.egg-info,
 // __pycache__) and the Go test files.
 func copyPackage(t testing.TB, dir, dst string) {
 	t.Helper()
-	files := []string{"pyproject.toml", "README.md"}
+	files := []string{"setup.cfg", "setup.py", "README.md"}
 	mods, err := filepath.Glob(filepath.Join(dir, "vif_plug_govif", "*.py"))
 	if err != nil || len(mods) == 0 {
 		t.Fatalf("no vif_plug_govif/*.py in %s: %v", dir, err)
