@@ -208,6 +208,10 @@ type novaOut struct {
 	Names   []string          `json:"names"`
 	Plugins map[string]string `json:"plugins"`
 	Results []novaResult      `json:"results"`
+	Bench   *struct {
+		Plug   []float64 `json:"plug_s"`
+		Unplug []float64 `json:"unplug_s"`
+	} `json:"bench"`
 }
 
 // Where runNova puts the bridge on sys.path.
