@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/govif/govif/internal/buildinfo"
 	"io"
 	"log/slog"
 	"net"
@@ -146,7 +147,8 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &APIError{Status: http.StatusServiceUnavailable, Code: CodeUnavailable, Message: "shutting down"})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	bi := buildinfo.Get()
+	writeJSON(w, http.StatusOK, Health{Status: "ok", Version: bi.Version, GoVersion: bi.GoVersion})
 }
 
 // handleHostInfo serves GET /v1/host-info?permitted=... and POST /v1/host-info with a
