@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/govif/govif/internal/hoststate"
 	"github.com/govif/govif/internal/testenv"
@@ -197,7 +196,17 @@ func testBridgeErrors(t *testing.T, py string, o *testenv.OVS, conf, pkg string,
 	for k, v := range vifs[1].vif {
 		bad[k] = v
 	}
-	bad["devname"] = "tap-name-longer-than-15" // Nova passes it; the daemon refuses it
+	bad["devname"] = "tap-name-longer-than-15" // Nova passes it; the daemon's policy refuses it
+	badMTU := map[string]any{}
+	for k, v := range vifs[1].vif {
+		badMTU[k] = v
+	}
+	netw := map[string]any{}
+	for k, v := range vifs[1].vif["network"].(map[string]any) {
+		netw[k] = v
+	}
+	netw["meta"] = map[string]any{"mtu": 70000, "tunneled": true}
+	badMTU["network"] = netw // Nova and os-vif take any integer; govif refuses it (68..65535)
 	// A socket that accepts connections but never answers.
 	dir, err := os.MkdirTemp("", "govif-nova-")
 	if err != nil {
@@ -213,27 +222,37 @@ func testBridgeErrors(t *testing.T, py string, o *testenv.OVS, conf, pkg string,
 
 	out := runNova(t, py, o, novaCase{NovaConf: conf, Ops: []novaOp{
 		{Op: "plug", VIF: bad},
+		{Op: "plug", VIF: badMTU},
 		{Op: "plug", VIF: vifs[1].vif, Socket: filepath.Join(dir, "absent.sock")},
 		{Op: "unplug", VIF: vifs[1].vif, Socket: mute, RequestTimeout: 1, ConnectTimeout: 0.5},
 	}}, pkg, bridgeFirst)
-	if len(out.Results) != 3 {
+	if len(out.Results) != 4 {
 		t.Fatalf("results: %+v", out.Results)
 	}
+	// Nova's InternalError carries os-vif's PlugException, which carries the daemon's code,
+	// field, value and rule.
 	r := out.Results[0]
-	for _, want := range []string{"Failure running os_vif plugin plug method", "Failed to plug VIF", "govif daemon refused plug (invalid_object, HTTP 400, field ", "vif_name", "tap-name-longer-than-15", "longer than 15 bytes"} {
+	for _, want := range []string{"Failure running os_vif plugin plug method", "Failed to plug VIF",
+		"govif daemon refused plug (policy_violation, HTTP 403, field VIFOpenVSwitch.vif_name)", `"tap-name-longer-than-15"`, "at most 15 bytes", "invalid_name"} {
 		if r.OK || r.ErrorType != "InternalError" || !strings.Contains(r.Error, want) {
 			t.Errorf("plug of a bad vif_name: %s %q, want an InternalError containing %q", r.ErrorType, r.Error, want)
 		}
 	}
 	r = out.Results[1]
+	for _, want := range []string{"Failure running os_vif plugin plug method",
+		"govif daemon refused plug (invalid_object, HTTP 400, field network.mtu)", "70000", "outside 68..65535"} {
+		if r.OK || r.ErrorType != "InternalError" || !strings.Contains(r.Error, want) {
+			t.Errorf("plug with MTU 70000: %s %q, want an InternalError containing %q", r.ErrorType, r.Error, want)
+		}
+	}
+	r = out.Results[2]
 	if r.OK || r.ErrorType != "InternalError" || !strings.Contains(r.Error, "absent.sock unavailable") ||
 		!strings.Contains(r.Error, "No such file") || r.Seconds > 2 {
 		t.Errorf("plug with no daemon: %s %q after %.2fs, want an immediate InternalError naming the socket", r.ErrorType, r.Error, r.Seconds)
 	}
-	r = out.Results[2]
+	r = out.Results[3]
 	if r.OK || r.ErrorType != "InternalError" || !strings.Contains(r.Error, "Failure running os_vif plugin unplug method") ||
 		!strings.Contains(r.Error, "timed out") || r.Seconds > 1.5+2 || r.Seconds < 1.4 {
 		t.Errorf("unplug with a daemon that never answers: %s %q after %.2fs, want a timeout after 1.5 s", r.ErrorType, r.Error, r.Seconds)
 	}
-	_ = time.Second
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/govif/govif/plugins/linuxbridge"
 	"github.com/govif/govif/plugins/noop"
 	"github.com/govif/govif/plugins/ovs"
+	"github.com/govif/govif/policy"
 	"github.com/govif/govif/vswitch"
 )
 
@@ -89,8 +90,13 @@ func startDaemon(t testing.TB, o *testenv.OVS) *bridgeDaemon {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
-	cfg := config.Default()
-	cfg.OVS.OVSDBConnection = o.Endpoint()
+	// As `govif serve` reads it: the sandbox's OVSDB, and the admission policy (always on in the
+	// daemon) allowing vhost-user sockets in the sandbox's dir instead of /run/openvswitch.
+	cfg, err := config.Parse([]byte(fmt.Sprintf("[os_vif_ovs]\novsdb_connection = %s\n\n[govif]\nvhostuser_socket_dirs = %s\n",
+		o.Endpoint(), o.Dir())))
+	if err != nil {
+		t.Fatal(err)
+	}
 	sw, err := vswitch.Open(ctx, o.Endpoint(), ovsdb.WithReconnect(100*time.Millisecond, 5*time.Second))
 	if err != nil {
 		t.Fatal(err)
@@ -108,7 +114,7 @@ func startDaemon(t testing.TB, o *testenv.OVS) *bridgeDaemon {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { lb.Close() })
-	host, err := govif.NewHost(ctx, cfg, govif.WithPlugin(ovs.Name, op), govif.WithPlugin(linuxbridge.Name, lb),
+	host, err := govif.NewHost(ctx, cfg, govif.WithPolicy(policy.FromConfig(cfg)), govif.WithPlugin(ovs.Name, op), govif.WithPlugin(linuxbridge.Name, lb),
 		govif.WithPlugin(noop.Name, noop.Plugin{}), govif.WithPlugins(ovs.Name, linuxbridge.Name, noop.Name),
 		govif.WithoutExecPlugins(), govif.WithLogger(log))
 	if err != nil {
