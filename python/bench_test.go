@@ -25,7 +25,7 @@ func BenchmarkNovaPlug(b *testing.B) {
 	passes, rounds := envInt("GOVIF_NOVA_PASSES", 3), envInt("GOVIF_NOVA_ROUNDS", 5)
 	pkg := installBridge(b, py)
 	o := testenv.StartOVS(b, testenv.OVSOptions{VSwitchd: true})
-	d := startDaemon(b, o)
+	d := startDaemon(b, o, o.Dir())
 	vifs := novaVIFs(o.Dir())
 	conf := novaConf(b, o, d.sock)
 

@@ -56,11 +56,18 @@ func leftovers(state []string) []string {
 }
 
 // TestNovaPlugsThroughGovif runs Nova 26's LibvirtGenericVIFDriver.plug/unplug for every VIF
-// type Nova gives os-vif's ovs, linux_bridge and noop plugins: once with os-vif's own plugins
-// on one sandbox (the reference), then with the os-vif-govif bridge installed before and after
-// dist-packages on sys.path, forwarding to a govif daemon on another sandbox. The devices and
-// OVS rows must match the reference, the daemon's metrics must count every plug and unplug
-// (govif did the work), os-vif must list each plugin once, and nothing may be left.
+// type Nova gives os-vif's ovs, linux_bridge and noop plugins, on two OVS sandboxes with a govif
+// daemon each:
+//
+//  1. reference: os-vif's own plugins (privsep in-process) plug on pyOVS; then, switching over,
+//     the bridge unplugs them through the daemon: nothing may be left;
+//  2. the bridge BEFORE dist-packages on sys.path plugs on goOVS: the rows and devices must be
+//     the reference's (but for wantPlugDiff), and it unplugs: the same state as in 1;
+//  3. the bridge AFTER dist-packages plugs again; then, rolling back, os-vif's own plugins
+//     unplug what govif made: again the same state.
+//
+// Every time the bridge is on the path, os-vif must load govif's plugins, each name once, and the
+// daemon's metrics must count every plug and unplug (proof that govif did the work).
 func TestNovaPlugsThroughGovif(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipping in -short mode: runs Nova and Python os-vif against two OVS sandboxes")
@@ -72,75 +79,107 @@ func TestNovaPlugsThroughGovif(t *testing.T) {
 
 	goOVS := testenv.StartOVS(t, testenv.OVSOptions{VSwitchd: true})
 	pyOVS := testenv.StartOVS(t, testenv.OVSOptions{VSwitchd: true})
-	d := startDaemon(t, goOVS)
-	vifs := novaVIFs(goOVS.Dir())
-	pyVIFs := novaVIFs(goOVS.Dir()) // same socket paths on both sides: they are only OVSDB values
-
-	// The reference: Nova with os-vif's own plugins (privsep in-process) on pyOVS.
-	pyConf := novaConf(t, pyOVS, filepath.Join(pyOVS.Dir(), "no-such.sock"))
-	out := runNova(t, py, pyOVS, novaCase{NovaConf: pyConf, Ops: plugOps(pyVIFs, "plug")}, "", noBridge)
-	requireOK(t, "os-vif", out)
-	if out.Plugins["ovs"] != "vif_plug_ovs.ovs:OvsPlugin" {
-		t.Fatalf("without the bridge, os-vif's ovs plugin should plug: %v", out.Plugins)
-	}
-	refPlugged := hoststate.Capture(t, pyOVS)
-	requireOK(t, "os-vif", runNova(t, py, pyOVS, novaCase{NovaConf: pyConf, Ops: plugOps(pyVIFs, "unplug")}, "", noBridge))
-	refUnplugged := hoststate.Capture(t, pyOVS)
-	if left := leftovers(refUnplugged); len(left) > 0 {
-		t.Fatalf("os-vif left after unplug:\n%s", strings.Join(left, "\n"))
-	}
-
+	vhuDir := goOVS.Dir() // vhost-user socket paths are only OVSDB values here: the same on both sides
+	goD, pyD := startDaemon(t, goOVS, vhuDir), startDaemon(t, pyOVS, vhuDir)
+	vifs := novaVIFs(vhuDir)
+	goConf, pyConf := novaConf(t, goOVS, goD.sock), novaConf(t, pyOVS, pyD.sock)
 	wantOps := map[string]int{}
 	for _, v := range vifs {
-		wantOps["plug "+v.plugin+" ok"]++
+		wantOps[v.plugin]++
 	}
-	conf := novaConf(t, goOVS, d.sock)
-	for _, order := range []string{bridgeFirst, bridgeLast} {
-		t.Run("bridge "+order+" on sys.path", func(t *testing.T) {
-			before := d.ops(t)
-			out := runNova(t, py, goOVS, novaCase{NovaConf: conf, Ops: append(plugOps(vifs, "plug"), novaOp{Op: "host_info"})}, pkg, order)
-			requireOK(t, "govif", out)
-			if want := []string{"linux_bridge", "noop", "ovs"}; !slices.Equal(sorted(out.Names), want) {
-				t.Errorf("os-vif's plugin names %v, want each of %v once", out.Names, want)
+	// counted checks that the daemon counted n (plug|unplug) ops per plugin since before.
+	counted := func(t *testing.T, d *bridgeDaemon, before map[string]int, op string, n int) {
+		t.Helper()
+		after := d.ops(t)
+		for plugin, per := range wantOps {
+			k := op + " " + plugin + " ok"
+			if got := after[k] - before[k]; got != per*n {
+				t.Errorf("daemon metrics: %q grew by %d, want %d (all: %v)", k, got, per*n, after)
 			}
-			for name, cls := range out.Plugins {
-				if !strings.HasPrefix(cls, "vif_plug_govif.plugin:") {
-					t.Errorf("plugin %s is %s, not govif's", name, cls)
-				}
+		}
+	}
+	govifLoaded := func(t *testing.T, out novaOut) {
+		t.Helper()
+		if want := []string{"linux_bridge", "noop", "ovs"}; !slices.Equal(sorted(out.Names), want) {
+			t.Errorf("os-vif's plugin names %v, want each of %v once", out.Names, want)
+		}
+		for name, cls := range out.Plugins {
+			if !strings.HasPrefix(cls, "vif_plug_govif.plugin:") {
+				t.Errorf("plugin %s is %s, not govif's", name, cls)
 			}
-			checkHostInfo(t, out.Results[len(out.Results)-1].HostInfo)
-
-			after := d.ops(t)
-			for k, n := range wantOps {
-				if got := after[k] - before[k]; got != n {
-					t.Errorf("daemon metrics: %q grew by %d, want %d (all: %v)", k, got, n, after)
-				}
-			}
-			diff := hoststate.Diff(refPlugged, hoststate.Capture(t, goOVS))
-			if want := sorted(wantPlugDiff); !slices.Equal(diff, want) {
-				t.Errorf("after plug, os-vif (-) vs govif via the bridge (+):\n%s\nwant:\n%s", strings.Join(diff, "\n"), strings.Join(want, "\n"))
-			}
-
-			before = d.ops(t)
-			requireOK(t, "govif", runNova(t, py, goOVS, novaCase{NovaConf: conf, Ops: plugOps(vifs, "unplug")}, pkg, order))
-			after = d.ops(t)
-			for k, n := range wantOps {
-				k = "un" + k
-				if got := after[k] - before[k]; got != n {
-					t.Errorf("daemon metrics: %q grew by %d, want %d", k, got, n)
-				}
-			}
-			state := hoststate.Capture(t, goOVS)
-			if diff := hoststate.Diff(refUnplugged, state); len(diff) > 0 {
-				t.Errorf("after unplug, os-vif (-) vs govif via the bridge (+):\n%s", strings.Join(diff, "\n"))
-			}
-			if left := leftovers(state); len(left) > 0 {
-				t.Errorf("left after unplug:\n%s", strings.Join(left, "\n"))
-			}
-		})
+		}
+	}
+	noLeftovers := func(t *testing.T, state []string) {
+		t.Helper()
+		if left := leftovers(state); len(left) > 0 {
+			t.Errorf("left after unplug:\n%s", strings.Join(left, "\n"))
+		}
 	}
 
-	t.Run("errors", func(t *testing.T) { testBridgeErrors(t, py, goOVS, conf, pkg, vifs) })
+	var refPlugged, refUnplugged []string
+	t.Run("os-vif plugs, govif unplugs (switching over)", func(t *testing.T) {
+		out := runNova(t, py, pyOVS, novaCase{NovaConf: pyConf, Ops: plugOps(vifs, "plug")}, "", noBridge)
+		requireOK(t, "os-vif", out)
+		if out.Plugins["ovs"] != "vif_plug_ovs.ovs:OvsPlugin" || out.Plugins["linux_bridge"] != "vif_plug_linux_bridge.linux_bridge:LinuxBridgePlugin" {
+			t.Fatalf("without the bridge, os-vif's own plugins should plug: %v", out.Plugins)
+		}
+		if n := pyD.ops(t); len(n) != 0 {
+			t.Fatalf("the daemon counted os-vif's plugs: %v", n)
+		}
+		refPlugged = hoststate.Capture(t, pyOVS)
+		before := pyD.ops(t)
+		out = runNova(t, py, pyOVS, novaCase{NovaConf: pyConf, Ops: plugOps(vifs, "unplug")}, pkg, bridgeFirst)
+		requireOK(t, "govif", out)
+		govifLoaded(t, out)
+		counted(t, pyD, before, "unplug", 1)
+		refUnplugged = hoststate.Capture(t, pyOVS)
+		noLeftovers(t, refUnplugged)
+	})
+	if refUnplugged == nil {
+		t.FailNow()
+	}
+
+	checkPlug := func(t *testing.T, order string) {
+		t.Helper()
+		before := goD.ops(t)
+		out := runNova(t, py, goOVS, novaCase{NovaConf: goConf, Ops: append(plugOps(vifs, "plug"), novaOp{Op: "host_info"})}, pkg, order)
+		requireOK(t, "govif", out)
+		govifLoaded(t, out)
+		checkHostInfo(t, out.Results[len(out.Results)-1].HostInfo)
+		counted(t, goD, before, "plug", 1)
+		diff := hoststate.Diff(refPlugged, hoststate.Capture(t, goOVS))
+		if want := sorted(wantPlugDiff); !slices.Equal(diff, want) {
+			t.Errorf("after plug, os-vif (-) vs govif via the bridge (+):\n%s\nwant:\n%s", strings.Join(diff, "\n"), strings.Join(want, "\n"))
+		}
+	}
+	checkUnplugged := func(t *testing.T) {
+		t.Helper()
+		state := hoststate.Capture(t, goOVS)
+		if diff := hoststate.Diff(refUnplugged, state); len(diff) > 0 {
+			t.Errorf("after unplug, the reference (-) vs this sandbox (+):\n%s", strings.Join(diff, "\n"))
+		}
+		noLeftovers(t, state)
+	}
+	t.Run("bridge first on sys.path: govif plugs and unplugs", func(t *testing.T) {
+		checkPlug(t, bridgeFirst)
+		before := goD.ops(t)
+		requireOK(t, "govif", runNova(t, py, goOVS, novaCase{NovaConf: goConf, Ops: plugOps(vifs, "unplug")}, pkg, bridgeFirst))
+		counted(t, goD, before, "unplug", 1)
+		checkUnplugged(t)
+	})
+	t.Run("bridge last on sys.path: govif plugs, os-vif unplugs (rolling back)", func(t *testing.T) {
+		checkPlug(t, bridgeLast)
+		before := goD.ops(t)
+		out := runNova(t, py, goOVS, novaCase{NovaConf: goConf, Ops: plugOps(vifs, "unplug")}, "", noBridge)
+		requireOK(t, "os-vif", out)
+		if out.Plugins["ovs"] != "vif_plug_ovs.ovs:OvsPlugin" {
+			t.Fatalf("without the bridge, os-vif's own plugins should unplug: %v", out.Plugins)
+		}
+		counted(t, goD, before, "unplug", 0)
+		checkUnplugged(t)
+	})
+
+	t.Run("errors", func(t *testing.T) { testBridgeErrors(t, py, goOVS, goConf, pkg, vifs) })
 }
 
 func sorted(s []string) []string {

@@ -86,14 +86,15 @@ type bridgeDaemon struct {
 	reg  *prometheus.Registry
 }
 
-func startDaemon(t testing.TB, o *testenv.OVS) *bridgeDaemon {
+// vhuDir is where the VIFs' vhost-user sockets are (the policy's vhostuser_socket_dirs).
+func startDaemon(t testing.TB, o *testenv.OVS, vhuDir string) *bridgeDaemon {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
 	// As `govif serve` reads it: the sandbox's OVSDB, and the admission policy (always on in the
 	// daemon) allowing vhost-user sockets in the sandbox's dir instead of /run/openvswitch.
 	cfg, err := config.Parse([]byte(fmt.Sprintf("[os_vif_ovs]\novsdb_connection = %s\n\n[govif]\nvhostuser_socket_dirs = %s\n",
-		o.Endpoint(), o.Dir())))
+		o.Endpoint(), vhuDir)))
 	if err != nil {
 		t.Fatal(err)
 	}
