@@ -9,6 +9,7 @@ connect_timeout, a request by request_timeout + connect_timeout.
 import errno
 import http.client
 import json
+import os
 import socket
 
 from vif_plug_govif import exception
@@ -46,7 +47,10 @@ def _reason(err):
             errno.EACCES: (" (the nova-compute user must be in the socket's group: "
                            "[govif_daemon] socket_group)"),
         }.get(err.errno, "")
-        return "%s%s" % (err, hint)
+        # Spelled out here: under eventlet (nova-compute) the error's own text is only the
+        # errno's name.
+        return "%s: %s%s" % (errno.errorcode.get(err.errno, err.errno),
+                             os.strerror(err.errno), hint)
     return "%s: %s" % (type(err).__name__, err)
 
 

@@ -2,7 +2,8 @@
 """Drive Nova 26's own LibvirtGenericVIFDriver (and os_vif.host_info) for govif's tests and
 benchmark of the os-vif bridge (python/, package os-vif-govif).
 
-Run as root with /usr/bin/python3, inside the network namespace whose OVS it must change. What
+Run as root with /usr/bin/python3, inside the network namespace whose OVS it must change, under
+eventlet's monkey patching as nova-compute runs (--no-eventlet to run without). What
 plugs is whatever os-vif loads: with vif_plug_govif on sys.path (PYTHONPATH, or --append-path
 DIR to put it AFTER dist-packages) govif's bridge forwards to the daemon; without it os-vif's own
 plugins run, with privsep in-process (PrivContext.set_client_mode(False): no privsep-helper).
@@ -30,9 +31,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--case", required=True)
     ap.add_argument("--append-path", help="directory appended to sys.path (after dist-packages)")
+    ap.add_argument("--no-eventlet", action="store_true",
+                    help="do not monkey-patch with eventlet as nova-compute does")
     a = ap.parse_args()
     if a.append_path:
         sys.path.append(a.append_path)
+    if not a.no_eventlet:
+        # What nova-compute runs under: importing nova.cmd (its entry point's package) patches
+        # socket, threading, time, ... with eventlet before anything else is imported.
+        import nova.monkey_patch  # noqa: F401
     with open(a.case) as f:
         case = json.load(f)
 
