@@ -304,7 +304,7 @@ func checkBridgeErrors(t *testing.T, results []novaResult) {
 	}
 	r = out.Results[3]
 	if r.OK || r.ErrorType != "InternalError" || !strings.Contains(r.Error, "Failure running os_vif plugin unplug method") ||
-		!strings.Contains(r.Error, "timed out") || r.Seconds > 1.5+2 || r.Seconds < 1.4 {
+		!strings.Contains(r.Error, "timed out: no answer within 1.5 s") || r.Seconds > 1.5+2 || r.Seconds < 1.4 {
 		t.Errorf("unplug with a daemon that never answers: %s %q after %.2fs, want a timeout after 1.5 s", r.ErrorType, r.Error, r.Seconds)
 	}
 	// os_vif.host_info() does not wrap: describe()'s own os-vif exception comes through.

@@ -37,9 +37,10 @@ class _UnixHTTPConnection(http.client.HTTPConnection):
         self.sock = sock
 
 
-def _reason(err):
+def _reason(err, timeout):
     if isinstance(err, socket.timeout):
-        return "no answer within the timeout (%s)" % err
+        return ("timed out: no answer within %.1f s ([govif_daemon] request_timeout + "
+                "connect_timeout)" % timeout)
     if isinstance(err, OSError) and err.errno is not None:
         hint = {
             errno.ENOENT: " (is govif serve running?)",
@@ -76,8 +77,9 @@ class Client(object):
                 resp = conn.getresponse()
                 raw = resp.read()
             except (OSError, http.client.HTTPException) as err:
-                raise exception.DaemonUnavailable(socket=self.socket_path,
-                                                  reason=_reason(err))
+                raise exception.DaemonUnavailable(
+                    socket=self.socket_path,
+                    reason=_reason(err, self.request_timeout + self.connect_timeout))
         finally:
             conn.close()
         if 200 <= resp.status < 300:
