@@ -10,6 +10,7 @@ type metrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	inFlight prometheus.Gauge
+	running  prometheus.Gauge
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -27,8 +28,12 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Namespace: "govif", Name: "requests_in_flight",
 			Help: "API requests being served.",
 		}),
+		running: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: "govif", Name: "operations_running",
+			Help: "Plugs and unplugs the host is running, including those already answered at their deadline.",
+		}),
 	}
-	reg.MustRegister(m.requests, m.latency, m.inFlight)
+	reg.MustRegister(m.requests, m.latency, m.inFlight, m.running)
 	return m
 }
 
