@@ -79,6 +79,7 @@ type Server struct {
 
 	base   context.Context // parent of every request's context; abort cancels it
 	cancel context.CancelFunc
+	inv    Operations // nil: the host keeps no inventory
 
 	mu       sync.Mutex
 	draining bool
@@ -142,6 +143,7 @@ func NewServer(host Host, opts Options) *Server {
 	mux.HandleFunc(PathUnplug, s.guard(s.handleVIF("unplug")))
 	mux.HandleFunc(PathHostInfo, s.guard(s.handleHostInfo))
 	mux.HandleFunc(PathHealth, s.guard(s.handleHealth))
+	s.registerOps(mux)
 	mux.Handle(PathMetrics, s.guard(promhttp.HandlerFor(opts.Registry, promhttp.HandlerOpts{}).ServeHTTP))
 	mux.HandleFunc("/", s.guard(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &APIError{Status: http.StatusNotFound, Code: CodeNotFound, Message: "no such endpoint: " + r.URL.Path})
