@@ -127,10 +127,14 @@ func TestNovaPlugsThroughGovif(t *testing.T) {
 			t.Fatalf("the daemon counted os-vif's plugs: %v", n)
 		}
 		refPlugged = hoststate.Capture(t, pyOVS)
+		// nova-compute restarted on the bridge plugs the VIFs of running instances again
+		// (ComputeManager._init_instance → plug_vifs): govif must take os-vif's plumbing as
+		// it is, then unplug it.
 		before := pyD.ops(t)
-		out = runNova(t, py, pyOVS, novaCase{NovaConf: pyConf, Ops: plugOps(vifs, "unplug")}, pkg, bridgeFirst)
+		out = runNova(t, py, pyOVS, novaCase{NovaConf: pyConf, Ops: append(plugOps(vifs, "plug"), plugOps(vifs, "unplug")...)}, pkg, bridgeFirst)
 		requireOK(t, "govif", out)
 		govifLoaded(t, out)
+		counted(t, pyD, before, "plug", 1)
 		counted(t, pyD, before, "unplug", 1)
 		refUnplugged = hoststate.Capture(t, pyOVS)
 		noLeftovers(t, refUnplugged)
