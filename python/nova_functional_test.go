@@ -84,9 +84,12 @@ func TestNovaPlugsThroughGovif(t *testing.T) {
 	vifs := novaVIFs(vhuDir)
 	goConf, pyConf := novaConf(t, goOVS, goD.sock), novaConf(t, pyOVS, pyD.sock)
 	wantOps := map[string]int{}
+	var allIDs []string
 	for _, v := range vifs {
 		wantOps[v.plugin]++
+		allIDs = append(allIDs, v.vif["id"].(string))
 	}
+	slices.Sort(allIDs)
 	// counted checks that the daemon counted n (plug|unplug) ops per plugin since before.
 	counted := func(t *testing.T, d *bridgeDaemon, before map[string]int, op string, n int) {
 		t.Helper()
@@ -136,6 +139,9 @@ func TestNovaPlugsThroughGovif(t *testing.T) {
 		govifLoaded(t, out)
 		counted(t, pyD, before, "plug", 1)
 		counted(t, pyD, before, "unplug", 1)
+		if ids := pyD.recorded(t); len(ids) != 0 {
+			t.Errorf("inventory after unplug: %v", ids)
+		}
 		refUnplugged = hoststate.Capture(t, pyOVS)
 		noLeftovers(t, refUnplugged)
 	})
@@ -151,6 +157,9 @@ func TestNovaPlugsThroughGovif(t *testing.T) {
 		govifLoaded(t, out)
 		checkHostInfo(t, out.Results[len(out.Results)-1].HostInfo)
 		counted(t, goD, before, "plug", 1)
+		if ids := goD.recorded(t); !slices.Equal(ids, allIDs) {
+			t.Errorf("inventory after plug: %v, want %v", ids, allIDs)
+		}
 		diff := hoststate.Diff(refPlugged, hoststate.Capture(t, goOVS))
 		if want := sorted(wantPlugDiff); !slices.Equal(diff, want) {
 			t.Errorf("after plug, os-vif (-) vs govif via the bridge (+):\n%s\nwant:\n%s", strings.Join(diff, "\n"), strings.Join(want, "\n"))
@@ -172,6 +181,9 @@ func TestNovaPlugsThroughGovif(t *testing.T) {
 		out := runNova(t, py, goOVS, novaCase{NovaConf: goConf, Ops: append(plugOps(vifs, "unplug"), errOps...)}, pkg, bridgeFirst)
 		requireOK(t, "govif", novaOut{Results: out.Results[:len(vifs)]})
 		counted(t, goD, before, "unplug", 1)
+		if ids := goD.recorded(t); len(ids) != 0 {
+			t.Errorf("inventory after unplug: %v", ids)
+		}
 		checkUnplugged(t)
 		checkErrs(t, out.Results[len(vifs):])
 	})
@@ -185,6 +197,10 @@ func TestNovaPlugsThroughGovif(t *testing.T) {
 		}
 		counted(t, goD, before, "unplug", 0)
 		checkUnplugged(t)
+		// The daemon did not see these unplugs: its records stay (docs/nova.md, rolling back).
+		if ids := goD.recorded(t); !slices.Equal(ids, allIDs) {
+			t.Errorf("inventory after os-vif's unplug: %v, want the records left as they were: %v", ids, allIDs)
+		}
 	})
 }
 

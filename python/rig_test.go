@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +20,9 @@ import (
 	"github.com/govif/govif/config"
 	"github.com/govif/govif/daemon"
 	"github.com/govif/govif/internal/testenv"
+	"github.com/govif/govif/inventory"
 	"github.com/govif/govif/netdev"
+	"github.com/govif/govif/ops"
 	"github.com/govif/govif/ovsdb"
 	"github.com/govif/govif/plugins/linuxbridge"
 	"github.com/govif/govif/plugins/noop"
@@ -84,6 +87,22 @@ func copyPackage(t testing.TB, dir, dst string) {
 type bridgeDaemon struct {
 	sock string
 	reg  *prometheus.Registry
+	inv  *inventory.Store
+}
+
+// recorded returns the ids of the VIFs in the daemon's inventory, sorted.
+func (d *bridgeDaemon) recorded(t testing.TB) []string {
+	t.Helper()
+	recs, damaged, err := d.inv.List()
+	if err != nil || len(damaged) > 0 {
+		t.Fatalf("inventory: %v %v", err, damaged)
+	}
+	var ids []string
+	for _, r := range recs {
+		ids = append(ids, r.ID)
+	}
+	slices.Sort(ids)
+	return ids
 }
 
 // vhuDir is where the VIFs' vhost-user sockets are (the policy's vhostuser_socket_dirs).
@@ -133,8 +152,13 @@ func startDaemon(t testing.TB, o *testenv.OVS, vhuDir string) *bridgeDaemon {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// As govif serve: the Host behind ops.Manager, which records each plug in the inventory.
+	inv, err := inventory.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
 	reg := prometheus.NewRegistry()
-	srv := daemon.NewServer(host, daemon.Options{Logger: log, Registry: reg, RequestTimeout: 60 * time.Second})
+	srv := daemon.NewServer(ops.New(host, inv, ops.WithLogger(log)), daemon.Options{Logger: log, Registry: reg, RequestTimeout: 60 * time.Second})
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	t.Cleanup(func() {
@@ -143,7 +167,7 @@ func startDaemon(t testing.TB, o *testenv.OVS, vhuDir string) *bridgeDaemon {
 		srv.Shutdown(sctx)
 		<-done
 	})
-	return &bridgeDaemon{sock: sock, reg: reg}
+	return &bridgeDaemon{sock: sock, reg: reg, inv: inv}
 }
 
 // ops returns govif_vif_operations_total by "op plugin outcome".
