@@ -63,7 +63,7 @@ command -v valgrind >/dev/null || { echo "count-plug: valgrind missing" >&2; exi
 CG_N1=${CG_N1:-5}
 CG_N2=${CG_N2:-25}
 ir() { # mode kind n -> instructions executed by plugbench
-	ip netns exec "$NS" valgrind --tool=callgrind --callgrind-out-file="$D/cg.out" \
+	ip netns exec "$NS" env GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --callgrind-out-file="$D/cg.out" \
 		"$D/plugbench" -db "$DB" -mode "$1" -kind "$2" -n "$3" >/dev/null 2>"$D/cg.err"
 	sed -n 's/^summary: //p; s/^totals: //p' "$D/cg.out" | head -1
 }
