@@ -143,6 +143,55 @@ func switchContract(t *testing.T, u switchUnderTest) {
 	if ok, _ := sw.PortExists(ctx, "p2"); ok {
 		t.Error("p2 still exists after DelPort")
 	}
+	// One transaction: a required bridge as the spec accepts it, a per-VIF bridge created, ports
+	// on both; a bridge to create that exists, or a required one that is missing or of another
+	// datapath, changes nothing.
+	pb := vswitch.BridgeSpec{Name: "pb-c", DatapathType: DatapathNetdev}
+	ok, made, err := sw.AddPortsOnBridges(ctx, vswitch.DontWait, []vswitch.BridgeSpec{netdevBr}, []vswitch.BridgeSpec{pb},
+		vswitch.PortSpec{Bridge: "pb-c", Name: "tap-c"}, vswitch.PortSpec{Bridge: "br-a", Name: "ibp-c"})
+	slices.Sort(made)
+	if !ok || err != nil || !slices.Equal(made, []string{"ibp-c", "pb-c", "tap-c"}) {
+		t.Errorf("AddPortsOnBridges = %t, %v, %v; want ok, created [ibp-c pb-c tap-c]", ok, made, err)
+	}
+	if !sw.KnowsBridge(pb) {
+		t.Error("KnowsBridge false for a bridge AddPortsOnBridges created")
+	}
+	for _, tc := range []struct {
+		what            string
+		require, create []vswitch.BridgeSpec
+	}{
+		{"a bridge to create that exists", nil, []vswitch.BridgeSpec{pb}},
+		{"a missing required bridge", []vswitch.BridgeSpec{unknown}, []vswitch.BridgeSpec{{Name: "pb-d"}}},
+		{"a required bridge of another datapath", []vswitch.BridgeSpec{{Name: "br-a", DatapathType: DatapathSystem}}, []vswitch.BridgeSpec{{Name: "pb-d"}}},
+	} {
+		ok, created, err := sw.AddPortsOnBridges(ctx, vswitch.DontWait, tc.require, tc.create, vswitch.PortSpec{Bridge: "br-a", Name: "p-d"})
+		if ok || err != nil || len(created) != 0 {
+			t.Errorf("AddPortsOnBridges with %s = %t, %v, %v; want not ok, nothing", tc.what, ok, created, err)
+		}
+		if exists, _ := sw.PortExists(ctx, "p-d"); exists {
+			t.Fatalf("AddPortsOnBridges with %s added a port", tc.what)
+		}
+		if exists, _ := sw.PortExists(ctx, "pb-d"); exists {
+			t.Fatalf("AddPortsOnBridges with %s created a bridge", tc.what)
+		}
+	}
+	// DelBridgeIfOnly: kept while it holds a port not named, deleted with only named ones.
+	if err := sw.DelBridgeIfOnly(ctx, "pb-c", []string{"pbp-c"}); err != nil {
+		t.Fatal(err)
+	}
+	if exists, _ := sw.PortExists(ctx, "tap-c"); !exists {
+		t.Error("DelBridgeIfOnly deleted a bridge holding a port it did not name")
+	}
+	if err := sw.DelBridgeIfOnly(ctx, "pb-c", []string{"tap-c"}); err != nil {
+		t.Fatal(err)
+	}
+	if exists, _ := sw.PortExists(ctx, "tap-c"); exists {
+		t.Error("DelBridgeIfOnly kept a bridge holding only the named ports")
+	}
+	if err := sw.DelPort(ctx, "br-a", "ibp-c"); err != nil {
+		t.Fatal(err)
+	}
+
 	for i := range 2 {
 		if err := sw.DelBridge(ctx, "br-a"); err != nil {
 			t.Fatalf("DelBridge #%d: %v", i+1, err)
