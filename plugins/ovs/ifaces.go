@@ -17,8 +17,10 @@ type Switch interface {
 	// KnowsBridge reports whether the Switch remembers bridge b.Name with a datapath_type b
 	// accepts (a hint: AddPortToKnownBridge re-checks it in its transaction).
 	KnowsBridge(b vswitch.BridgeSpec) bool
-	// AddPortToKnownBridge adds p in one transaction requiring the remembered bridge; see
-	// vswitch.Writer.AddPortToKnownBridge. known=false: nothing changed, take the full path.
+	// AddPortToKnownBridge adds p in one transaction requiring the bridge as remembered, or as
+	// b accepts it when it is not remembered; see vswitch.Writer.AddPortToKnownBridge.
+	// known=false: the bridge is missing or not as required; nothing changed, take the full
+	// path.
 	AddPortToKnownBridge(ctx context.Context, b vswitch.BridgeSpec, wait vswitch.Wait, p vswitch.PortSpec) (known, created bool, err error)
 	// AddPortsOnBridges adds ports in ONE transaction that also requires the bridges of
 	// require (as they accept) and creates the bridges of create (which must be absent); see
