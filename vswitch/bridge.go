@@ -156,10 +156,11 @@ func (v *VSwitch) DelBridge(ctx context.Context, name string) error {
 			ops = append(ops, ovsdb.Delete("QoS", eq("_uuid", q)))
 		}
 		_, err = v.transact(ctx, ops...)
-		v.hints.reset()
 		if err == nil {
+			v.hints.forgetRows(ports) // the bridge's ports went with it; other hints stay true
 			return nil
 		}
+		v.hints.reset()
 		if failedGuard(err) != 0 {
 			return fmt.Errorf("vswitch: delete bridge %q: %w", name, err)
 		}

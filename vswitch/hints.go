@@ -1,6 +1,7 @@
 package vswitch
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/govif/govif/ovsdb"
@@ -59,7 +60,18 @@ func (h *hints) forget(names ...string) {
 	}
 }
 
-// reset drops every hint (after DelBridge).
+// forgetRows drops the hints for the Port rows uuids (after DelBridge deleted them).
+func (h *hints) forgetRows(uuids []ovsdb.UUID) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for n, st := range h.m {
+		if slices.Contains(uuids, st.uuid) {
+			delete(h.m, n)
+		}
+	}
+}
+
+// reset drops every hint (after a DelBridge whose outcome is not known).
 func (h *hints) reset() {
 	h.mu.Lock()
 	h.m = nil
