@@ -61,3 +61,13 @@ func TestWatchFollowsInterfaces(t *testing.T) {
 		t.Errorf("cur_cfg %d, want 42", w.cur)
 	}
 }
+
+// TestHintsForgetRows: a bridge deletion forgets the hints of the rows it deleted, and only
+// those (the other ports' rows are unchanged, so their deletes need no read).
+func TestHintsForgetRows(t *testing.T) {
+	h := &hints{m: map[string]portState{"a": {uuid: "u-a"}, "b": {uuid: "u-b"}, "c": {uuid: "u-c"}}}
+	h.forgetRows([]ovsdb.UUID{"u-a", "u-c", "u-x"})
+	if got := h.get([]string{"a", "b", "c"}); len(got) != 1 || got["b"].uuid != "u-b" {
+		t.Errorf("hints after forgetRows: %v, want only b", got)
+	}
+}
