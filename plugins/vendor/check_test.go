@@ -207,4 +207,3 @@ func TestCheckAgentOnlyPlugins(t *testing.T) {
 		t.Errorf("check ran tools: %v", calls)
 	}
 }
-
