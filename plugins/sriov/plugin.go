@@ -37,6 +37,18 @@ type HostOps interface {
 	// EnsureVLAN makes the 802.1Q device name (id on parent) exist and be up; it reports
 	// whether it created it.
 	EnsureVLAN(ctx context.Context, name, parent string, id int) (bool, error)
+	// VF reads VF vf of the PF netdev pf from the PF's netlink IFLA_VFINFO_LIST (what
+	// `ip link show <pf>` prints as "vf <n> ..."). A VF the PF does not list is an error.
+	VF(ctx context.Context, pf string, vf int) (VFState, error)
+	// Link reads the netdev dev; nil (no error) when it does not exist.
+	Link(ctx context.Context, dev string) (*netdev.Link, error)
+}
+
+// VFState is what a PF reports about one of its VFs.
+type VFState struct {
+	MAC   net.HardwareAddr // IFLA_VF_MAC
+	VLAN  int              // IFLA_VF_VLAN
+	Trust bool             // IFLA_VF_TRUST
 }
 
 // Option configures NewFactory.
@@ -279,6 +291,30 @@ func (o *netlinkOps) SetMACState(ctx context.Context, dev string, mac net.Hardwa
 		return o.links.SetUp(ctx, dev)
 	}
 	return o.links.SetDown(ctx, dev)
+}
+
+func (o *netlinkOps) VF(ctx context.Context, pf string, vf int) (VFState, error) {
+	if err := ctx.Err(); err != nil {
+		return VFState{}, err
+	}
+	link, err := o.h.LinkByName(pf)
+	if err != nil {
+		return VFState{}, fmt.Errorf("PF %s: %w", pf, err)
+	}
+	for _, v := range link.Attrs().Vfs {
+		if v.ID == vf {
+			return VFState{MAC: v.Mac, VLAN: v.Vlan, Trust: v.Trust == 1}, nil
+		}
+	}
+	return VFState{}, fmt.Errorf("PF %s reports no VF %d (%d VFs listed)", pf, vf, len(link.Attrs().Vfs))
+}
+
+func (o *netlinkOps) Link(ctx context.Context, dev string) (*netdev.Link, error) {
+	l, err := o.links.Get(ctx, dev)
+	if netdev.IsNotFound(err) {
+		return nil, nil
+	}
+	return l, err
 }
 
 func (o *netlinkOps) EnsureVLAN(ctx context.Context, name, parent string, id int) (bool, error) {
