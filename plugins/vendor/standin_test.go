@@ -19,7 +19,7 @@ import (
 // GOVIF_STANDIN_FAIL names the tool it writes a line to stderr and exits 3 instead. The fp-vdev
 // stand-in also does what fp-vdev does to the host: "add <dev>" makes a device <dev> (a tap,
 // in the namespace it runs in) and "del <dev>" deletes it.
-var standinTools = []string{"mm-ctl", "ifc_ctl", "ebrctl", "vrouter-port-control", "fp-vdev"}
+var standinTools = []string{"mm-ctl", "ifc_ctl", "ebrctl", "vrouter-port-control", "fp-vdev", "agilio-vf-mgr.py"}
 
 const (
 	envStandinLog  = "GOVIF_STANDIN_LOG"
