@@ -33,11 +33,30 @@ func (p *Plugin) Objects(vif objects.VIF, _ *objects.InstanceInfo) (plugin.Objec
 //   - VIFDirect without dev_address (vif_type macvtap) with should_provide_vlan: the VLAN
 //     device exists, is a vlan and is up. Without should_provide_vlan the plug does nothing:
 //     plugin.ErrNotCheckable.
-//   - VIFHostDevice (hw_veb, vnic_type direct): the plug does nothing: plugin.ErrNotCheckable.
+//   - VIFHostDevice (hw_veb, vnic_type direct) with Trusted true: the VF's trust as its PF
+//     reports it. Otherwise the plug does nothing: plugin.ErrNotCheckable.
 func (p *Plugin) Check(ctx context.Context, vif objects.VIF, _ *objects.InstanceInfo) ([]plugin.Drift, error) {
 	switch v := vif.(type) {
 	case *objects.VIFHostDevice:
-		return nil, fmt.Errorf("sriov: the plug does nothing for a VIFHostDevice: %w", plugin.ErrNotCheckable)
+		if !v.Trusted.Value() {
+			return nil, fmt.Errorf("sriov: the plug does nothing for a VIFHostDevice without govif_trusted true: %w", plugin.ErrNotCheckable)
+		}
+		vf, err := p.hostDeviceVF(ctx, v)
+		var nf *netdev.PCIDeviceNotFoundError
+		if errors.As(err, &nf) {
+			return []plugin.Drift{{Object: "pci device " + v.DevAddress.Value(), Field: "exists", Want: "yes", Got: "no"}}, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		st, err := p.ops.VF(ctx, vf.PF, vf.Num)
+		if err != nil {
+			return nil, fmt.Errorf("sriov: check VF %d of %s (%s): %w", vf.Num, vf.PF, vf.PCI, err)
+		}
+		if !st.Trust {
+			return []plugin.Drift{{Object: fmt.Sprintf("vf %d of %s (%s)", vf.Num, vf.PF, vf.PCI), Field: "trust", Want: "on", Got: "off"}}, nil
+		}
+		return nil, nil
 	case *objects.VIFDirect:
 		if pci, ok := v.DevAddress.Get(); ok && pci != "" {
 			mac, ok := v.Address.Get()

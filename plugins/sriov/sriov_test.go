@@ -96,6 +96,21 @@ func (r *recorder) EnsureVLAN(_ context.Context, name, parent string, id int) (b
 	return !existed, nil
 }
 
+func (r *recorder) SetTrust(_ context.Context, pf string, vf int, on bool) error {
+	r.state()
+	if err := r.do(fmt.Sprintf("%s vf %d trust %s", pf, vf, map[bool]string{true: "on", false: "off"}[on])); err != nil {
+		return err
+	}
+	k := fmt.Sprintf("%s/%d", pf, vf)
+	st, ok := r.vfs[k]
+	if !ok {
+		return fmt.Errorf("PF %s has no VF %d", pf, vf)
+	}
+	st.Trust = on
+	r.vfs[k] = st
+	return nil
+}
+
 func (r *recorder) VF(_ context.Context, pf string, vf int) (sriov.VFState, error) {
 	r.state()
 	st, ok := r.vfs[fmt.Sprintf("%s/%d", pf, vf)]
