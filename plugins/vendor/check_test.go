@@ -7,9 +7,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/govif/govif"
 	"github.com/govif/govif/internal/testenv"
+	"github.com/govif/govif/inventory"
 	"github.com/govif/govif/netdev"
 	"github.com/govif/govif/objects"
+	"github.com/govif/govif/ops"
 	"github.com/govif/govif/plugin"
 	"github.com/govif/govif/plugins/vendor"
 )
@@ -205,5 +210,88 @@ func TestCheckAgentOnlyPlugins(t *testing.T) {
 	}
 	if calls := readCalls(t, log); len(calls) != 0 {
 		t.Errorf("check ran tools: %v", calls)
+	}
+}
+
+// Through the operator's path (ops.Manager over a govif.Host, as `govif check` and `replug`
+// use it): a midonet VIF whose tap was deleted by hand is reported with exactly that drift and
+// repaired by replug; an ib_hostdev VIF is unchecked with the reason (ebrctl's port is the
+// fabric's state) and never counted as drift; the inventory records the midonet tap as owned.
+func TestCheckReplugThroughOps(t *testing.T) {
+	ns := testenv.NewNetNS(t)
+	dir, log := standins(t)
+	t.Setenv("PATH", dir)
+	t.Setenv(envStandinLog, log)
+	mido := build(t, "midonet", vendor.NewMidonetFactory(vendor.InNamespace(ns.Handle())), nil)
+	ib := build(t, "ib_hostdev", vendor.NewIBHostdevFactory(), nil)
+	ctx := context.Background()
+	h, err := govif.NewHost(ctx, nil, govif.WithPlugins("midonet", "ib_hostdev"), govif.WithPlugin("midonet", mido),
+		govif.WithPlugin("ib_hostdev", ib), govif.WithoutExecPlugins(), govif.WithLogger(discard))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	inv, err := inventory.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := ops.New(h, inv)
+	mv := midonetVIF("tapmidops")
+	if err := m.Plug(ctx, mv, ibInst()); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Plug(ctx, ibVIF(), ibInst()); err != nil {
+		t.Fatal(err)
+	}
+	l, err := netdev.New(netdev.InNamespace(ns.Handle()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if err := l.Delete(ctx, "tapmidops"); err != nil {
+		t.Fatal(err)
+	}
+	res, err := m.Check(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, v := range res.VIFs {
+		got[v.Plugin] = v.Status + " " + strings.Join(drifts(v.Drift), ",")
+		if v.Plugin == "ib_hostdev" && !strings.Contains(v.Error, "ebrctl") {
+			t.Errorf("ib_hostdev unchecked without the reason: %+v", v)
+		}
+	}
+	want := map[string]string{"midonet": "drift device tapmidops exists yes no", "ib_hostdev": "unchecked "}
+	if !cmp.Equal(got, want) || res.DriftCount() != 1 {
+		t.Fatalf("check = %v, want %v", got, want)
+	}
+	rr, err := m.Replug(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := map[string]string{}
+	for _, v := range rr.VIFs {
+		st[v.Plugin] = v.Status
+	}
+	if st["midonet"] != ops.StatusRepaired || st["ib_hostdev"] != ops.StatusUnchecked || rr.Failed() {
+		t.Fatalf("replug = %+v", rr.VIFs)
+	}
+	if ok, _ := l.Exists(ctx, "tapmidops"); !ok {
+		t.Error("replug did not restore the tap")
+	}
+	lr, err := m.List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range lr.VIFs {
+		if v.Plugin == "midonet" && !slices.Equal(v.Devices, []string{"tapmidops"}) {
+			t.Errorf("inventory devices of the midonet VIF: %v", v.Devices)
+		}
+	}
+	for _, v := range []objects.VIF{mv, ibVIF()} {
+		if err := m.Unplug(ctx, v, ibInst()); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
