@@ -38,6 +38,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Registry receives the metrics; default a fresh registry (served at /metrics).
 	Registry *prometheus.Registry
+	// MaxBatch bounds the requests one coalesced PlugMany/UnplugMany call carries (see
+	// BatchHost). Default DefaultMaxBatch.
+	MaxBatch int
 }
 
 // Server serves a Host over HTTP+JSON. Create it with NewServer, run it with Serve, stop it
@@ -48,6 +51,7 @@ type Server struct {
 	log     *slog.Logger
 	locks   *keyedMutex
 	metrics *metrics
+	co      *coalescer
 	http    *http.Server
 
 	mu       sync.Mutex
@@ -78,9 +82,12 @@ func NewServer(host Host, opts Options) *Server {
 		locks:   newKeyedMutex(),
 		metrics: newMetrics(opts.Registry),
 	}
+	s.co = newCoalescer(host, opts.MaxBatch, opts.Logger, opts.Registry)
 	mux := http.NewServeMux()
 	mux.HandleFunc(PathPlug, s.guard(s.handleVIF("plug")))
 	mux.HandleFunc(PathUnplug, s.guard(s.handleVIF("unplug")))
+	mux.HandleFunc(PathPlugMany, s.guard(s.handleMany("plug")))
+	mux.HandleFunc(PathUnplugMany, s.guard(s.handleMany("unplug")))
 	mux.HandleFunc(PathHostInfo, s.guard(s.handleHostInfo))
 	mux.HandleFunc(PathHealth, s.guard(s.handleHealth))
 	mux.Handle(PathMetrics, s.guard(promhttp.HandlerFor(opts.Registry, promhttp.HandlerOpts{}).ServeHTTP))
@@ -206,11 +213,8 @@ func (s *Server) handleVIF(op string) http.HandlerFunc {
 			writeError(w, apiErr)
 			return
 		}
-		if op == "plug" {
-			err = s.host.Plug(ctx, vif, inst)
-		} else {
-			err = s.host.Unplug(ctx, vif, inst)
-		}
+		// Through the coalescer: concurrent requests share the Host's batch calls.
+		err = s.co.one(ctx, op, vif, inst)
 		unlock()
 
 		elapsed := time.Since(start)
@@ -246,6 +250,12 @@ func (s *Server) readVIFRequest(w http.ResponseWriter, r *http.Request) (objects
 	if err := json.Unmarshal(body, &req); err != nil {
 		return nil, nil, &APIError{Status: http.StatusBadRequest, Code: CodeBadRequest, Message: "body is not a JSON object with vif and instance_info: " + err.Error()}
 	}
+	return decodeVIFRequest(req)
+}
+
+// decodeVIFRequest decodes and checks the two primitives of one plug/unplug request (a whole
+// body of /v1/plug, or one item of /v1/plug-many).
+func decodeVIFRequest(req VIFRequest) (objects.VIF, *objects.InstanceInfo, *APIError) {
 	if len(req.VIF) == 0 || string(req.VIF) == "null" {
 		return nil, nil, &APIError{Status: http.StatusBadRequest, Code: CodeInvalidObject, Field: "vif", Message: "vif: missing"}
 	}
