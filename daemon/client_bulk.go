@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/govif/govif"
 	"github.com/govif/govif/objects"
 	"github.com/govif/govif/plugin"
 )
@@ -121,3 +122,9 @@ func encodeVIFRequest(vif objects.VIF, inst *objects.InstanceInfo) (VIFRequest, 
 	}
 	return VIFRequest{VIF: vb, InstanceInfo: ib}, nil
 }
+
+// The in-process Host and the Client have the same batch methods.
+var (
+	_ BatchHost = (*govif.Host)(nil)
+	_ BatchHost = (*Client)(nil)
+)

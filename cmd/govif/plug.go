@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -90,25 +91,33 @@ func init() {
 
 func newVIFCmd(op string) *cobra.Command {
 	var (
-		hf       hostFlags
-		vifPath  string
-		instPath string
+		hf        hostFlags
+		vifPaths  []string
+		instPaths []string
 	)
 	verb := map[string]string{"plug": "Plug a VIF into", "unplug": "Unplug a VIF from"}[op]
 	cmd := &cobra.Command{
-		Use:   op + " --vif FILE --instance FILE",
+		Use:   op + " --vif FILE [--vif FILE]... --instance FILE [--instance FILE]...",
 		Short: verb + " the host (in this process, or through the daemon with --server)",
 		Long: verb + ` the host, as os_vif.` + op + `(vif, instance_info) does. --vif and --instance
 are os-vif primitives (JSON, "-" for standard input); the plugin named by the VIF's plugin
 field does the work. Without --server the plugins run in this process (as root, configured
 by --config); with --server unix:PATH the govif daemon does it. Bad input exits 2 with the
-field path; a failure on the host exits 1.`,
+field path; a failure on the host exits 1.
+
+--vif may be repeated to ` + op + ` several VIFs in one batch (Host.` + strings.ToUpper(op[:1]) + op[1:] + `Many, or one
+request to the daemon's /v1/` + op + `-many). Give --instance once (every VIF belongs to that
+instance) or once per --vif (paired in order). Each VIF's outcome is printed (-o json: an
+array); exit 0 when all succeed, 2 when every failure is bad input, else 1.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := hf.check(); err != nil {
 				return err
 			}
-			vif, inst, err := readVIFAndInstance(cmd.InOrStdin(), vifPath, instPath)
+			if len(vifPaths) != 1 || len(instPaths) != 1 {
+				return runMany(cmd, op, &hf, vifPaths, instPaths)
+			}
+			vif, inst, err := readVIFAndInstance(cmd.InOrStdin(), vifPaths[0], instPaths[0])
 			if err != nil {
 				return err
 			}
@@ -135,8 +144,8 @@ field path; a failure on the host exits 1.`,
 		},
 	}
 	hf.register(cmd)
-	cmd.Flags().StringVar(&vifPath, "vif", "", "VIF primitive (JSON file, - for standard input)")
-	cmd.Flags().StringVar(&instPath, "instance", "", "InstanceInfo primitive (JSON file, - for standard input)")
+	cmd.Flags().StringArrayVar(&vifPaths, "vif", nil, "VIF primitive (JSON file, - for standard input); repeat for several VIFs")
+	cmd.Flags().StringArrayVar(&instPaths, "instance", nil, "InstanceInfo primitive (JSON file, - for standard input); once, or once per --vif")
 	_ = cmd.MarkFlagRequired("vif")
 	_ = cmd.MarkFlagRequired("instance")
 	return cmd

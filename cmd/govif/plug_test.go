@@ -180,6 +180,16 @@ func TestCommandsThroughServe(t *testing.T) {
 	if code != 0 || !strings.Contains(out, `"server": "`+server+`"`) {
 		t.Fatalf("unplug --server: exit %d out %q err %q", code, out, se)
 	}
+	// Several VIFs through the daemon: one /v1/plug-many request.
+	v2, _ := writePrimitives(t, func(s string) string {
+		return strings.Replace(s, "5e1f3a7c-9b2d-4e6f-8a0c-1d3e5f7a9b2c", "6e1f3a7c-9b2d-4e6f-8a0c-1d3e5f7a9b2c", 1)
+	})
+	for _, op := range []string{"plug", "unplug"} {
+		out, se, code = runGovif(t, "", op, "--vif", vifPath, "--vif", v2, "--instance", instPath, "--server", server)
+		if code != 0 || strings.Count(out, "via "+server) != 2 {
+			t.Fatalf("%s of 2 VIFs --server: exit %d out %q err %q", op, code, out, se)
+		}
+	}
 	out, se, code = runGovif(t, "", "host-info", "--server", server, "--permitted", "VIFVHostUser")
 	if code != 0 || !hasRow(out, "noop", "VIFVHostUser") || strings.Contains(out, "VIFBridge") {
 		t.Fatalf("host-info --server: exit %d out %q err %q", code, out, se)
