@@ -206,7 +206,9 @@ func (c *coalescer) runBatch(op string, calls []*call) {
 		stops[i] = context.AfterFunc(cl.ctx, cancel)
 		reqs[i] = cl.req
 	}
+	start := time.Now()
 	errs := c.run(bctx, op, reqs)
+	c.log.Debug(op+" batch done", "requests", len(reqs), "duration", time.Since(start))
 	for _, stop := range stops {
 		stop()
 	}
