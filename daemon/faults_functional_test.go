@@ -169,9 +169,11 @@ func TestFaultCampaign(t *testing.T) {
 		// daemon's rollback ran; time for it: the rollback's own deadline).
 		if target != targetDaemon {
 			var left []string
-			for _, i := range r.failedPlugs() {
+			for _, o := range r.failedPlugs() {
 				failedPlugs++
-				left = append(left, obs.waitGone(t, r.vifs[i], 2*fc.timeout)...)
+				if l := obs.waitGone(t, r.vifs[o.vif], 2*fc.timeout); len(l) > 0 {
+					left = append(left, fmt.Sprintf("VIF #%d (plug error: %v) left %v", o.vif, o.err, l))
+				}
 			}
 			if len(left) > 0 {
 				leftByFailedPlugs = append(leftByFailedPlugs, fmt.Sprintf("%s: %v", name, left))
@@ -241,12 +243,12 @@ type runResult struct {
 	attackErr error
 }
 
-// failedPlugs returns the indexes of the VIFs whose plug failed.
-func (r *runResult) failedPlugs() []int {
-	var out []int
+// failedPlugs returns the outcomes of the plugs that failed.
+func (r *runResult) failedPlugs() []outcome {
+	var out []outcome
 	for _, o := range r.outcomes {
 		if o.op == "plug" && o.err != nil {
-			out = append(out, o.vif)
+			out = append(out, o)
 		}
 	}
 	return out

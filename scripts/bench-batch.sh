@@ -5,9 +5,11 @@
 #   python     Python os-vif 3.0.0's ovs plugin, one VIF after the other (os-vif has no batch)
 #   in-process govif's PlugMany/UnplugMany of all N in one call (bench/plugbench -mode bulk)
 #   daemon     `govif serve` in the namespace, CLIENTS concurrent clients (own connection each)
-#              sending single /v1/plug and /v1/unplug requests for their share of the N VIFs
-#              (the daemon coalesces them into the host's PlugMany/UnplugMany)
-#   daemon-bulk the same clients, each sending its share as one /v1/plug-many request
+#              sending single /v1/plug and /v1/unplug requests for their share of the N VIFs,
+#              one after the other (the daemon coalesces the clients' requests into the host's
+#              PlugMany/UnplugMany)
+#   daemon-concurrent  the same clients, each sending single requests for all its VIFs at once
+#   daemon-bulk        the same clients, each sending its share as one /v1/plug-many request
 # and prints medians over ROUNDS interleaved rounds with the ratios the project targets:
 # daemon >= 0.8x in-process batch throughput, >= 3x Python's loop, for plug and for unplug.
 #
@@ -86,6 +88,8 @@ for round in $(seq 1 "$ROUNDS"); do
 		emit "{\"impl\":\"in-process\",\"data\":$(inns "$D/plugbench" -db $DB -mode bulk -kind hybrid -n "$n")}"
 		settle
 		emit "{\"impl\":\"daemon\",\"data\":$("$D/plugbench" -mode daemon -server "$SERVER" -clients "$CLIENTS" -kind hybrid -n "$n")}"
+		settle
+		emit "{\"impl\":\"daemon-concurrent\",\"data\":$("$D/plugbench" -mode daemon-concurrent -server "$SERVER" -clients "$CLIENTS" -kind hybrid -n "$n")}"
 		settle
 		emit "{\"impl\":\"daemon-bulk\",\"data\":$("$D/plugbench" -mode daemon-bulk -server "$SERVER" -clients "$CLIENTS" -kind hybrid -n "$n")}"
 		settle

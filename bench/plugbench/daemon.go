@@ -14,7 +14,9 @@ import (
 // runDaemon plugs then unplugs reqs through the govif daemon at server from clients concurrent
 // clients, each with its own connection and a share of the VIFs (VIF i goes to client
 // i%clients). Mode "daemon": each client sends its VIFs one request at a time (what a compute
-// service with one request per port does; the daemon coalesces them). Mode "daemon-bulk":
+// service that plugs an instance's ports one after the other does; the daemon coalesces the
+// clients' requests). Mode "daemon-concurrent": each client sends single requests for all its
+// VIFs at once (a service that plugs an instance's ports concurrently). Mode "daemon-bulk":
 // each client sends its share in one PlugMany/UnplugMany request. Totals are wall times from
 // the first request to the last answer.
 func runDaemon(ctx context.Context, mode, server string, clients int, reqs []vifReq, res *result) error {
@@ -52,6 +54,21 @@ func runDaemon(ctx context.Context, mode, server string, clients int, reqs []vif
 					got = cl.PlugMany(ctx, shares[c])
 				case mode == "daemon-bulk":
 					got = cl.UnplugMany(ctx, shares[c])
+				case mode == "daemon-concurrent":
+					got = make([]error, len(shares[c]))
+					var cwg sync.WaitGroup
+					for i, r := range shares[c] {
+						cwg.Add(1)
+						go func() {
+							defer cwg.Done()
+							if op == "plug" {
+								got[i] = cl.Plug(ctx, r.VIF, r.Instance)
+							} else {
+								got[i] = cl.Unplug(ctx, r.VIF, r.Instance)
+							}
+						}()
+					}
+					cwg.Wait()
 				default:
 					for _, r := range shares[c] {
 						if op == "plug" {

@@ -2,7 +2,7 @@
 // steady sequential plugs and unplugs, bulk PlugMany/UnplugMany, and the "floor" (the netlink
 // calls and OVSDB transaction a plug needs, made directly through packages netdev and vswitch);
 // and for scripts/bench-batch.sh the same bulk plugs and unplugs sent by concurrent clients to
-// a running `govif serve` (modes daemon, daemon-bulk).
+// a running `govif serve` (modes daemon, daemon-concurrent, daemon-bulk).
 // It runs in the caller's network namespace against the OVSDB at -db. Output: one JSON object.
 package main
 
@@ -26,9 +26,9 @@ import (
 
 func main() {
 	db := flag.String("db", "", "OVSDB endpoint (unix:PATH)")
-	mode := flag.String("mode", "steady", "cold | unplug1 | steady | bulk | floor | emit | daemon | daemon-bulk")
-	server := flag.String("server", "", "modes daemon, daemon-bulk: the govif daemon (unix:PATH)")
-	clients := flag.Int("clients", 10, "modes daemon, daemon-bulk: concurrent clients")
+	mode := flag.String("mode", "steady", "cold | unplug1 | steady | bulk | floor | emit | daemon | daemon-concurrent | daemon-bulk")
+	server := flag.String("server", "", "modes daemon*: the govif daemon (unix:PATH)")
+	clients := flag.Int("clients", 10, "modes daemon*: concurrent clients")
 	kind := flag.String("kind", "hybrid", "hybrid | ovs")
 	n := flag.Int("n", 50, "number of VIFs")
 	bridge := flag.String("bridge", "br-int", "integration bridge")
@@ -42,7 +42,7 @@ func main() {
 		}
 		return
 	}
-	if *mode == "daemon" || *mode == "daemon-bulk" {
+	if *mode == "daemon" || *mode == "daemon-concurrent" || *mode == "daemon-bulk" {
 		res := result{Mode: *mode, Kind: *kind, N: *n}
 		err := runDaemon(context.Background(), *mode, *server, *clients, vifs(*kind, *n, *bridge, *dp), &res)
 		if err == nil {
