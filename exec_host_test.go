@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -24,9 +23,9 @@ func buildExample(t *testing.T) string {
 	if testing.Short() {
 		t.Skip("skipping: builds the example plugin with go build")
 	}
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(gobin); err != nil {
-		t.Skipf("skipping: no go command at %s", gobin)
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skipf("skipping: no go command: %v", err)
 	}
 	dir := t.TempDir()
 	cmd := exec.Command(gobin, "build", "-buildvcs=false", "-o", filepath.Join(dir, "govif-plugin-example"), "./examples/govif-plugin-example")

@@ -79,8 +79,21 @@ func (c *Client) HostInfo(ctx context.Context, permitted ...string) (*objects.Ho
 
 // Health returns nil when the daemon answers /healthz with 200.
 func (c *Client) Health(ctx context.Context) error {
-	_, err := c.do(ctx, http.MethodGet, "http://govif"+PathHealth, nil)
+	_, err := c.HealthInfo(ctx)
 	return err
+}
+
+// HealthInfo asks /healthz and returns the daemon's answer (its version among others).
+func (c *Client) HealthInfo(ctx context.Context) (Health, error) {
+	var h Health
+	data, err := c.do(ctx, http.MethodGet, "http://govif"+PathHealth, nil)
+	if err != nil {
+		return h, err
+	}
+	if err := json.Unmarshal(data, &h); err != nil {
+		return h, fmt.Errorf("daemon: GET %s: decode reply: %w", PathHealth, err)
+	}
+	return h, nil
 }
 
 func (c *Client) vifCall(ctx context.Context, path string, vif objects.VIF, inst *objects.InstanceInfo) error {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/govif/govif/internal/buildinfo"
 	"io"
 	"log/slog"
 	"net"
@@ -151,7 +152,8 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &APIError{Status: http.StatusServiceUnavailable, Code: CodeUnavailable, Message: "shutting down"})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	bi := buildinfo.Get()
+	writeJSON(w, http.StatusOK, Health{Status: "ok", Version: bi.Version, GoVersion: bi.GoVersion})
 }
 
 func (s *Server) handleHostInfo(w http.ResponseWriter, r *http.Request) {

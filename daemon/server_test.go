@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/govif/govif/internal/buildinfo"
 	"io"
 	"log/slog"
 	"net"
@@ -13,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -191,8 +193,12 @@ func TestPlugUnplugAndHostInfo(t *testing.T) {
 	if !hi.HasPlugin("noop") {
 		t.Fatalf("host-info lacks the noop plugin")
 	}
-	if err := ts.client.Health(ctx); err != nil {
+	h, err := ts.client.HealthInfo(ctx)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if h.Status != "ok" || h.Version != buildinfo.Version() || h.GoVersion != runtime.Version() {
+		t.Fatalf("/healthz = %+v, want ok with version %q and %s", h, buildinfo.Version(), runtime.Version())
 	}
 }
 

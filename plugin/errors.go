@@ -8,8 +8,10 @@ import (
 // The os-vif failure kinds a plugin reports and a caller may branch on (errors.Is).
 var (
 	// ErrMissingPortProfile is vif_plug_ovs' MissingPortProfile.
+	//lint:ignore ST1005 os-vif's message, word for word
 	ErrMissingPortProfile = errors.New("A port profile is mandatory for the OpenVSwitch plugin")
 	// ErrUnsupportedVIFType is os-vif's "This vif type is not supported by this plugin".
+	//lint:ignore ST1005 os-vif's message, word for word
 	ErrUnsupportedVIFType = errors.New("This vif type is not supported by this plugin")
 	// ErrProtocol marks an external plugin that broke the exec protocol: garbage or no JSON on
 	// stdout, an unsupported protocol version, a describe for another plugin name.

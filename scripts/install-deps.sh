@@ -27,6 +27,14 @@ if [ ${#missing[@]} -gt 0 ]; then
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# Go tools `make vet` runs, pinned (the module proxy serves them).
+STATICCHECK_VERSION=${STATICCHECK_VERSION:-v0.8.2}
+gobin=$(PATH=/usr/local/go/bin:$PATH go env GOPATH 2>/dev/null)/bin
+if [ ! -x "$gobin/staticcheck" ] || ! "$gobin/staticcheck" -version 2>/dev/null | grep -qF "(${STATICCHECK_VERSION#v})"; then
+	echo "install-deps: go install honnef.co/go/tools/cmd/staticcheck@${STATICCHECK_VERSION}" >&2
+	PATH=/usr/local/go/bin:$PATH GOFLAGS=-mod=mod go install "honnef.co/go/tools/cmd/staticcheck@${STATICCHECK_VERSION}"
+fi
+
 # Debian's openvswitch-switch starts a system OVS on install; govif never uses it, and an
 # ovs-vswitchd on the userspace datapath spins a core. Stop it if it runs (ignore failures on
 # machines without systemd).

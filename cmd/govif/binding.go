@@ -13,13 +13,13 @@ import (
 	"github.com/govif/govif/objects"
 )
 
-func init() {
-	bindingCmd := &cobra.Command{
+func newBindingCmd() *cobra.Command {
+	cmd := &cobra.Command{
 		Use:   "binding",
 		Short: "Convert Neutron port bindings and Nova network_info VIFs to os-vif objects",
 	}
-	bindingCmd.AddCommand(newBindingConvertCmd())
-	rootCmd.AddCommand(bindingCmd)
+	cmd.AddCommand(newBindingConvertCmd())
+	return cmd
 }
 
 func newBindingConvertCmd() *cobra.Command {

@@ -1,12 +1,24 @@
 package main
 
-import "github.com/govif/govif/config"
+import (
+	"github.com/spf13/cobra"
 
-// configPath is the nova.conf-style file given with --config (empty: built-in defaults).
-var configPath string
+	"github.com/govif/govif/config"
+)
 
-func init() {
-	rootCmd.PersistentFlags().StringVar(&configPath, "config", "", "nova.conf-style configuration file ([os_vif_ovs], [os_vif_linux_bridge], [govif], [govif_daemon])")
+// addConfigFlag adds --config (a nova.conf-style file; empty: built-in defaults) to root and
+// so to every command.
+func addConfigFlag(root *cobra.Command) {
+	root.PersistentFlags().String("config", "", "nova.conf-style configuration file ([os_vif_ovs], [os_vif_linux_bridge], [govif], [govif_daemon])")
+}
+
+// configPath is the --config value the command was run with.
+func configPath(cmd *cobra.Command) string {
+	f := cmd.Flags().Lookup("config")
+	if f == nil {
+		return ""
+	}
+	return f.Value.String()
 }
 
 // loadConfig reads path, or returns the defaults when path is empty. Unknown or deprecated

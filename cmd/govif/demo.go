@@ -15,8 +15,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { rootCmd.AddCommand(newDemoCmd()) }
-
 func newDemoCmd() *cobra.Command {
 	var reportPath string
 	var verbose bool
@@ -34,7 +32,7 @@ Ctrl-C). Needs what scripts/install-deps.sh installs (openvswitch-switch, iptabl
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			d := newDemoRun(cmd.OutOrStdout(), verbose)
+			d := newDemoRun(cmd.OutOrStdout(), cmd.ErrOrStderr(), verbose)
 			err := d.run(ctx)
 			if reportPath != "" {
 				if werr := d.writeReport(reportPath); werr != nil && err == nil {
@@ -80,6 +78,7 @@ type demoReport struct {
 // what it made on a cleanup stack that runs in reverse whatever happens.
 type demoRun struct {
 	out      io.Writer
+	errOut   io.Writer // --verbose logs
 	verbose  bool
 	n        int
 	report   demoReport
@@ -92,8 +91,8 @@ type demoCleanup struct {
 	fn   func(context.Context) error
 }
 
-func newDemoRun(out io.Writer, verbose bool) *demoRun {
-	return &demoRun{out: out, verbose: verbose, report: demoReport{Leftovers: []string{}}}
+func newDemoRun(out, errOut io.Writer, verbose bool) *demoRun {
+	return &demoRun{out: out, errOut: errOut, verbose: verbose, report: demoReport{Leftovers: []string{}}}
 }
 
 // step runs fn and prints "NN. name ... ok 12.3 ms" and the details fn returns.

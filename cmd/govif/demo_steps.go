@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"os"
 	"sync"
 	"time"
 
@@ -18,7 +17,7 @@ import (
 func (d *demoRun) steps(ctx context.Context) error {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if d.verbose {
-		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		logger = slog.New(slog.NewTextHandler(d.errOut, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	d.env = &demoEnv{logger: logger}
 	inst := demoInstance()

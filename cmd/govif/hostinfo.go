@@ -11,8 +11,6 @@ import (
 	"github.com/govif/govif/objects"
 )
 
-func init() { rootCmd.AddCommand(newHostInfoCmd()) }
-
 func newHostInfoCmd() *cobra.Command {
 	var (
 		hf        hostFlags
@@ -38,7 +36,7 @@ HostInfo primitive, the form Nova sends to Neutron.`,
 			}
 			ctx, cancel := hf.commandContext()
 			defer cancel()
-			h, closeHost, err := hf.openHost(ctx)
+			h, closeHost, err := hf.openHost(ctx, cmd)
 			if err != nil {
 				return err
 			}

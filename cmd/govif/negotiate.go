@@ -12,8 +12,6 @@ import (
 	"github.com/govif/govif/objects"
 )
 
-func init() { rootCmd.AddCommand(newNegotiateCmd()) }
-
 func newNegotiateCmd() *cobra.Command {
 	var (
 		hostInfoPath, manifestPath string

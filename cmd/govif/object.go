@@ -13,13 +13,13 @@ import (
 	"github.com/govif/govif/objects"
 )
 
-func init() {
-	objCmd := &cobra.Command{
+func newObjectCmd() *cobra.Command {
+	cmd := &cobra.Command{
 		Use:   "object",
 		Short: "Convert, backport, validate and list os-vif objects (oslo.versionedobjects primitives)",
 	}
-	objCmd.AddCommand(newObjectConvertCmd(), newObjectValidateCmd(), newObjectListCmd())
-	rootCmd.AddCommand(objCmd)
+	cmd.AddCommand(newObjectConvertCmd(), newObjectValidateCmd(), newObjectListCmd())
+	return cmd
 }
 
 func newObjectConvertCmd() *cobra.Command {

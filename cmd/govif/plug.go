@@ -19,6 +19,7 @@ import (
 	"github.com/govif/govif"
 	"github.com/govif/govif/daemon"
 	"github.com/govif/govif/objects"
+	"github.com/govif/govif/policy"
 )
 
 // hostFlags are the flags every command that talks to a host shares.
@@ -26,12 +27,14 @@ type hostFlags struct {
 	server  string
 	output  string
 	timeout time.Duration
+	force   bool
 }
 
 func (f *hostFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.server, "server", "", "call a govif daemon at unix:PATH instead of plugging in this process")
 	cmd.Flags().StringVarP(&f.output, "output", "o", "text", "output format: text or json")
 	cmd.Flags().DurationVar(&f.timeout, "timeout", 120*time.Second, "give up after this long")
+	cmd.Flags().BoolVar(&f.force, "force", false, "root only, in-process only: skip the admission policy (names, bridges, interfaces; docs/security.md)")
 }
 
 func (f *hostFlags) check() error {
@@ -41,12 +44,18 @@ func (f *hostFlags) check() error {
 	if f.timeout <= 0 {
 		return badInput(fmt.Errorf("--timeout %v: must be positive", f.timeout))
 	}
+	if f.force && f.server != "" {
+		return badInput(fmt.Errorf("--force: not available with --server: the daemon always applies its policy"))
+	}
+	if f.force && os.Geteuid() != 0 {
+		return badInput(fmt.Errorf("--force: only root may skip the admission policy"))
+	}
 	return nil
 }
 
 // openHost returns the daemon's client when --server is given, else an in-process Host
 // loaded from --config. The returned close function releases it.
-func (f *hostFlags) openHost(ctx context.Context) (govif.Interface, func(), error) {
+func (f *hostFlags) openHost(ctx context.Context, cmd *cobra.Command) (govif.Interface, func(), error) {
 	if f.server != "" {
 		c, err := daemon.NewClient(f.server)
 		if err != nil {
@@ -54,12 +63,16 @@ func (f *hostFlags) openHost(ctx context.Context) (govif.Interface, func(), erro
 		}
 		return c, func() { c.Close() }, nil
 	}
-	cfg, err := loadConfig(configPath)
+	cfg, err := loadConfig(configPath(cmd))
 	if err != nil {
 		return nil, nil, badInput(err)
 	}
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	h, err := govif.NewHost(ctx, cfg, govif.WithLogger(logger))
+	logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	opts := []govif.Option{govif.WithLogger(logger)}
+	if !f.force {
+		opts = append(opts, govif.WithPolicy(policy.FromConfig(cfg)))
+	}
+	h, err := govif.NewHost(ctx, cfg, opts...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -83,10 +96,6 @@ type vifResult struct {
 	Instance   string  `json:"instance_uuid,omitempty"`
 	Server     string  `json:"server,omitempty"`
 	DurationMS float64 `json:"duration_ms"`
-}
-
-func init() {
-	rootCmd.AddCommand(newVIFCmd("plug"), newVIFCmd("unplug"))
 }
 
 func newVIFCmd(op string) *cobra.Command {
@@ -123,7 +132,7 @@ array); exit 0 when all succeed, 2 when every failure is bad input, else 1.`,
 			}
 			ctx, cancel := hf.commandContext()
 			defer cancel()
-			h, closeHost, err := hf.openHost(ctx)
+			h, closeHost, err := hf.openHost(ctx, cmd)
 			if err != nil {
 				return err
 			}
@@ -196,12 +205,13 @@ func hostCallError(op string, vif objects.VIF, err error) error {
 	err = oneLine(fmt.Errorf("%s %s %s: %w", op, vif.ObjName(), vif.Base().ID.Value(), err))
 	var fe *objects.FieldError
 	var api *daemon.APIError
+	var pv *policy.Violation
 	switch {
 	case errors.As(err, &api):
-		if api.Status >= 400 && api.Status < 500 && api.Status != http.StatusForbidden {
+		if api.Status >= 400 && api.Status < 500 && (api.Status != http.StatusForbidden || api.Code == daemon.CodePolicy) {
 			return badInput(err)
 		}
-	case errors.As(err, &fe), errors.Is(err, govif.ErrNoMatchingPlugin):
+	case errors.As(err, &fe), errors.As(err, &pv), errors.Is(err, govif.ErrNoMatchingPlugin):
 		return badInput(err)
 	}
 	return err

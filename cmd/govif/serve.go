@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
-	"os"
 	"os/signal"
 	"syscall"
 	"time"
@@ -15,9 +15,10 @@ import (
 
 	"github.com/govif/govif"
 	"github.com/govif/govif/daemon"
+	"github.com/govif/govif/policy"
 )
 
-func init() {
+func newServeCmd() *cobra.Command {
 	var (
 		socket   string
 		group    string
@@ -33,11 +34,11 @@ GET /healthz and GET /metrics on a unix socket (docs/api.md), checking each peer
 accepting requests, lets those in flight finish (up to --grace), then exits.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			logger, err := newLogger(logLevel)
+			logger, err := newLogger(cmd.ErrOrStderr(), logLevel)
 			if err != nil {
 				return badInput(err)
 			}
-			cfg, err := loadConfig(configPath)
+			cfg, err := loadConfig(configPath(cmd))
 			if err != nil {
 				return badInput(err)
 			}
@@ -60,7 +61,9 @@ accepting requests, lets those in flight finish (up to --grace), then exits.`,
 			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 			defer stop()
 
-			host, err := govif.NewHost(ctx, cfg, govif.WithLogger(logger))
+			// The daemon is a privilege boundary: the admission policy always applies
+			// (docs/security.md); there is no way to turn it off through the API.
+			host, err := govif.NewHost(ctx, cfg, govif.WithLogger(logger), govif.WithPolicy(policy.FromConfig(cfg)))
 			if err != nil {
 				return err
 			}
@@ -98,13 +101,13 @@ accepting requests, lets those in flight finish (up to --grace), then exits.`,
 	cmd.Flags().StringVar(&group, "group", "", "group owning the socket (overrides [govif_daemon] socket_group)")
 	cmd.Flags().DurationVar(&grace, "grace", 60*time.Second, "how long SIGTERM waits for requests in flight")
 	cmd.Flags().StringVar(&logLevel, "log-level", "info", "debug, info, warn or error")
-	rootCmd.AddCommand(cmd)
+	return cmd
 }
 
-func newLogger(level string) (*slog.Logger, error) {
+func newLogger(w io.Writer, level string) (*slog.Logger, error) {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {
 		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
 	}
-	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l})), nil
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l})), nil
 }
