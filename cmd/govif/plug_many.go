@@ -78,7 +78,7 @@ func runMany(cmd *cobra.Command, op string, hf *hostFlags, vifPaths, instPaths [
 
 	ctx, cancel := hf.commandContext()
 	defer cancel()
-	h, closeHost, err := hf.openHost(ctx)
+	h, closeHost, err := hf.openHost(ctx, cmd)
 	if err != nil {
 		return err
 	}
