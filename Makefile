@@ -17,6 +17,7 @@ deps:
 
 build:
 	$(GO) build -o bin/govif ./cmd/govif
+	$(GO) build -o bin/govif-cni ./cmd/govif-cni
 
 vet:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -65,6 +65,14 @@ type NovaConfig struct {
 	OVSBridge string
 	// FlatInjected is [DEFAULT] flat_injected; it only lands in network meta (os-vif ignores it).
 	FlatInjected bool
+	// GovifVIFTypes turns on govif's extension of os_vif_util: the VIF types Nova 26 plugs
+	// itself (tap, midonet, iovisor, ib_hostdev, hw_veb, macvtap) convert to objects for govif's
+	// plugins instead of giving ErrLegacyVIFType. Off, the conversion is Nova 26's exactly.
+	GovifVIFTypes bool
+	// TapMultiqueue is Nova's multiqueue decision for a tap VIF (hw:vif_multiqueue_enabled of the
+	// flavor or image with the virtio model), which network_info does not carry. Read only
+	// with GovifVIFTypes.
+	TapMultiqueue bool
 }
 
 // DefaultOVSBridge is Nova's default for [neutron] ovs_bridge.

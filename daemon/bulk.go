@@ -103,7 +103,7 @@ func (s *Server) handleMany(op string) http.HandlerFunc {
 
 		ctx, cancel := context.WithTimeout(r.Context(), s.opts.RequestTimeout)
 		defer cancel()
-		errs := s.co.do(ctx, op, batch)
+		errs := s.runMany(ctx, op, batch)
 		elapsed := time.Since(start)
 		for j, err := range errs {
 			i := at[j]
@@ -114,6 +114,9 @@ func (s *Server) handleMany(op string) http.HandlerFunc {
 				apiErr.VIFID, apiErr.Plugin = id, name
 				if ctx.Err() != nil && apiErr.Status >= 500 {
 					apiErr.Status, apiErr.Code = http.StatusGatewayTimeout, CodeTimeout
+					if s.base.Err() != nil {
+						apiErr.Status, apiErr.Code = http.StatusServiceUnavailable, CodeUnavailable
+					}
 				}
 				results[i] = BulkResult{Status: apiErr.Status, VIFID: id, Error: apiErr}
 				s.metrics.observe(op, pluginLabel(apiErr.Code, name), typ, apiErr.Code, elapsed)
@@ -126,4 +129,53 @@ func (s *Server) handleMany(op string) http.HandlerFunc {
 		}
 		writeJSON(w, http.StatusOK, BulkReply{Results: results})
 	}
+}
+
+// runMany runs a bulk request's decoded items through the coalescer in a goroutine of its own,
+// as handleVIF does for one: each item is tracked as an Operation until the host call really
+// ends (Shutdown waits for it), while the answer never waits more than hostReturnSlack past
+// ctx's end; items not ended by then get a timeout error saying their outcome is unknown.
+func (s *Server) runMany(ctx context.Context, op string, reqs []plugin.Request) []error {
+	if len(reqs) == 0 {
+		return nil
+	}
+	ops := make([]*Operation, len(reqs))
+	now := time.Now()
+	s.mu.Lock()
+	for i, r := range reqs {
+		b := r.VIF.Base()
+		ops[i] = &Operation{Op: op, VIFID: b.ID.Value(), Plugin: b.Plugin.Value(), VIFType: r.VIF.ObjName(), Started: now}
+		s.ops[ops[i]] = struct{}{}
+	}
+	s.opsDone.Add(1)
+	s.mu.Unlock()
+	done := make(chan []error, 1)
+	go func() {
+		defer func() {
+			s.mu.Lock()
+			for _, o := range ops {
+				delete(s.ops, o)
+			}
+			s.mu.Unlock()
+			s.opsDone.Done()
+		}()
+		done <- s.co.do(ctx, op, reqs)
+	}()
+	select {
+	case errs := <-done:
+		return errs
+	case <-ctx.Done():
+	}
+	select {
+	case errs := <-done:
+		return errs
+	case <-time.After(hostReturnSlack):
+	}
+	errs := make([]error, len(reqs))
+	for i, o := range ops {
+		errs[i] = fmt.Errorf("%s of VIF %s did not end within request_timeout (%v); it goes on in the background (rolled back if it fails), so its outcome is unknown: retry, plug and unplug are idempotent: %w",
+			op, o.VIFID, s.opts.RequestTimeout, ctx.Err())
+		s.log.Warn(op+" answered at its deadline while the host still runs it", "vif", o.VIFID, "plugin", o.Plugin)
+	}
+	return errs
 }

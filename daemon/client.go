@@ -59,11 +59,12 @@ func (c *Client) Unplug(ctx context.Context, vif objects.VIF, inst *objects.Inst
 	return c.vifCall(ctx, PathUnplug, vif, inst)
 }
 
-// HostInfo returns the daemon host's plugins and the VIF types and versions they support,
-// restricted to the permitted VIF type names when any are given.
+// HostInfo returns the daemon host's plugins and the VIF types and versions they support, as
+// govif.Host.HostInfo does: no permitted argument (nil) filters nothing; otherwise only the
+// permitted VIF type names are kept, and an empty, non-nil list keeps nothing.
 func (c *Client) HostInfo(ctx context.Context, permitted ...string) (*objects.HostInfo, error) {
 	u := "http://govif" + PathHostInfo
-	if len(permitted) > 0 {
+	if permitted != nil {
 		u += "?permitted=" + url.QueryEscape(strings.Join(permitted, ","))
 	}
 	body, err := c.do(ctx, http.MethodGet, u, nil)
@@ -77,7 +78,8 @@ func (c *Client) HostInfo(ctx context.Context, permitted ...string) (*objects.Ho
 	return hi, nil
 }
 
-// Health returns nil when the daemon answers /healthz with 200.
+// Health returns nil when the daemon answers /healthz "ready" (200). When it is degraded or
+// stopping (503) the error is an *APIError with code unavailable whose message says why.
 func (c *Client) Health(ctx context.Context) error {
 	_, err := c.HealthInfo(ctx)
 	return err

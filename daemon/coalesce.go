@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -30,20 +31,21 @@ const DefaultMaxBatch = 256
 // Policy: per operation (plug, unplug) at most one batch runs at a time. A request that finds
 // no batch of its operation running starts one at once, alone: a lone request never waits for
 // company (no fixed delay). Requests that arrive while a batch runs queue up and together form
-// the next batch when it ends. Two requests for the same VIF id are never in flight at once,
-// in one batch or in two: the later one waits in the queue, in arrival order, until the earlier
-// one has finished (per-VIF serialisation independent of any lock the caller holds).
+// the next batch when it ends. Two requests for the same VIF id are never in one batch: the
+// later one waits in the queue, and queued requests for one VIF leave it in arrival order.
+// Serialising the operations on one VIF across batches (a plug batch and an unplug batch may
+// run at once) is the Host's job: govif.Host takes one per-VIF lock per request (or the plugin
+// does), and the daemon adds no second one.
 //
 // Each caller keeps its own context: a caller whose context ends while queued is withdrawn and
-// gets its context's error; a caller whose context ends while its batch runs gets its error at
-// once, and its batch is cancelled (its context is the earliest deadline of all its callers
-// and ends when any of them gives up), so that the plugin's rollback removes what that batch
-// added rather than leaving a VIF plugged for a caller that was told it failed. The other
+// gets its context's error; when a caller's context ends while its batch runs, its batch is
+// cancelled (the batch's context ends at the earliest deadline of its callers, and as soon as
+// any of them gives up), so that the plugin's rollback removes what that batch added rather
+// than leaving a VIF plugged for a caller that was told it failed. The other
 // callers of a cancelled batch, whose own contexts are still live, are not failed: their
 // requests go back to the head of the queue and run in the next batch.
 //
-// A host without batching (parallel) runs every request at once on its own, keeping only
-// the per-VIF serialisation.
+// A host without batching (parallel) runs every request at once on its own, as it arrives.
 type coalescer struct {
 	run      func(ctx context.Context, op string, reqs []plugin.Request) []error
 	parallel bool
@@ -51,10 +53,9 @@ type coalescer struct {
 	log      *slog.Logger
 	sizes    *prometheus.HistogramVec
 
-	mu       sync.Mutex
-	queue    []*call        // arrival order, both operations
-	running  map[string]int // operation → batches running
-	inFlight map[string]bool
+	mu      sync.Mutex
+	queue   []*call        // arrival order, both operations
+	running map[string]int // operation → batches running
 }
 
 // call is one request in the coalescer.
@@ -74,7 +75,6 @@ func newCoalescer(host Host, maxBatch int, log *slog.Logger, reg prometheus.Regi
 		maxBatch: maxBatch,
 		log:      log,
 		running:  map[string]int{},
-		inFlight: map[string]bool{},
 		sizes: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Namespace: "govif", Name: "daemon_batch_size",
 			Help:    "Requests per coalesced PlugMany/UnplugMany call of the daemon.",
@@ -107,9 +107,12 @@ func newCoalescer(host Host, maxBatch int, log *slog.Logger, reg prometheus.Regi
 }
 
 // do runs op on every request and returns one error (or nil) per request, in order. All the
-// requests are queued at once, so a lone bulk request forms one batch. Each result is
-// delivered as soon as its batch ends; do returns when every request has its result or ctx
-// ends (the requests still queued are then withdrawn).
+// requests are queued at once, so a lone bulk request forms one batch. do returns when every
+// request has really ended: its batch returned, or ctx ended while it was still queued (it is
+// then withdrawn and never runs). A request whose ctx ends while its batch runs is not
+// abandoned: the batch is cancelled (its plugins roll back) and do waits for it to return, so
+// the caller can track the operation until it ends; a caller that must answer at the deadline
+// whatever the host does runs do in a goroutine (the Server does).
 func (c *coalescer) do(ctx context.Context, op string, reqs []plugin.Request) []error {
 	calls := make([]*call, len(reqs))
 	c.mu.Lock()
@@ -125,8 +128,11 @@ func (c *coalescer) do(ctx context.Context, op string, reqs []plugin.Request) []
 		select {
 		case errs[i] = <-cl.done:
 		case <-ctx.Done():
-			c.withdraw(cl)
-			errs[i] = fmt.Errorf("%s VIF %s: %w", op, cl.id, ctx.Err())
+			if c.withdraw(cl) {
+				errs[i] = fmt.Errorf("%s VIF %s: %w", op, cl.id, ctx.Err())
+			} else {
+				errs[i] = <-cl.done // in a batch, cancelled through ctx
+			}
 		}
 	}
 	return errs
@@ -137,43 +143,43 @@ func (c *coalescer) one(ctx context.Context, op string, vif objects.VIF, inst *o
 	return c.do(ctx, op, []plugin.Request{{VIF: vif, Instance: inst}})[0]
 }
 
-// withdraw removes cl from the queue if it is still there. A call already in a batch stays:
-// the batch is cancelled through its context.
-func (c *coalescer) withdraw(cl *call) {
+// withdraw removes cl from the queue if it is still there and reports whether it did. A call
+// already in a batch (or already answered) stays: the batch is cancelled through its context.
+func (c *coalescer) withdraw(cl *call) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for i, q := range c.queue {
 		if q == cl {
 			c.queue = append(c.queue[:i], c.queue[i+1:]...)
 			c.dispatchLocked() // requests for the same VIF may now go
-			return
+			return true
 		}
 	}
+	return false
 }
 
 // dispatchLocked starts every batch that may start now. c.mu is held.
 func (c *coalescer) dispatchLocked() {
 	batches := map[string][]*call{}
-	blocked := map[string]bool{} // VIF ids with an earlier request still waiting
+	blocked := map[string]bool{} // VIF ids in a batch being formed or with a request still waiting
 	keep := c.queue[:0]
 	for _, cl := range c.queue {
 		if cl.ctx.Err() != nil { // its caller has gone (or is going): drop it
 			cl.done <- fmt.Errorf("%s VIF %s: %w", cl.op, cl.id, cl.ctx.Err())
 			continue
 		}
-		free := c.parallel || (c.running[cl.op] == 0 && len(batches[cl.op]) < c.maxBatch)
-		if !free || blocked[cl.id] || c.inFlight[cl.id] {
-			blocked[cl.id] = true
-			keep = append(keep, cl)
-			continue
-		}
-		blocked[cl.id] = true
-		c.inFlight[cl.id] = true
 		if c.parallel {
 			c.running[cl.op]++
 			go c.runBatch(cl.op, []*call{cl})
 			continue
 		}
+		free := c.running[cl.op] == 0 && len(batches[cl.op]) < c.maxBatch
+		if !free || blocked[cl.id] {
+			blocked[cl.id] = true
+			keep = append(keep, cl)
+			continue
+		}
+		blocked[cl.id] = true // a later request for this VIF waits for the next batch
 		batches[cl.op] = append(batches[cl.op], cl)
 	}
 	clear(c.queue[len(keep):])
@@ -231,15 +237,15 @@ func (c *coalescer) runBatch(op string, calls []*call) {
 		case cl.ctx.Err() != nil && err == nil:
 			// The operation completed just as its caller gave up: say so by VIF id.
 			c.log.Warn(op+" finished after its caller gave up", "vif", cl.id, "caller_err", cl.ctx.Err())
+		case cl.ctx.Err() != nil && !errors.Is(err, cl.ctx.Err()):
+			// The batch was cancelled for this caller: its error is its own context's.
+			err = fmt.Errorf("%s VIF %s: %w: %w", op, cl.id, cl.ctx.Err(), err)
 		}
 		cl.done <- err
 	}
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, cl := range calls {
-		delete(c.inFlight, cl.id)
-	}
 	c.running[op]--
 	if len(again) > 0 {
 		c.queue = append(again, c.queue...)
