@@ -3,7 +3,8 @@
 # ONE private Open vSwitch (ovsdb-server + ovs-vswitchd, userspace datapath, bridge br-int
 # datapath_type=netdev) in a private network namespace, in one run, by:
 #   python     Python os-vif 3.0.0's ovs plugin, one VIF after the other (os-vif has no batch)
-#   in-process govif's PlugMany/UnplugMany of all N in one call (bench/plugbench -mode bulk)
+#   in-process govif's PlugMany/UnplugMany of all N in one call (bench/plugbench -mode bulk -warm:
+#              one other VIF plugged and unplugged first, as the daemon is warmed up below)
 #   daemon     `govif serve` in the namespace, CLIENTS concurrent clients (own connection each)
 #              sending single /v1/plug and /v1/unplug requests for their share of the N VIFs,
 #              one after the other (the daemon coalesces the clients' requests into the host's
@@ -85,7 +86,7 @@ for round in $(seq 1 "$ROUNDS"); do
 	for n in $N; do
 		echo "round $round/$ROUNDS, $n VIFs" >&2
 		settle
-		emit "{\"impl\":\"in-process\",\"data\":$(inns "$D/plugbench" -db $DB -mode bulk -kind hybrid -n "$n")}"
+		emit "{\"impl\":\"in-process\",\"data\":$(inns "$D/plugbench" -db $DB -mode bulk -warm -kind hybrid -n "$n")}"
 		settle
 		emit "{\"impl\":\"daemon\",\"data\":$("$D/plugbench" -mode daemon -server "$SERVER" -clients "$CLIENTS" -kind hybrid -n "$n")}"
 		settle

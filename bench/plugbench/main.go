@@ -29,6 +29,7 @@ func main() {
 	mode := flag.String("mode", "steady", "cold | unplug1 | steady | bulk | floor | emit | daemon | daemon-concurrent | daemon-bulk")
 	server := flag.String("server", "", "modes daemon*: the govif daemon (unix:PATH)")
 	clients := flag.Int("clients", 10, "modes daemon*: concurrent clients")
+	warm := flag.Bool("warm", false, "mode bulk: plug and unplug one other VIF before timing (connect to OVSDB, look the bridge up), as a long-running service is warm")
 	kind := flag.String("kind", "hybrid", "hybrid | ovs")
 	n := flag.Int("n", 50, "number of VIFs")
 	bridge := flag.String("bridge", "br-int", "integration bridge")
@@ -54,7 +55,7 @@ func main() {
 		}
 		return
 	}
-	if err := run(*db, *mode, *kind, *n, *bridge, *dp); err != nil {
+	if err := run(*db, *mode, *kind, *n, *bridge, *dp, *warm); err != nil {
 		fmt.Fprintln(os.Stderr, "plugbench:", err)
 		os.Exit(1)
 	}
@@ -111,7 +112,7 @@ func median(v []float64) float64 {
 	return s[len(s)/2]
 }
 
-func run(db, mode, kind string, n int, bridge, dp string) error {
+func run(db, mode, kind string, n int, bridge, dp string, warm bool) error {
 	ctx := context.Background()
 	res := result{Mode: mode, Kind: kind, N: n}
 	reqs := vifs(kind, n, bridge, dp)
@@ -151,6 +152,15 @@ func run(db, mode, kind string, n int, bridge, dp string) error {
 			}
 		case "bulk":
 			bp := p.(plugin.BulkPlugger)
+			if warm {
+				w := vifs(kind, n+1, bridge, dp)[n]
+				if err := p.Plug(ctx, w.vif, inst()); err != nil {
+					return fmt.Errorf("warm-up plug: %w", err)
+				}
+				if err := p.Unplug(ctx, w.vif, inst()); err != nil {
+					return fmt.Errorf("warm-up unplug: %w", err)
+				}
+			}
 			var prs []plugin.Request
 			for _, r := range reqs {
 				prs = append(prs, plugin.Request{VIF: r.vif, Instance: inst()})
