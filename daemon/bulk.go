@@ -3,9 +3,7 @@ package daemon
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"time"
 
@@ -56,15 +54,9 @@ func (s *Server) handleMany(op string) http.HandlerFunc {
 			return
 		}
 		start := time.Now()
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes*bulkBodyFactor))
-		if err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				writeError(w, &APIError{Status: http.StatusRequestEntityTooLarge, Code: CodeTooLarge,
-					Message: fmt.Sprintf("request body over %d bytes", tooBig.Limit)})
-				return
-			}
-			writeError(w, &APIError{Status: http.StatusBadRequest, Code: CodeBadRequest, Message: "read body: " + err.Error()})
+		body, apiErr := s.readBody(w, r, s.opts.MaxBodyBytes*bulkBodyFactor)
+		if apiErr != nil {
+			writeError(w, apiErr)
 			return
 		}
 		var req BulkRequest
@@ -151,15 +143,17 @@ func (s *Server) runMany(ctx context.Context, op string, reqs []plugin.Request) 
 	s.mu.Unlock()
 	done := make(chan []error, 1)
 	go func() {
-		defer func() {
+		var errs []error
+		defer func() { // untracked before the answer, as in handleVIF
 			s.mu.Lock()
 			for _, o := range ops {
 				delete(s.ops, o)
 			}
 			s.mu.Unlock()
 			s.opsDone.Done()
+			done <- errs
 		}()
-		done <- s.co.do(ctx, op, reqs)
+		errs = s.co.do(ctx, op, reqs)
 	}()
 	select {
 	case errs := <-done:

@@ -31,11 +31,13 @@ const DefaultMaxBatch = 256
 // Policy: per operation (plug, unplug) at most one batch runs at a time. A request that finds
 // no batch of its operation running starts one at once, alone: a lone request never waits for
 // company (no fixed delay). Requests that arrive while a batch runs queue up and together form
-// the next batch when it ends. Two requests for the same VIF id are never in one batch: the
-// later one waits in the queue, and queued requests for one VIF leave it in arrival order.
-// Serialising the operations on one VIF across batches (a plug batch and an unplug batch may
-// run at once) is the Host's job: govif.Host takes one per-VIF lock per request (or the plugin
-// does), and the daemon adds no second one.
+// the next batch when it ends. A VIF id is never in two batches at once nor twice in one: a
+// later request for it waits in the queue until the batch holding it has returned, and queued
+// requests for one VIF leave the queue in arrival order. This is a scheduling rule, not a lock
+// taken per request (the Host's per-VIF lock stays the one lock); it is needed because a batch
+// call has phases that span all its VIFs outside their locks (the ovs plugin's PlugMany waits
+// for ovs-vswitchd once and then checks every interface), which an unplug of one of those VIFs
+// in a concurrent batch must not interleave with.
 //
 // Each caller keeps its own context: a caller whose context ends while queued is withdrawn and
 // gets its context's error; when a caller's context ends while its batch runs, its batch is
@@ -53,9 +55,10 @@ type coalescer struct {
 	log      *slog.Logger
 	sizes    *prometheus.HistogramVec
 
-	mu      sync.Mutex
-	queue   []*call        // arrival order, both operations
-	running map[string]int // operation → batches running
+	mu       sync.Mutex
+	queue    []*call         // arrival order, both operations
+	running  map[string]int  // operation → batches running
+	inFlight map[string]bool // VIF ids in running batches
 }
 
 // call is one request in the coalescer.
@@ -75,6 +78,7 @@ func newCoalescer(host Host, maxBatch int, log *slog.Logger, reg prometheus.Regi
 		maxBatch: maxBatch,
 		log:      log,
 		running:  map[string]int{},
+		inFlight: map[string]bool{},
 		sizes: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Namespace: "govif", Name: "daemon_batch_size",
 			Help:    "Requests per coalesced PlugMany/UnplugMany call of the daemon.",
@@ -174,12 +178,13 @@ func (c *coalescer) dispatchLocked() {
 			continue
 		}
 		free := c.running[cl.op] == 0 && len(batches[cl.op]) < c.maxBatch
-		if !free || blocked[cl.id] {
+		if !free || blocked[cl.id] || c.inFlight[cl.id] {
 			blocked[cl.id] = true
 			keep = append(keep, cl)
 			continue
 		}
 		blocked[cl.id] = true // a later request for this VIF waits for the next batch
+		c.inFlight[cl.id] = true
 		batches[cl.op] = append(batches[cl.op], cl)
 	}
 	clear(c.queue[len(keep):])
@@ -246,6 +251,11 @@ func (c *coalescer) runBatch(op string, calls []*call) {
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if !c.parallel {
+		for _, cl := range calls {
+			delete(c.inFlight, cl.id)
+		}
+	}
 	c.running[op]--
 	if len(again) > 0 {
 		c.queue = append(again, c.queue...)

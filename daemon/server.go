@@ -379,15 +379,19 @@ func (s *Server) handleVIF(op string) http.HandlerFunc {
 		s.opsDone.Add(1)
 		s.mu.Unlock()
 		go func() {
+			var err error
+			// The operation stops being tracked before its answer is given, so that a
+			// client that has its answer never sees it in InFlight.
 			defer func() {
 				s.mu.Lock()
 				delete(s.ops, o)
 				s.mu.Unlock()
 				s.opsDone.Done()
+				done <- err
 			}()
 			// Through the coalescer: concurrent requests share the Host's batch calls. It
 			// returns when the operation has really ended (withdrawn, or its batch returned).
-			done <- s.co.one(ctx, op, vif, inst)
+			err = s.co.one(ctx, op, vif, inst)
 		}()
 		var err error
 		select {
@@ -429,32 +433,41 @@ const hostReturnSlack = 50 * time.Millisecond
 
 // readVIFRequest decodes and validates the body of a plug/unplug request.
 func (s *Server) readVIFRequest(w http.ResponseWriter, r *http.Request) (objects.VIF, *objects.InstanceInfo, *APIError) {
-	// The body must arrive within BodyTimeout. The deadline is lifted once it is read, so that
-	// the server's watch for a client hang-up (which cancels the request) keeps working.
-	rc := http.NewResponseController(w)
-	_ = rc.SetReadDeadline(time.Now().Add(s.opts.BodyTimeout))
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes))
-	if err != nil {
-		// The rest of the body is not waited for: the reply closes the connection.
-		w.Header().Set("Connection", "close")
-		var ne net.Error
-		if errors.As(err, &ne) && ne.Timeout() {
-			return nil, nil, &APIError{Status: http.StatusRequestTimeout, Code: CodeBodyTimeout,
-				Message: fmt.Sprintf("request body not received within body_timeout (%v)", s.opts.BodyTimeout)}
-		}
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return nil, nil, &APIError{Status: http.StatusRequestEntityTooLarge, Code: CodeTooLarge,
-				Message: fmt.Sprintf("request body over %d bytes", tooBig.Limit)}
-		}
-		return nil, nil, &APIError{Status: http.StatusBadRequest, Code: CodeBadRequest, Message: "read body: " + err.Error()}
+	body, apiErr := s.readBody(w, r, s.opts.MaxBodyBytes)
+	if apiErr != nil {
+		return nil, nil, apiErr
 	}
-	_ = rc.SetReadDeadline(time.Time{})
 	var req VIFRequest
 	if err := json.Unmarshal(body, &req); err != nil {
 		return nil, nil, &APIError{Status: http.StatusBadRequest, Code: CodeBadRequest, Message: "body is not a JSON object with vif and instance_info: " + err.Error()}
 	}
 	return decodeVIFRequest(req)
+}
+
+// readBody reads a request body of at most limit bytes within BodyTimeout.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *APIError) {
+	// The body must arrive within BodyTimeout. The deadline is lifted once it is read, so that
+	// the server's watch for a client hang-up (which cancels the request) keeps working.
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Now().Add(s.opts.BodyTimeout))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		// The rest of the body is not waited for: the reply closes the connection.
+		w.Header().Set("Connection", "close")
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			return nil, &APIError{Status: http.StatusRequestTimeout, Code: CodeBodyTimeout,
+				Message: fmt.Sprintf("request body not received within body_timeout (%v)", s.opts.BodyTimeout)}
+		}
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, &APIError{Status: http.StatusRequestEntityTooLarge, Code: CodeTooLarge,
+				Message: fmt.Sprintf("request body over %d bytes", tooBig.Limit)}
+		}
+		return nil, &APIError{Status: http.StatusBadRequest, Code: CodeBadRequest, Message: "read body: " + err.Error()}
+	}
+	_ = rc.SetReadDeadline(time.Time{})
+	return body, nil
 }
 
 // decodeVIFRequest decodes and checks the two primitives of one plug/unplug request (a whole
