@@ -206,9 +206,14 @@ func (c *coalescer) runBatch(op string, calls []*call) {
 			deadline = d
 		}
 	}
-	bctx, cancel := context.WithCancel(context.Background())
+	// A batch of one keeps its caller's context values; a batch of many has no one caller's.
+	parent := context.Background()
+	if len(calls) == 1 {
+		parent = context.WithoutCancel(calls[0].ctx)
+	}
+	bctx, cancel := context.WithCancel(parent)
 	if !deadline.IsZero() {
-		bctx, cancel = context.WithDeadline(context.Background(), deadline)
+		bctx, cancel = context.WithDeadline(parent, deadline)
 	}
 	defer cancel()
 	stops := make([]func() bool, len(calls))
