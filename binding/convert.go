@@ -75,7 +75,7 @@ func FromNovaVIFWith(v *NovaVIF, cfg NovaConfig) (objects.VIF, error) {
 	switch {
 	case legacyVIFTypes[v.Type]:
 		if cfg.GovifVIFTypes {
-			if obj, ok, err := (converter{v: v}).legacy(cfg); ok {
+			if obj, ok, err := (converter{v: v, cfg: cfg}).legacy(cfg); ok {
 				return obj, err
 			}
 		}
@@ -83,7 +83,7 @@ func FromNovaVIFWith(v *NovaVIF, cfg NovaConfig) (objects.VIF, error) {
 	case v.Type == VIFTypeBindingFailed || v.Type == VIFTypeUnbound:
 		return nil, &VIFTypeError{VIFType: v.Type, VNICType: v.VNICType, Err: ErrNotBound}
 	}
-	c := converter{v: v}
+	c := converter{v: v, cfg: cfg}
 	switch v.Type {
 	case VIFTypeOVS:
 		return c.ovs()
@@ -103,7 +103,8 @@ func FromNovaVIFWith(v *NovaVIF, cfg NovaConfig) (objects.VIF, error) {
 
 // converter holds the VIF being converted; its methods are the per-type functions of os_vif_util.
 type converter struct {
-	v *NovaVIF
+	v   *NovaVIF
+	cfg NovaConfig
 }
 
 // vifName is Nova's _get_vif_name: devname, or "nic"+id cut to 14.

@@ -35,7 +35,7 @@ func (c converter) legacy(cfg NovaConfig) (objects.VIF, bool, error) {
 	)
 	switch c.v.Type {
 	case VIFTypeTap:
-		vif, err = c.tap(cfg.TapMultiqueue)
+		vif, err = c.tap(cfg.Multiqueue)
 	case VIFTypeMidonet:
 		vif, err = c.generic(PluginMidonet)
 	case VIFTypeIOVisor:

@@ -56,7 +56,7 @@ func TestLegacyConversions(t *testing.T) {
 				t.Error("tap without MAC or multiqueue has a port profile")
 			}
 		}},
-		{"tap multiqueue", "tap", "normal", `{}`, `{}`, NovaConfig{GovifVIFTypes: true, TapMultiqueue: true}, func(t *testing.T, vif objects.VIF) {
+		{"tap multiqueue", "tap", "normal", `{}`, `{}`, NovaConfig{GovifVIFTypes: true, Multiqueue: true}, func(t *testing.T, vif objects.VIF) {
 			p := vif.(*objects.VIFGeneric).PortProfile.Value().(*objects.VIFPortProfileOpenVSwitch)
 			if !p.CreateTap.Value() || !p.Multiqueue.Value() {
 				t.Errorf("profile %+v", p)
@@ -132,7 +132,7 @@ func TestLegacyBadInput(t *testing.T) {
 		cfg                                      NovaConfig
 	}{
 		{"tap bad MAC", "tap", "normal", `{"mac_address":"nope"}`, `{}`, "details.mac_address", ext},
-		{"tap MAC and multiqueue", "tap", "normal", `{"mac_address":"00:61:fe:ed:ca:fe"}`, `{}`, "details.mac_address", NovaConfig{GovifVIFTypes: true, TapMultiqueue: true}},
+		{"tap MAC and multiqueue", "tap", "normal", `{"mac_address":"00:61:fe:ed:ca:fe"}`, `{}`, "details.mac_address", NovaConfig{GovifVIFTypes: true, Multiqueue: true}},
 		{"ib_hostdev no fabric", "ib_hostdev", "direct", `{}`, `{"pci_slot":"0000:3b:00.2"}`, "details.physical_network", ext},
 		{"ib_hostdev no pci", "ib_hostdev", "direct", `{"physical_network":"f"}`, `{}`, "profile.pci_slot", ext},
 		{"hw_veb no vlan", "hw_veb", "direct", `{}`, `{"pci_slot":"0000:3b:00.2"}`, "details.vlan", ext},
@@ -152,5 +152,43 @@ func TestLegacyBadInput(t *testing.T) {
 	_, err := FromNovaVIFWith(legacyVIF(t, "hw_veb", "normal", `{"vlan":1}`, `{}`), ext)
 	if !errors.Is(err, ErrUnsupportedVNICType) || !strings.Contains(err.Error(), "normal") {
 		t.Errorf("hw_veb normal: %v", err)
+	}
+}
+
+// Nova after 26: ovs_create_tap puts create_tap (and the instance's multiqueue) into the OVS
+// profile of a VIFOpenVSwitch (1.4 fields, so a peer at 1.3 sees Nova 26's object); never into
+// the hybrid VIFBridge, which os-vif refuses.
+func TestOVSCreateTap(t *testing.T) {
+	mk := func(details string) *NovaVIF {
+		return legacyVIF(t, "ovs", "normal", details, `{}`)
+	}
+	vif, err := FromNovaVIFWith(mk(`{"ovs_create_tap": true}`), NovaConfig{Multiqueue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := vif.(*objects.VIFOpenVSwitch).PortProfile.Value().(*objects.VIFPortProfileOpenVSwitch)
+	if !p.CreateTap.Value() || !p.Multiqueue.Value() {
+		t.Errorf("profile %+v, want create_tap and multiqueue", p)
+	}
+	out, err := objects.EncodeWith(vif, objects.EncodeOptions{Manifest: map[string]string{"VIFPortProfileOpenVSwitch": "1.3"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(out), `"create_tap":`) || strings.Contains(string(out), `"multiqueue":`) { // (nested changes lists stay unfiltered, as in os-vif)
+		t.Errorf("1.4 fields sent at 1.3: %s", out)
+	}
+	vif, err = FromNovaVIF(mk(`{"ovs_create_tap": false}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := vif.(*objects.VIFOpenVSwitch).PortProfile.Value().(*objects.VIFPortProfileOpenVSwitch); p.CreateTap.IsSet() {
+		t.Errorf("create_tap set without ovs_create_tap: %+v", p)
+	}
+	vif, err = FromNovaVIF(mk(`{"ovs_create_tap": true, "ovs_hybrid_plug": true}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := vif.(*objects.VIFBridge).PortProfile.Value().(*objects.VIFPortProfileOpenVSwitch); p.CreateTap.IsSet() {
+		t.Errorf("hybrid VIFBridge got create_tap: %+v", p)
 	}
 }

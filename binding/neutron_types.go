@@ -69,10 +69,11 @@ type NovaConfig struct {
 	// itself (tap, midonet, iovisor, ib_hostdev, hw_veb, macvtap) convert to objects for govif's
 	// plugins instead of giving ErrLegacyVIFType. Off, the conversion is Nova 26's exactly.
 	GovifVIFTypes bool
-	// TapMultiqueue is Nova's multiqueue decision for a tap VIF (hw:vif_multiqueue_enabled of the
-	// flavor or image with the virtio model), which network_info does not carry. Read only
-	// with GovifVIFTypes.
-	TapMultiqueue bool
+	// Multiqueue is Nova's multiqueue decision for the instance (hw:vif_multiqueue_enabled of
+	// the flavor or image, with the virtio model), which network_info does not carry. It goes
+	// into the VIFPortProfileOpenVSwitch 1.4 of an OVS VIF whose binding asks for
+	// ovs_create_tap (as Nova after 26), and of a tap VIF (with GovifVIFTypes).
+	Multiqueue bool
 }
 
 // DefaultOVSBridge is Nova's default for [neutron] ovs_bridge.

@@ -54,7 +54,7 @@ func (s *Server) handleMany(op string) http.HandlerFunc {
 			return
 		}
 		start := time.Now()
-		body, apiErr := s.readBody(w, r, s.opts.MaxBodyBytes*bulkBodyFactor)
+		body, apiErr := s.readRawBody(w, r, s.opts.MaxBodyBytes*bulkBodyFactor)
 		if apiErr != nil {
 			writeError(w, apiErr)
 			return
@@ -139,8 +139,8 @@ func (s *Server) runMany(ctx context.Context, op string, reqs []plugin.Request) 
 		ops[i] = &Operation{Op: op, VIFID: b.ID.Value(), Plugin: b.Plugin.Value(), VIFType: r.VIF.ObjName(), Started: now}
 		s.ops[ops[i]] = struct{}{}
 	}
-	s.opsDone.Add(1)
 	s.mu.Unlock()
+	s.metrics.running.Add(float64(len(ops)))
 	done := make(chan []error, 1)
 	go func() {
 		var errs []error
@@ -149,8 +149,10 @@ func (s *Server) runMany(ctx context.Context, op string, reqs []plugin.Request) 
 			for _, o := range ops {
 				delete(s.ops, o)
 			}
+			close(s.opsEnded)
+			s.opsEnded = make(chan struct{})
 			s.mu.Unlock()
-			s.opsDone.Done()
+			s.metrics.running.Sub(float64(len(ops)))
 			done <- errs
 		}()
 		errs = s.co.do(ctx, op, reqs)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/govif/govif"
 	"github.com/govif/govif/objects"
+	"github.com/govif/govif/ops"
 	"github.com/govif/govif/plugin"
 )
 
@@ -123,8 +124,10 @@ func encodeVIFRequest(vif objects.VIF, inst *objects.InstanceInfo) (VIFRequest, 
 	return VIFRequest{VIF: vb, InstanceInfo: ib}, nil
 }
 
-// The in-process Host and the Client have the same batch methods.
+// The in-process Host, the inventory-keeping ops.Manager `govif serve` serves, and the Client
+// have the same batch methods (so the daemon coalesces requests for all of them).
 var (
 	_ BatchHost = (*govif.Host)(nil)
+	_ BatchHost = (*ops.Manager)(nil)
 	_ BatchHost = (*Client)(nil)
 )

@@ -69,7 +69,7 @@ func newBindingConvertCmd() *cobra.Command {
 	cmd.Flags().StringVar(&cfg.OVSBridge, "ovs-bridge", binding.DefaultOVSBridge, "Nova [neutron] ovs_bridge: the integration bridge when the binding names none")
 	cmd.Flags().BoolVar(&cfg.FlatInjected, "flat-injected", false, "Nova [DEFAULT] flat_injected (network meta only)")
 	cmd.Flags().BoolVar(&cfg.GovifVIFTypes, "govif-vif-types", true, "convert the VIF types Nova plugs itself (tap, midonet, iovisor, ib_hostdev, hw_veb, macvtap) for govif's plugins; false: exactly Nova 26")
-	cmd.Flags().BoolVar(&cfg.TapMultiqueue, "tap-multiqueue", false, "a tap VIF gets a multi-queue tap (Nova: hw:vif_multiqueue_enabled with the virtio model)")
+	cmd.Flags().BoolVar(&cfg.Multiqueue, "multiqueue", false, "the instance has multi-queue VIFs (Nova: hw:vif_multiqueue_enabled with virtio): an OVS VIF with ovs_create_tap, or a tap VIF, gets a multi-queue tap")
 	cmd.Flags().StringVar(&target, "target-version", "", "backport the VIF to this version (e.g. 1.0)")
 	cmd.Flags().StringVar(&manifestPath, "manifest", "", "JSON file mapping class names to versions for nested objects (e.g. {\"VIFPortProfileOpenVSwitch\": \"1.3\"} for os-vif 3.0.0)")
 	cmd.Flags().BoolVar(&indent, "indent", false, "indent the output")

@@ -192,7 +192,7 @@ func TestParityWithNova(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		obj, err := binding.FromNovaVIFWith(nv, binding.NovaConfig{GovifVIFTypes: true, TapMultiqueue: c.inst["multiqueue"].(bool)})
+		obj, err := binding.FromNovaVIFWith(nv, binding.NovaConfig{GovifVIFTypes: true, Multiqueue: c.inst["multiqueue"].(bool)})
 		if err != nil {
 			t.Fatalf("%s: binding: %v", c.name, err)
 		}

@@ -1,0 +1,146 @@
+package ops
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/govif/govif/inventory"
+	"github.com/govif/govif/plugin"
+)
+
+// unplugManyHost is a Host that can unplug many VIFs at once (govif.Host can).
+type unplugManyHost interface {
+	UnplugMany(ctx context.Context, reqs []plugin.Request) []error
+}
+
+// PlugMany is Plug for many VIFs in one Host.PlugMany call (one batch for the plugins), with
+// one error slot per request, in order: each VIF plugged is recorded before its nil is
+// returned, and a VIF that plugged but could not be recorded (and had no record before) is
+// unplugged again and gets an *InventoryError, as with Plug. The daemon's request coalescer
+// calls it.
+func (m *Manager) PlugMany(ctx context.Context, reqs []plugin.Request) []error {
+	errs := make([]error, len(reqs))
+	ids := m.idsOf(reqs)
+	for _, id := range ids {
+		m.begin(id)
+		defer m.end(id)
+	}
+	unlock, err := m.lockAll(ctx, ids)
+	if err != nil {
+		for i := range errs {
+			errs[i] = fmt.Errorf("plug VIF %s: wait for another operation on it: %w", idOf(reqs[i]), err)
+		}
+		return errs
+	}
+	defer unlock()
+	prev := make([]*inventory.Record, len(reqs))
+	for i, r := range reqs {
+		if id := idOf(r); id != "" {
+			prev[i], _ = m.inv.Get(id)
+		}
+	}
+	res := m.host.PlugMany(ctx, reqs)
+	for i, r := range reqs {
+		if i >= len(res) {
+			errs[i] = fmt.Errorf("plug VIF %s: host returned %d results for %d requests", idOf(r), len(res), len(reqs))
+			continue
+		}
+		if errs[i] = res[i]; errs[i] != nil || idOf(r) == "" {
+			continue
+		}
+		rec, err := m.record(r.VIF, r.Instance, prev[i])
+		if err == nil {
+			err = m.inv.Put(rec)
+		}
+		if err != nil {
+			if prev[i] == nil {
+				if uerr := m.host.Unplug(context.WithoutCancel(ctx), r.VIF, r.Instance); uerr != nil {
+					err = errors.Join(err, fmt.Errorf("undo the plug: %w", uerr))
+				}
+			}
+			errs[i] = &InventoryError{Op: "plug", VIFID: idOf(r), Err: err}
+		}
+	}
+	return errs
+}
+
+// UnplugMany is Unplug for many VIFs: one Host.UnplugMany call when the Host has it (else
+// concurrent Unplug calls), then the record of every VIF unplugged is removed.
+func (m *Manager) UnplugMany(ctx context.Context, reqs []plugin.Request) []error {
+	errs := make([]error, len(reqs))
+	unlock, err := m.lockAll(ctx, m.idsOf(reqs))
+	if err != nil {
+		for i := range errs {
+			errs[i] = fmt.Errorf("unplug VIF %s: wait for another operation on it: %w", idOf(reqs[i]), err)
+		}
+		return errs
+	}
+	defer unlock()
+	var res []error
+	if bh, ok := m.host.(unplugManyHost); ok {
+		res = bh.UnplugMany(ctx, reqs)
+	} else {
+		res = make([]error, len(reqs))
+		var wg sync.WaitGroup
+		for i, r := range reqs {
+			wg.Add(1)
+			go func() { defer wg.Done(); res[i] = m.host.Unplug(ctx, r.VIF, r.Instance) }()
+		}
+		wg.Wait()
+	}
+	for i, r := range reqs {
+		if i >= len(res) {
+			errs[i] = fmt.Errorf("unplug VIF %s: host returned %d results for %d requests", idOf(r), len(res), len(reqs))
+			continue
+		}
+		if errs[i] = res[i]; errs[i] != nil || idOf(r) == "" {
+			continue
+		}
+		if err := m.inv.Delete(idOf(r)); err != nil {
+			errs[i] = &InventoryError{Op: "unplug", VIFID: idOf(r), Err: err}
+		}
+	}
+	return errs
+}
+
+// idOf is a request's VIF id, "" when it has none (the host reports that).
+func idOf(r plugin.Request) string {
+	if r.VIF == nil || r.VIF.Base() == nil {
+		return ""
+	}
+	return r.VIF.Base().ID.Value()
+}
+
+// idsOf returns the distinct VIF ids of reqs, sorted.
+func (m *Manager) idsOf(reqs []plugin.Request) []string {
+	var ids []string
+	for _, r := range reqs {
+		if id := idOf(r); id != "" {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+// lockAll takes the per-VIF record locks of ids in order (so two batches cannot deadlock).
+func (m *Manager) lockAll(ctx context.Context, ids []string) (func(), error) {
+	var unlocks []func()
+	release := func() {
+		for _, u := range slices.Backward(unlocks) {
+			u()
+		}
+	}
+	for _, id := range ids {
+		u, err := m.locks.Lock(ctx, id)
+		if err != nil {
+			release()
+			return nil, err
+		}
+		unlocks = append(unlocks, u)
+	}
+	return release, nil
+}
