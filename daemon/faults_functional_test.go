@@ -338,8 +338,8 @@ func newFaultDaemon(t *testing.T, sb *sandbox.OVS, timeout time.Duration) *fault
 	dir := t.TempDir()
 	secs := int(timeout / time.Second)
 	fd := &faultDaemon{t: t, sb: sb, bin: buildGovif(t), conf: filepath.Join(dir, "govif.conf"), sock: filepath.Join(dir, "govif.sock"), logs: &lockedBuffer{}}
-	ini := fmt.Sprintf("[os_vif_ovs]\novsdb_connection = %s\novs_vsctl_timeout = %d\n\n[oslo_concurrency]\nlock_path = %s\n\n[govif_daemon]\nsocket = %s\nrequest_timeout = %d\n",
-		sb.Endpoint(), secs, filepath.Join(dir, "locks"), fd.sock, secs)
+	ini := fmt.Sprintf("[os_vif_ovs]\novsdb_connection = %s\novs_vsctl_timeout = %d\n\n[oslo_concurrency]\nlock_path = %s\n\n[govif_daemon]\nsocket = %s\nrequest_timeout = %d\nstate_path = %s\n",
+		sb.Endpoint(), secs, filepath.Join(dir, "locks"), fd.sock, secs, filepath.Join(dir, "state"))
 	if err := os.WriteFile(fd.conf, []byte(ini), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -57,8 +57,8 @@ ip netns exec "$NS" ovs-vswitchd $DB --pidfile="$D/ovs-vswitchd.pid" --unixctl="
 ovs-vsctl --db=$DB --timeout=30 -- add-br br-int -- set Bridge br-int datapath_type=netdev
 $GO build -o "$D/plugbench" ./bench/plugbench
 $GO build -o "$D/govif" ./cmd/govif
-printf '[os_vif_ovs]\novsdb_connection = %s\n\n[oslo_concurrency]\nlock_path = %s/locks\n\n[govif_daemon]\nsocket = %s/govif.sock\n' \
-	"$DB" "$D" "$D" >"$D/govif.conf"
+printf '[os_vif_ovs]\novsdb_connection = %s\n\n[oslo_concurrency]\nlock_path = %s/locks\n\n[govif_daemon]\nsocket = %s/govif.sock\nstate_path = %s/state\n' \
+	"$DB" "$D" "$D" "$D" >"$D/govif.conf"
 ip netns exec "$NS" "$D/govif" --config "$D/govif.conf" serve --log-level "${LOG_LEVEL:-warn}" 2>"$D/serve.log" &
 SERVE_PID=$!
 SERVER=unix:$D/govif.sock
