@@ -43,13 +43,16 @@ func (m *Manager) PlugMany(ctx context.Context, reqs []plugin.Request) []error {
 		}
 	}
 	res := m.host.PlugMany(ctx, reqs)
-	for i, r := range reqs {
+	// The records are written concurrently: each is durable on its own (fsync), and the
+	// file system commits concurrent writes together.
+	each(len(reqs), func(i int) {
+		r := reqs[i]
 		if i >= len(res) {
 			errs[i] = fmt.Errorf("plug VIF %s: host returned %d results for %d requests", idOf(r), len(res), len(reqs))
-			continue
+			return
 		}
 		if errs[i] = res[i]; errs[i] != nil || idOf(r) == "" {
-			continue
+			return
 		}
 		rec, err := m.record(r.VIF, r.Instance, prev[i])
 		if err == nil {
@@ -63,8 +66,26 @@ func (m *Manager) PlugMany(ctx context.Context, reqs []plugin.Request) []error {
 			}
 			errs[i] = &InventoryError{Op: "plug", VIFID: idOf(r), Err: err}
 		}
-	}
+	})
 	return errs
+}
+
+// recordWorkers bounds the records PlugMany/UnplugMany write at once.
+const recordWorkers = 32
+
+// each runs fn(0..n-1) on at most recordWorkers goroutines and waits for all.
+func each(n int, fn func(i int)) {
+	sem := make(chan struct{}, recordWorkers)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			fn(i)
+		}()
+	}
+	wg.Wait()
 }
 
 // UnplugMany is Unplug for many VIFs: one Host.UnplugMany call when the Host has it (else
@@ -91,18 +112,19 @@ func (m *Manager) UnplugMany(ctx context.Context, reqs []plugin.Request) []error
 		}
 		wg.Wait()
 	}
-	for i, r := range reqs {
+	each(len(reqs), func(i int) {
+		r := reqs[i]
 		if i >= len(res) {
 			errs[i] = fmt.Errorf("unplug VIF %s: host returned %d results for %d requests", idOf(r), len(res), len(reqs))
-			continue
+			return
 		}
 		if errs[i] = res[i]; errs[i] != nil || idOf(r) == "" {
-			continue
+			return
 		}
 		if err := m.inv.Delete(idOf(r)); err != nil {
 			errs[i] = &InventoryError{Op: "unplug", VIFID: idOf(r), Err: err}
 		}
-	}
+	})
 	return errs
 }
 
