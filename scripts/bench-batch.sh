@@ -5,6 +5,8 @@
 #   python     Python os-vif 3.0.0's ovs plugin, one VIF after the other (os-vif has no batch)
 #   in-process govif's PlugMany/UnplugMany of all N in one call (bench/plugbench -mode bulk -warm:
 #              one other VIF plugged and unplugged first, as the daemon is warmed up below)
+#   in-process-inventory  the same through what the daemon runs behind its socket: ops.Manager
+#              (a durable inventory record per VIF) over govif.Host, in process (-mode bulk-inventory)
 #   daemon     `govif serve` in the namespace, CLIENTS concurrent clients (own connection each)
 #              sending single /v1/plug and /v1/unplug requests for their share of the N VIFs,
 #              one after the other (the daemon coalesces the clients' requests into the host's
@@ -87,6 +89,8 @@ for round in $(seq 1 "$ROUNDS"); do
 		echo "round $round/$ROUNDS, $n VIFs" >&2
 		settle
 		emit "{\"impl\":\"in-process\",\"data\":$(inns "$D/plugbench" -db $DB -mode bulk -warm -kind hybrid -n "$n")}"
+		settle
+		emit "{\"impl\":\"in-process-inventory\",\"data\":$(inns "$D/plugbench" -db $DB -mode bulk-inventory -state "$D/inproc-state" -kind hybrid -n "$n")}"
 		settle
 		emit "{\"impl\":\"daemon\",\"data\":$("$D/plugbench" -mode daemon -server "$SERVER" -clients "$CLIENTS" -kind hybrid -n "$n")}"
 		settle

@@ -26,7 +26,8 @@ import (
 
 func main() {
 	db := flag.String("db", "", "OVSDB endpoint (unix:PATH)")
-	mode := flag.String("mode", "steady", "cold | unplug1 | steady | bulk | floor | emit | daemon | daemon-concurrent | daemon-bulk")
+	mode := flag.String("mode", "steady", "cold | unplug1 | steady | bulk | bulk-inventory | floor | emit | daemon | daemon-concurrent | daemon-bulk")
+	state := flag.String("state", "", "mode bulk-inventory: the inventory's state directory")
 	server := flag.String("server", "", "modes daemon*: the govif daemon (unix:PATH)")
 	clients := flag.Int("clients", 10, "modes daemon*: concurrent clients")
 	warm := flag.Bool("warm", false, "mode bulk: plug and unplug one other VIF before timing (connect to OVSDB, look the bridge up), as a long-running service is warm")
@@ -46,6 +47,19 @@ func main() {
 	if *mode == "daemon" || *mode == "daemon-concurrent" || *mode == "daemon-bulk" {
 		res := result{Mode: *mode, Kind: *kind, N: *n}
 		err := runDaemon(context.Background(), *mode, *server, *clients, vifs(*kind, *n, *bridge, *dp), &res)
+		if err == nil {
+			err = json.NewEncoder(os.Stdout).Encode(res)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "plugbench:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if *mode == "bulk-inventory" {
+		res := result{Mode: *mode, Kind: *kind, N: *n}
+		all := vifs(*kind, *n+1, *bridge, *dp)
+		err := runInventory(context.Background(), *db, *state, all[:*n], all[*n], &res)
 		if err == nil {
 			err = json.NewEncoder(os.Stdout).Encode(res)
 		}
