@@ -43,29 +43,42 @@ func (m *Manager) PlugMany(ctx context.Context, reqs []plugin.Request) []error {
 		}
 	}
 	res := m.host.PlugMany(ctx, reqs)
-	// The records are written concurrently: each is durable on its own (fsync), and the
-	// file system commits concurrent writes together.
-	each(len(reqs), func(i int) {
-		r := reqs[i]
+	// The records of the VIFs plugged are written together: one directory sync for the batch.
+	var recs []*inventory.Record
+	var at []int
+	for i, r := range reqs {
 		if i >= len(res) {
 			errs[i] = fmt.Errorf("plug VIF %s: host returned %d results for %d requests", idOf(r), len(res), len(reqs))
-			return
+			continue
 		}
 		if errs[i] = res[i]; errs[i] != nil || idOf(r) == "" {
-			return
+			continue
 		}
 		rec, err := m.record(r.VIF, r.Instance, prev[i])
-		if err == nil {
-			err = m.inv.Put(rec)
-		}
 		if err != nil {
-			if prev[i] == nil {
-				if uerr := m.host.Unplug(context.WithoutCancel(ctx), r.VIF, r.Instance); uerr != nil {
-					err = errors.Join(err, fmt.Errorf("undo the plug: %w", uerr))
-				}
-			}
-			errs[i] = &InventoryError{Op: "plug", VIFID: idOf(r), Err: err}
+			errs[i] = err
+			continue
 		}
+		recs = append(recs, rec)
+		at = append(at, i)
+	}
+	perr := m.inv.PutMany(recs)
+	for k, i := range at {
+		errs[i] = perr[k]
+	}
+	// A VIF plugged but not recorded is undone when it had no record before, as Plug does.
+	each(len(reqs), func(i int) {
+		r := reqs[i]
+		if errs[i] == nil || i >= len(res) || res[i] != nil || idOf(r) == "" {
+			return
+		}
+		err := errs[i]
+		if prev[i] == nil {
+			if uerr := m.host.Unplug(context.WithoutCancel(ctx), r.VIF, r.Instance); uerr != nil {
+				err = errors.Join(err, fmt.Errorf("undo the plug: %w", uerr))
+			}
+		}
+		errs[i] = &InventoryError{Op: "plug", VIFID: idOf(r), Err: err}
 	})
 	return errs
 }
