@@ -28,10 +28,10 @@ import (
 // failedPlugLeftoversFixed says whether a plug that fails because ovsdb-server or
 // ovs-vswitchd died under it is known to leave nothing behind. Issue 11 part 5 (a plug whose
 // add-port committed but whose confirmation was lost leaves its OVS row; rollback removes
-// exactly what the plug made) is fixed in the plug path (branch plugpath); until that is
-// merged, TestFaultCampaign/failed-plugs-leave-nothing reports what such plugs left and skips.
-// Set this to true after the merge to make it fail instead.
-const failedPlugLeftoversFixed = false
+// exactly what the plug made) is fixed in the plug path (vswitch.Writer's OutcomeUnknownError,
+// read-back by external_ids, rollback on its own deadline), so
+// TestFaultCampaign/failed-plugs-leave-nothing fails if such a plug leaves anything.
+const failedPlugLeftoversFixed = true
 
 // faultCampaign is the configuration of TestFaultCampaign, from the environment:
 //
