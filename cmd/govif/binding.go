@@ -26,7 +26,7 @@ func newBindingConvertCmd() *cobra.Command {
 	var (
 		from   string
 		cfg    binding.NovaConfig
-		indent bool
+		output string
 	)
 	cmd := &cobra.Command{
 		Use:   "convert [FILE|-]",
@@ -51,13 +51,14 @@ func newBindingConvertCmd() *cobra.Command {
 			if err != nil {
 				return badInput(oneLine(err))
 			}
-			return writeJSON(cmd.OutOrStdout(), out, indent)
+			return writeJSON(cmd.OutOrStdout(), out)
 		},
 	}
 	cmd.Flags().StringVar(&from, "from", "auto", "input form: nova (network_info VIF), neutron (port) or auto")
 	cmd.Flags().StringVar(&cfg.OVSBridge, "ovs-bridge", binding.DefaultOVSBridge, "Nova [neutron] ovs_bridge: the integration bridge when the binding names none")
 	cmd.Flags().BoolVar(&cfg.FlatInjected, "flat-injected", false, "Nova [DEFAULT] flat_injected (network meta only)")
-	cmd.Flags().BoolVar(&indent, "indent", false, "indent the output")
+	_ = cmd.RegisterFlagCompletionFunc("from", fixedCompletion("auto", "nova", "neutron"))
+	addOutputFlag(cmd, &output, "json")
 	return cmd
 }
 

@@ -16,7 +16,8 @@ func newNegotiateCmd() *cobra.Command {
 	var (
 		hostInfoPath, manifestPath string
 		vifPaths                   []string
-		primitiveOnly, indent      bool
+		primitiveOnly              bool
+		output                     string
 	)
 	cmd := &cobra.Command{
 		Use:   "negotiate --host-info FILE --vif FILE [--vif FILE ...]",
@@ -70,7 +71,7 @@ func newNegotiateCmd() *cobra.Command {
 				return oneLine(err)
 			}
 			if primitiveOnly {
-				return writeJSON(cmd.OutOrStdout(), n.Primitive, indent)
+				return writeJSON(cmd.OutOrStdout(), n.Primitive)
 			}
 			out, err := json.Marshal(struct {
 				Index     int               `json:"index"`
@@ -82,13 +83,13 @@ func newNegotiateCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return writeJSON(cmd.OutOrStdout(), out, indent)
+			return writeJSON(cmd.OutOrStdout(), out)
 		},
 	}
 	cmd.Flags().StringVar(&hostInfoPath, "host-info", "", "HostInfo primitive (JSON file)")
 	cmd.Flags().StringArrayVar(&vifPaths, "vif", nil, "candidate VIF primitive (JSON file); repeat, most preferred first")
 	cmd.Flags().StringVar(&manifestPath, "manifest", "", "JSON file capping nested classes: {\"Network\": \"1.0\", ...}")
 	cmd.Flags().BoolVar(&primitiveOnly, "primitive", false, "write only the negotiated VIF primitive")
-	cmd.Flags().BoolVar(&indent, "indent", false, "indent the output")
+	addOutputFlag(cmd, &output, "json")
 	return cmd
 }

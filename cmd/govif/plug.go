@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -28,15 +27,23 @@ type hostFlags struct {
 }
 
 func (f *hostFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.server, "server", "", "call a govif daemon at unix:PATH instead of plugging in this process")
-	cmd.Flags().StringVarP(&f.output, "output", "o", "text", "output format: text or json")
+	cmd.Flags().StringVar(&f.server, "server", "", "call a govif daemon at unix:PATH instead of working in this process (default $"+serverEnv+"; --server= forces in-process)")
+	addOutputFlag(cmd, &f.output, "text", "json")
 	cmd.Flags().DurationVar(&f.timeout, "timeout", 120*time.Second, "give up after this long")
 }
 
-func (f *hostFlags) check() error {
-	if f.output != "text" && f.output != "json" {
-		return badInput(fmt.Errorf("--output %q: want text or json", f.output))
+// serverEnv names the environment variable that is the default for --server.
+const serverEnv = "GOVIF_SERVER"
+
+// serverAddr is --server if given (even empty), else $GOVIF_SERVER.
+func (f *hostFlags) serverAddr(cmd *cobra.Command) string {
+	if cmd.Flags().Changed("server") {
+		return f.server
 	}
+	return os.Getenv(serverEnv)
+}
+
+func (f *hostFlags) check() error {
 	if f.timeout <= 0 {
 		return badInput(fmt.Errorf("--timeout %v: must be positive", f.timeout))
 	}
@@ -46,7 +53,7 @@ func (f *hostFlags) check() error {
 // openHost returns the daemon's client when --server is given, else an in-process Host
 // loaded from --config. The returned close function releases it.
 func (f *hostFlags) openHost(ctx context.Context, cmd *cobra.Command) (govif.Interface, func(), error) {
-	if f.server != "" {
+	if f.server = f.serverAddr(cmd); f.server != "" {
 		c, err := daemon.NewClient(f.server)
 		if err != nil {
 			return nil, nil, badInput(fmt.Errorf("--server: %w", err))
@@ -196,9 +203,7 @@ func hostCallError(op string, vif objects.VIF, err error) error {
 
 func printVIFResult(w io.Writer, format string, r vifResult) error {
 	if format == "json" {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+		return writeValue(w, r)
 	}
 	where := "in this process"
 	if r.Server != "" {

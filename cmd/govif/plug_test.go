@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/govif/govif/daemon"
+	"github.com/govif/govif/internal/buildinfo"
 	"github.com/govif/govif/internal/testenv"
 	"github.com/govif/govif/objects"
 )
@@ -181,8 +182,14 @@ func TestCommandsThroughServe(t *testing.T) {
 		t.Fatalf("unplug --server: exit %d out %q err %q", code, out, se)
 	}
 	out, se, code = runGovif(t, "", "host-info", "--server", server, "--permitted", "VIFVHostUser")
-	if code != 0 || !hasRow(out, "noop", "VIFVHostUser") || strings.Contains(out, "VIFBridge") {
+	if code != 0 || !hasRow(out, "noop", "VIFVHostUser") || strings.Contains(out, "VIFBridge") ||
+		!strings.HasPrefix(out, "govif "+buildinfo.Version()+" (the daemon at "+server+")\n") {
 		t.Fatalf("host-info --server: exit %d out %q err %q", code, out, se)
+	}
+	t.Setenv(serverEnv, server)
+	out, se, code = runGovif(t, "", "version")
+	if code != 0 || !strings.Contains(out, "daemon at "+server+": govif "+buildinfo.Version()+"\n") {
+		t.Errorf("version with GOVIF_SERVER: exit %d out %q err %q", code, out, se)
 	}
 	// Bad input through the daemon: still exit 2 with the field path (from the 400 reply).
 	badVIF, _ := writePrimitives(t, func(s string) string { return strings.Replace(s, `"client"`, `"sideways"`, 1) })

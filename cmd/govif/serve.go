@@ -98,6 +98,7 @@ accepting requests, lets those in flight finish (up to --grace), then exits.`,
 	cmd.Flags().StringVar(&group, "group", "", "group owning the socket (overrides [govif_daemon] socket_group)")
 	cmd.Flags().DurationVar(&grace, "grace", 60*time.Second, "how long SIGTERM waits for requests in flight")
 	cmd.Flags().StringVar(&logLevel, "log-level", "info", "debug, info, warn or error")
+	_ = cmd.RegisterFlagCompletionFunc("log-level", fixedCompletion("debug", "info", "warn", "error"))
 	return cmd
 }
 
