@@ -1,0 +1,272 @@
+package docs
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"go/parser"
+	"go/token"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// A fenced block of the docs, with where it is.
+type block struct {
+	file  string // relative to the repository root
+	line  int    // of the opening fence
+	lang  string // "sh", "go", ...
+	text  string
+	skip  string // the reason given by <!-- doc-test: skip REASON --> just before it
+	extra string // the rest of the fence line
+}
+
+func (b block) String() string { return fmt.Sprintf("%s:%d", b.file, b.line) }
+
+// docFiles is README.md and every docs/*.md, relative to the repository root.
+func docFiles(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("..", "docs", "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := []string{"README.md"}
+	for _, f := range files {
+		out = append(out, filepath.ToSlash(strings.TrimPrefix(f, ".."+string(filepath.Separator))))
+	}
+	return out
+}
+
+var skipRe = regexp.MustCompile(`^<!--\s*doc-test:\s*skip\s+(.*?)\s*-->$`)
+
+// parseBlocks returns the fenced blocks of a Markdown file.
+func parseBlocks(file, text string) ([]block, error) {
+	var (
+		blocks  []block
+		cur     *block
+		body    strings.Builder
+		lastTxt string // the last non-blank line before a fence
+	)
+	for i, l := range strings.Split(text, "\n") {
+		trim := strings.TrimSpace(l)
+		if cur != nil {
+			if strings.HasPrefix(trim, "```") && strings.Trim(trim, "`") == "" {
+				cur.text = body.String()
+				blocks = append(blocks, *cur)
+				cur = nil
+				continue
+			}
+			body.WriteString(l + "\n")
+			continue
+		}
+		if strings.HasPrefix(trim, "```") {
+			info := strings.TrimPrefix(trim, "```")
+			lang, extra, _ := strings.Cut(info, " ")
+			cur = &block{file: file, line: i + 1, lang: lang, extra: extra}
+			body.Reset()
+			if m := skipRe.FindStringSubmatch(lastTxt); m != nil {
+				cur.skip = m[1]
+			} else if strings.Contains(lastTxt, "doc-test:") {
+				return nil, fmt.Errorf("%s:%d: malformed doc-test comment %q (want <!-- doc-test: skip REASON -->)", file, i, lastTxt)
+			}
+			continue
+		}
+		if trim != "" {
+			lastTxt = trim
+		}
+	}
+	if cur != nil {
+		return nil, fmt.Errorf("%s:%d: fence never closed", file, cur.line)
+	}
+	return blocks, nil
+}
+
+func readDocs(t *testing.T) map[string]string {
+	t.Helper()
+	docs := map[string]string{}
+	for _, f := range docFiles(t) {
+		b, err := os.ReadFile(filepath.Join("..", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs[f] = string(b)
+	}
+	return docs
+}
+
+var linkRe = regexp.MustCompile(`\]\(([^)\s]+)\)`)
+
+// TestLinks checks that every relative link in the docs names a file or directory that exists.
+func TestLinks(t *testing.T) {
+	for f, text := range readDocs(t) {
+		inFence := false
+		for i, l := range strings.Split(text, "\n") {
+			if strings.HasPrefix(strings.TrimSpace(l), "```") {
+				inFence = !inFence
+			}
+			if inFence {
+				continue
+			}
+			for _, m := range linkRe.FindAllStringSubmatch(l, -1) {
+				target := m[1]
+				if strings.Contains(target, "://") || strings.HasPrefix(target, "#") || strings.HasPrefix(target, "mailto:") {
+					continue
+				}
+				target, _, _ = strings.Cut(target, "#")
+				p := filepath.Join("..", filepath.Dir(f), target)
+				if _, err := os.Stat(p); err != nil {
+					t.Errorf("%s:%d: link to %s: no such file", f, i+1, m[1])
+				}
+			}
+		}
+	}
+}
+
+// TestSkipsGiveReasons checks the doc-test comments and that every shell block either runs
+// or says why not.
+func TestSkipsGiveReasons(t *testing.T) {
+	for f, text := range readDocs(t) {
+		blocks, err := parseBlocks(f, text)
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		for _, b := range blocks {
+			if b.skip != "" && len(strings.Fields(b.skip)) < 2 {
+				t.Errorf("%s: skip reason %q: say why in a few words", b, b.skip)
+			}
+		}
+	}
+}
+
+// TestGoSnippetsParse checks that every ```go block is valid Go syntax: a whole file when it
+// starts with "package", else declarations after imports, else statements.
+func TestGoSnippetsParse(t *testing.T) {
+	for f, text := range readDocs(t) {
+		blocks, err := parseBlocks(f, text)
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		for _, b := range blocks {
+			if b.lang != "go" || b.skip != "" {
+				continue
+			}
+			src := b.text
+			trim := strings.TrimSpace(src)
+			var errs []error
+			for _, wrapped := range []string{src, "package p\n" + src, "package p\nfunc _() {\n" + src + "\n}\n"} {
+				if strings.HasPrefix(trim, "package ") && wrapped != src {
+					break
+				}
+				_, err := parser.ParseFile(token.NewFileSet(), b.String(), wrapped, parser.SkipObjectResolution)
+				if err == nil {
+					errs = nil
+					break
+				}
+				errs = append(errs, err)
+			}
+			if len(errs) > 0 {
+				t.Errorf("%s: the ```go block does not parse: %v", b, errs[len(errs)-1])
+			}
+		}
+	}
+}
+
+// TestShellExamples runs every ```sh block of README.md and docs/*.md that is not marked
+// <!-- doc-test: skip REASON -->, with bash -e, in a copy of examples/docs/, with a freshly
+// built govif first on PATH and GOVIF_SOCKET naming a `govif serve` the test runs. A block
+// fails the test (naming its file and line) when a command in it fails.
+func TestShellExamples(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipping: runs the docs' shell examples (builds govif, runs its daemon)")
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("skipping: needs root (the examples talk to a govif daemon, which allows uid 0); CI runs it as root")
+	}
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(bin, "govif"), "./cmd/govif")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+
+	sockDir := t.TempDir()
+	sock := filepath.Join(sockDir, "govif.sock")
+	srv := exec.Command(filepath.Join(bin, "govif"), "serve", "--socket", sock, "--log-level", "warn")
+	var srvLog bytes.Buffer
+	srv.Stderr = &srvLog
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Wait() }()
+	t.Cleanup(func() {
+		srv.Process.Signal(os.Interrupt)
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			srv.Process.Kill()
+			<-done
+		}
+	})
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		if _, err := os.Stat(sock); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("govif serve never made %s: %s", sock, srvLog.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+
+	ran := 0
+	for f, text := range readDocs(t) {
+		blocks, err := parseBlocks(f, text)
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		for _, b := range blocks {
+			if b.lang != "sh" || b.skip != "" {
+				continue
+			}
+			ran++
+			t.Run(strings.ReplaceAll(b.String(), "/", "_"), func(t *testing.T) {
+				work := t.TempDir()
+				if err := os.CopyFS(work, os.DirFS(filepath.Join(root, "examples", "docs"))); err != nil {
+					t.Fatal(err)
+				}
+				bctx, bcancel := context.WithTimeout(context.Background(), 2*time.Minute)
+				defer bcancel()
+				cmd := exec.CommandContext(bctx, "bash", "-e", "-o", "pipefail", "-c", b.text)
+				cmd.Dir = work
+				cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "GOVIF_SOCKET="+sock,
+					"GOVIF_SERVER=", "GOVIF_REPO="+root, "HOME="+work)
+				out, err := cmd.CombinedOutput()
+				var ee *exec.ExitError
+				if err != nil {
+					if errors.As(err, &ee) {
+						t.Errorf("%s: the ```sh block exits %d:\n%s\n--- output:\n%s", b, ee.ExitCode(), b.text, out)
+					} else {
+						t.Errorf("%s: %v", b, err)
+					}
+				}
+			})
+		}
+	}
+	if ran == 0 {
+		t.Fatal("no shell example ran: the parser or the docs are broken")
+	}
+}
