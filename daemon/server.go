@@ -16,6 +16,7 @@ import (
 
 	"github.com/govif/govif/objects"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -37,7 +38,8 @@ type Options struct {
 	RequestTimeout time.Duration
 	// Logger receives one structured line per request. Default slog.Default().
 	Logger *slog.Logger
-	// Registry receives the metrics; default a fresh registry (served at /metrics).
+	// Registry receives the metrics; default a fresh registry with the Go runtime and process
+	// collectors (served at /metrics).
 	Registry *prometheus.Registry
 }
 
@@ -71,6 +73,8 @@ func NewServer(host Host, opts Options) *Server {
 	}
 	if opts.Registry == nil {
 		opts.Registry = prometheus.NewRegistry()
+		// The Go runtime's and the process's metrics (go_*, process_*), as docs/api.md says.
+		opts.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
 	s := &Server{
 		host:    host,
