@@ -12,6 +12,7 @@ import (
 	"github.com/govif/govif/config"
 	"github.com/govif/govif/objects"
 	"github.com/govif/govif/plugin"
+	"github.com/govif/govif/policy"
 )
 
 // Interface is what a caller needs to plug VIFs: an in-process Host and the daemon's client
@@ -32,6 +33,7 @@ type Host struct {
 	plugins map[string]plugin.Plugin
 	broken  map[string]error // external plugins that failed to load
 	names   []string         // sorted names of plugins
+	policy  *policy.Rules    // nil: no admission policy (WithPolicy)
 }
 
 // NewHost loads the plugins: every registered built-in (blank-import plugins/all to get them),
@@ -50,7 +52,7 @@ func NewHost(ctx context.Context, cfg *config.Config, opts ...Option) (*Host, er
 	if o.logger == nil {
 		o.logger = slog.Default()
 	}
-	h := &Host{cfg: cfg, logger: o.logger, plugins: map[string]plugin.Plugin{}, broken: map[string]error{}}
+	h := &Host{cfg: cfg, logger: o.logger, plugins: map[string]plugin.Plugin{}, broken: map[string]error{}, policy: o.policy}
 	for _, w := range cfg.Warnings {
 		h.logger.WarnContext(ctx, "configuration: "+w.Message, "section", w.Section, "option", w.Option, "file", w.File, "line", w.Line)
 	}
@@ -184,6 +186,11 @@ func (h *Host) route(op string, vif objects.VIF, inst *objects.InstanceInfo) (pl
 	if inst != nil {
 		if err := objects.Validate(inst); err != nil {
 			return nil, name, fmt.Errorf("govif: %s: invalid instance info: %w", op, err)
+		}
+	}
+	if h.policy != nil {
+		if err := h.policy.Check(op, vif); err != nil {
+			return nil, name, fmt.Errorf("govif: %s: refused: %w", op, err)
 		}
 	}
 	if err, ok := h.broken[name]; ok {

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/govif/govif/plugin"
+	"github.com/govif/govif/policy"
 )
 
 // Option configures NewHost.
@@ -16,7 +17,14 @@ type options struct {
 	injected   map[string]plugin.Plugin
 	pluginDirs []string // nil: from the config
 	noExec     bool
+	policy     *policy.Rules
 }
+
+// WithPolicy makes the host refuse, before any plugin runs, every VIF that breaks the
+// admission rules r (package policy): names not derived from the VIF id, bridges and physical
+// interfaces the configuration does not allow. The daemon always uses it; the CLI in-process
+// too, unless root asks for --force. The error wraps a *policy.Violation.
+func WithPolicy(r policy.Rules) Option { return func(o *options) { o.policy = &r } }
 
 // WithLogger sets the logger of the host and its plugins (default slog.Default()).
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }

@@ -16,7 +16,9 @@ func TestDefaultsMatchOsVif(t *testing.T) {
 			OVSDBInterface: "native", IsolateVIF: false, PerPortBridge: false, DefaultQoSType: "linux-noop"},
 		LinuxBridge: LinuxBridge{UseIPv6: false, IptablesTopRegex: "", IptablesBottomRegex: "",
 			IptablesDropAction: "DROP", ForwardBridgeInterface: []string{"all"}, NetworkDeviceMTU: 1500},
-		Govif: Govif{PluginDirs: []string{"/usr/lib/govif/plugins"}, ExecPluginTimeout: 120 * time.Second},
+		Govif: Govif{PluginDirs: []string{"/usr/lib/govif/plugins"}, ExecPluginTimeout: 120 * time.Second,
+			DeviceNamePrefixes: []string{"tap", "nic", "vhu"}, AllowedOVSBridges: []string{"br-int"},
+			VHostUserSocketDirs: []string{"/run/openvswitch", "/var/run/openvswitch"}},
 	}
 	for name, c := range map[string]*Config{"Default": Default(), "Parse(empty)": mustParse(t, "")} {
 		c.raw = nil

@@ -56,6 +56,24 @@ type Govif struct {
 	// ExecPluginTimeout bounds every call of an external plugin (exec_plugin_timeout, in
 	// seconds, default 120; 0 means only the caller's context bounds it).
 	ExecPluginTimeout time.Duration
+
+	// The admission policy (package policy, docs/security.md):
+	//
+	// DeviceNamePrefixes: a VIF's own device name must be one of these + its id, cut to 14
+	// (device_name_prefixes, default tap, nic, vhu: Nova's names).
+	DeviceNamePrefixes []string
+	// AllowedOVSBridges: the OVS bridges a VIF may name (allowed_ovs_bridges, default br-int).
+	AllowedOVSBridges []string
+	// AllowedLinuxBridges: Linux bridges a VIF may name besides brq + network id
+	// (allowed_linux_bridges, default none).
+	AllowedLinuxBridges []string
+	// AllowedPhysicalInterfaces: host interfaces a VIF may put into a bridge, besides
+	// [os_vif_linux_bridge] flat_interface and vlan_interface (allowed_physical_interfaces,
+	// default none).
+	AllowedPhysicalInterfaces []string
+	// VHostUserSocketDirs: directories vhost-user sockets may be in (vhostuser_socket_dirs,
+	// default /run/openvswitch, /var/run/openvswitch).
+	VHostUserSocketDirs []string
 }
 
 // Section names govif owns.
@@ -110,6 +128,11 @@ var specs = []sectionSpec{
 	{SectionGovif, []option{
 		listOpt("plugin_dirs", []string{"/usr/lib/govif/plugins"}, func(c *Config) *[]string { return &c.Govif.PluginDirs }),
 		secondsOpt("exec_plugin_timeout", 120, func(c *Config) *time.Duration { return &c.Govif.ExecPluginTimeout }),
+		listOpt("device_name_prefixes", []string{"tap", "nic", "vhu"}, func(c *Config) *[]string { return &c.Govif.DeviceNamePrefixes }),
+		listOpt("allowed_ovs_bridges", []string{"br-int"}, func(c *Config) *[]string { return &c.Govif.AllowedOVSBridges }),
+		listOpt("allowed_linux_bridges", nil, func(c *Config) *[]string { return &c.Govif.AllowedLinuxBridges }),
+		listOpt("allowed_physical_interfaces", nil, func(c *Config) *[]string { return &c.Govif.AllowedPhysicalInterfaces }),
+		listOpt("vhostuser_socket_dirs", []string{"/run/openvswitch", "/var/run/openvswitch"}, func(c *Config) *[]string { return &c.Govif.VHostUserSocketDirs }),
 	}},
 }
 

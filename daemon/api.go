@@ -36,6 +36,7 @@ const (
 	CodeTimeout           = "timeout"            // 504: the per-request deadline passed
 	CodeUnavailable       = "unavailable"        // 503: the daemon is shutting down
 	CodeInternal          = "internal"           // 500: anything else
+	CodePolicy            = "policy_violation"   // 403: the VIF breaks the admission policy; Rule says which (docs/security.md)
 )
 
 // ErrorBody is the JSON every error response carries: {"error": {...}}.
@@ -50,6 +51,7 @@ type APIError struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"`
+	Rule    string `json:"rule,omitempty"` // with policy_violation: the policy package's rule code
 	VIFID   string `json:"vif_id,omitempty"`
 	Plugin  string `json:"plugin,omitempty"`
 

@@ -8,6 +8,7 @@ import (
 	"github.com/govif/govif"
 	"github.com/govif/govif/objects"
 	"github.com/govif/govif/plugin"
+	"github.com/govif/govif/policy"
 )
 
 // hostError maps an error from Host.Plug/Unplug to the API's status and code. Errors that
@@ -20,7 +21,10 @@ func hostError(op string, err error) *APIError {
 	}
 	var fe *objects.FieldError
 	var wrong *plugin.WrongPortProfileError
+	var pv *policy.Violation
 	switch {
+	case errors.As(err, &pv):
+		e.Status, e.Code, e.Field, e.Rule = http.StatusForbidden, CodePolicy, pv.Field, pv.Code
 	case errors.Is(err, govif.ErrNoMatchingPlugin):
 		e.Status, e.Code = http.StatusUnprocessableEntity, CodeNoMatchingPlugin
 	case errors.Is(err, plugin.ErrUnsupportedVIFType), errors.Is(err, plugin.ErrMissingPortProfile), errors.As(err, &wrong):
@@ -47,6 +51,8 @@ func clientCause(e *APIError) error {
 		}
 	case CodeTimeout:
 		return context.DeadlineExceeded
+	case CodePolicy:
+		return &policy.Violation{Code: e.Rule, Field: e.Field, Rule: e.Message}
 	}
 	return nil
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/govif/govif/ovsdb"
 	"github.com/govif/govif/plugins/linuxbridge"
 	"github.com/govif/govif/plugins/ovs"
+	"github.com/govif/govif/policy"
 	"github.com/govif/govif/vswitch"
 )
 
@@ -123,7 +124,7 @@ func (d *demoRun) startDaemon(ctx context.Context) ([]string, error) {
 	d.onCleanup("close the linux_bridge plugin", func(context.Context) error { return lb.Close() })
 
 	e.host, err = govif.NewHost(ctx, cfg, govif.WithPlugin(ovs.Name, ovsPlugin), govif.WithPlugin(linuxbridge.Name, lb),
-		govif.WithoutExecPlugins(), govif.WithLogger(e.logger))
+		govif.WithoutExecPlugins(), govif.WithLogger(e.logger), govif.WithPolicy(policy.FromConfig(cfg)))
 	if err != nil {
 		return nil, err
 	}

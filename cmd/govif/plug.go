@@ -17,6 +17,7 @@ import (
 	"github.com/govif/govif"
 	"github.com/govif/govif/daemon"
 	"github.com/govif/govif/objects"
+	"github.com/govif/govif/policy"
 )
 
 // hostFlags are the flags every command that talks to a host shares.
@@ -24,12 +25,14 @@ type hostFlags struct {
 	server  string
 	output  string
 	timeout time.Duration
+	force   bool
 }
 
 func (f *hostFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.server, "server", "", "call a govif daemon at unix:PATH instead of working in this process (default $"+serverEnv+"; --server= forces in-process)")
 	addOutputFlag(cmd, &f.output, "text", "json")
 	cmd.Flags().DurationVar(&f.timeout, "timeout", 120*time.Second, "give up after this long")
+	cmd.Flags().BoolVar(&f.force, "force", false, "root only, in-process only: skip the admission policy (names, bridges, interfaces; docs/security.md)")
 }
 
 // serverEnv names the environment variable that is the default for --server.
@@ -46,6 +49,12 @@ func (f *hostFlags) serverAddr(cmd *cobra.Command) string {
 func (f *hostFlags) check() error {
 	if f.timeout <= 0 {
 		return badInput(fmt.Errorf("--timeout %v: must be positive", f.timeout))
+	}
+	if f.force && f.server != "" {
+		return badInput(fmt.Errorf("--force: not available with --server: the daemon always applies its policy"))
+	}
+	if f.force && os.Geteuid() != 0 {
+		return badInput(fmt.Errorf("--force: only root may skip the admission policy"))
 	}
 	return nil
 }
@@ -65,7 +74,11 @@ func (f *hostFlags) openHost(ctx context.Context, cmd *cobra.Command) (govif.Int
 		return nil, nil, badInput(err)
 	}
 	logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	h, err := govif.NewHost(ctx, cfg, govif.WithLogger(logger))
+	opts := []govif.Option{govif.WithLogger(logger)}
+	if !f.force {
+		opts = append(opts, govif.WithPolicy(policy.FromConfig(cfg)))
+	}
+	h, err := govif.NewHost(ctx, cfg, opts...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -190,12 +203,13 @@ func hostCallError(op string, vif objects.VIF, err error) error {
 	err = oneLine(fmt.Errorf("%s %s %s: %w", op, vif.ObjName(), vif.Base().ID.Value(), err))
 	var fe *objects.FieldError
 	var api *daemon.APIError
+	var pv *policy.Violation
 	switch {
 	case errors.As(err, &api):
-		if api.Status >= 400 && api.Status < 500 && api.Status != http.StatusForbidden {
+		if api.Status >= 400 && api.Status < 500 && (api.Status != http.StatusForbidden || api.Code == daemon.CodePolicy) {
 			return badInput(err)
 		}
-	case errors.As(err, &fe), errors.Is(err, govif.ErrNoMatchingPlugin):
+	case errors.As(err, &fe), errors.As(err, &pv), errors.Is(err, govif.ErrNoMatchingPlugin):
 		return badInput(err)
 	}
 	return err

@@ -25,7 +25,7 @@ func writePrimitives(t *testing.T, mutate func(string) string) (vifPath, instPat
 	vif := &objects.VIFVHostUser{
 		VIFBase: objects.VIFBase{ID: objects.Set("5e1f3a7c-9b2d-4e6f-8a0c-1d3e5f7a9b2c"), Address: objects.Set(mac),
 			Plugin: objects.Set("noop")},
-		Path: objects.Set("/run/vhu/vhu5e1f3a7c-9b.sock"), Mode: objects.Set(objects.VIFVHostUserModeClient),
+		Path: objects.Set("/run/openvswitch/vhu5e1f3a7c-9b"), Mode: objects.Set(objects.VIFVHostUserModeClient),
 	}
 	vb, err := objects.Encode(vif)
 	if err != nil {
@@ -232,4 +232,27 @@ func hasRow(out string, fields ...string) bool {
 		}
 	}
 	return false
+}
+
+// The admission policy (docs/security.md) applies in-process too: a socket path outside the
+// allowed directories is refused with exit 2 naming the field, the value and the rule, before
+// any plugin runs. --force skips it for root only and never with --server.
+func TestPlugPolicyRefusedInProcess(t *testing.T) {
+	vifPath, instPath := writePrimitives(t, func(s string) string {
+		return strings.Replace(s, `/run/openvswitch/vhu5e1f3a7c-9b`, `/etc/govif-test.sock`, 1)
+	})
+	_, stderr, code := runGovif(t, "", "plug", "--vif", vifPath, "--instance", instPath)
+	if code != 2 || !strings.Contains(stderr, "VIFVHostUser.path") || !strings.Contains(stderr, "/etc/govif-test.sock") ||
+		!strings.Contains(stderr, "path_not_allowed") {
+		t.Errorf("policy refusal: exit %d, stderr %q; want 2 naming field, value and rule", code, stderr)
+	}
+	if _, stderr, code := runGovif(t, "", "plug", "--vif", vifPath, "--instance", instPath, "--force", "--server", "unix:/nonexistent.sock"); code != 2 || !strings.Contains(stderr, "--force") {
+		t.Errorf("--force with --server: exit %d, stderr %q; want 2", code, stderr)
+	}
+	if os.Geteuid() == 0 {
+		// The noop plugin changes nothing, so forcing it here is harmless.
+		if _, stderr, code := runGovif(t, "", "plug", "--vif", vifPath, "--instance", instPath, "--force"); code != 0 {
+			t.Errorf("--force as root: exit %d, stderr %q; want 0", code, stderr)
+		}
+	}
 }

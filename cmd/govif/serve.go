@@ -15,6 +15,7 @@ import (
 
 	"github.com/govif/govif"
 	"github.com/govif/govif/daemon"
+	"github.com/govif/govif/policy"
 )
 
 func newServeCmd() *cobra.Command {
@@ -60,7 +61,9 @@ accepting requests, lets those in flight finish (up to --grace), then exits.`,
 			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 			defer stop()
 
-			host, err := govif.NewHost(ctx, cfg, govif.WithLogger(logger))
+			// The daemon is a privilege boundary: the admission policy always applies
+			// (docs/security.md); there is no way to turn it off through the API.
+			host, err := govif.NewHost(ctx, cfg, govif.WithLogger(logger), govif.WithPolicy(policy.FromConfig(cfg)))
 			if err != nil {
 				return err
 			}
