@@ -29,8 +29,10 @@ func (h *Host) many(ctx context.Context, op string, reqs []plugin.Request) []err
 	groups := map[string][]int{} // plugin name -> request indexes
 	var order []string
 	for i, r := range reqs {
+		start := time.Now()
 		_, name, err := h.route(op, r.VIF, r.Instance)
 		if err != nil {
+			h.logOp(ctx, op, r.VIF, r.Instance, name, start, "rejected", err)
 			errs[i] = err
 			continue
 		}
@@ -63,7 +65,7 @@ func (h *Host) many(ctx context.Context, op string, reqs []plugin.Request) []err
 					if len(res) == len(idx) {
 						err = res[j]
 					}
-					errs[i] = h.finish(ctx, op, reqs[i].VIF, name, start, err)
+					errs[i] = h.finish(ctx, op, reqs[i].VIF, reqs[i].Instance, name, start, err)
 				}
 			}()
 			continue
@@ -78,7 +80,7 @@ func (h *Host) many(ctx context.Context, op string, reqs []plugin.Request) []err
 					call = p.Unplug
 				}
 				start := time.Now()
-				errs[i] = h.finish(ctx, op, reqs[i].VIF, name, start, call(ctx, reqs[i].VIF, reqs[i].Instance))
+				errs[i] = h.finish(ctx, op, reqs[i].VIF, reqs[i].Instance, name, start, call(ctx, reqs[i].VIF, reqs[i].Instance))
 			}()
 		}
 	}

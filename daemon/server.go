@@ -194,7 +194,7 @@ func (s *Server) handleVIF(op string) http.HandlerFunc {
 		vif, inst, apiErr := s.readVIFRequest(w, r)
 		if apiErr != nil {
 			s.metrics.observe(op, "", "", apiErr.Code, time.Since(start))
-			s.log.Info("request rejected", "op", op, "code", apiErr.Code, "field", apiErr.Field, "err", apiErr.Message)
+			s.logRefused(r.Context(), op, nil, nil, "rejected", apiErr, start)
 			writeError(w, apiErr)
 			return
 		}
@@ -209,6 +209,7 @@ func (s *Server) handleVIF(op string) http.HandlerFunc {
 			apiErr := &APIError{Status: http.StatusGatewayTimeout, Code: CodeTimeout, VIFID: id, Plugin: plugin,
 				Message: fmt.Sprintf("timed out waiting for another operation on VIF %s", id)}
 			s.metrics.observe(op, plugin, vif.ObjName(), apiErr.Code, time.Since(start))
+			s.logRefused(r.Context(), op, vif, inst, "timeout", apiErr, start)
 			writeError(w, apiErr)
 			return
 		}
@@ -227,14 +228,32 @@ func (s *Server) handleVIF(op string) http.HandlerFunc {
 				apiErr.Status, apiErr.Code = http.StatusGatewayTimeout, CodeTimeout
 			}
 			s.metrics.observe(op, pluginLabel(apiErr.Code, plugin), vif.ObjName(), apiErr.Code, elapsed)
-			s.log.Warn(op+" failed", "vif", id, "plugin", plugin, "type", vif.ObjName(), "code", apiErr.Code, "duration", elapsed, "err", err)
 			writeError(w, apiErr)
 			return
 		}
 		s.metrics.observe(op, plugin, vif.ObjName(), "ok", elapsed)
-		s.log.Info(op+" done", "vif", id, "plugin", plugin, "type", vif.ObjName(), "duration", elapsed)
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "vif_id": id})
 	}
+}
+
+// logRefused logs a request the Host never saw (it logs those it did, one line each) in the
+// same form as the Host's line: msg op, vif_id, vif_type, instance_uuid, plugin, outcome,
+// duration_seconds, error, plus the API error code and field.
+func (s *Server) logRefused(ctx context.Context, op string, vif objects.VIF, inst *objects.InstanceInfo, outcome string, e *APIError, start time.Time) {
+	var id, typ, plugin, uuid string
+	if vif != nil && vif.Base() != nil {
+		id, typ, plugin = vif.Base().ID.Value(), vif.ObjName(), vif.Base().Plugin.Value()
+	}
+	if inst != nil {
+		uuid = inst.UUID.Value()
+	}
+	level := slog.LevelWarn
+	if outcome != "rejected" {
+		level = slog.LevelError
+	}
+	s.log.LogAttrs(ctx, level, op, slog.String("vif_id", id), slog.String("vif_type", typ), slog.String("instance_uuid", uuid),
+		slog.String("plugin", plugin), slog.String("outcome", outcome), slog.Float64("duration_seconds", time.Since(start).Seconds()),
+		slog.String("error", e.Message), slog.String("code", e.Code), slog.String("field", e.Field))
 }
 
 // readVIFRequest decodes and validates the body of a plug/unplug request.

@@ -73,7 +73,13 @@ func (f *hostFlags) openHost(ctx context.Context, cmd *cobra.Command) (govif.Int
 	if err != nil {
 		return nil, nil, badInput(err)
 	}
-	logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	// Warnings and failures on stderr: JSON lines with -o json (no plain text in JSON mode).
+	hopts := &slog.HandlerOptions{Level: slog.LevelWarn}
+	var handler slog.Handler = slog.NewTextHandler(cmd.ErrOrStderr(), hopts)
+	if f.output == "json" {
+		handler = slog.NewJSONHandler(cmd.ErrOrStderr(), hopts)
+	}
+	logger := slog.New(handler)
 	opts := []govif.Option{govif.WithLogger(logger)}
 	if !f.force {
 		opts = append(opts, govif.WithPolicy(policy.FromConfig(cfg)))

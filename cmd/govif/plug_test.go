@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -198,6 +199,20 @@ func TestCommandsThroughServe(t *testing.T) {
 		t.Errorf("bad mode: exit %d stderr %q, want 2 naming VIFVHostUser.mode", code, se)
 	}
 
+	// A request the daemon refuses before the Host sees it (no VIF): logged once, as rejected.
+	hc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, "unix", sock)
+	}}}
+	resp, err := hc.Post("http://govif/v1/plug", "application/json", strings.NewReader(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	hc.CloseIdleConnections()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("POST /v1/plug {}: %s, want 400", resp.Status)
+	}
+
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
@@ -212,14 +227,34 @@ func TestCommandsThroughServe(t *testing.T) {
 	if _, err := os.Stat(sock); !os.IsNotExist(err) {
 		t.Errorf("socket left behind after shutdown: %v", err)
 	}
-	var sawPlug bool
-	for _, l := range strings.Split(logs.String(), "\n") {
-		if strings.Contains(l, `"msg":"plug done"`) && strings.Contains(l, "5e1f3a7c-9b2d-4e6f-8a0c-1d3e5f7a9b2c") {
-			sawPlug = true
+	// One JSON line per operation: the plug and the unplug that succeeded, the plug without a
+	// VIF (the bad mode never left the CLI); every line is JSON.
+	var ops []map[string]any
+	for _, l := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Errorf("daemon log line is not JSON: %q", l)
+			continue
+		}
+		if strings.Contains(l, "5e1f3a7c-9b2d-4e6f-8a0c-1d3e5f7a9b2c") || m["msg"] == "plug" || m["msg"] == "unplug" {
+			ops = append(ops, m)
 		}
 	}
-	if !sawPlug {
-		t.Error("the daemon logged no 'plug done' line for the VIF")
+	want := []struct{ msg, outcome, level string }{{"plug", "ok", "INFO"}, {"unplug", "ok", "INFO"}, {"plug", "rejected", "WARN"}}
+	if len(ops) != len(want) {
+		t.Fatalf("daemon logged %d lines about the VIF, want %d (one per operation): %v\n%s", len(ops), len(want), ops, logs.String())
+	}
+	for i, w := range want {
+		m := ops[i]
+		if m["msg"] != w.msg || m["outcome"] != w.outcome || m["level"] != w.level {
+			t.Errorf("line %d: %v, want msg %s outcome %s level %s", i, m, w.msg, w.outcome, w.level)
+		}
+		if _, ok := m["duration_seconds"].(float64); !ok {
+			t.Errorf("line %d lacks duration_seconds: %v", i, m)
+		}
+		if w.outcome == "ok" && (m["vif_id"] != "5e1f3a7c-9b2d-4e6f-8a0c-1d3e5f7a9b2c" || m["instance_uuid"] != "c0ffee00-1111-4222-8333-444455556666" || m["plugin"] != "noop") {
+			t.Errorf("line %d: %v, want vif_id, instance_uuid and plugin", i, m)
+		}
 	}
 }
 
