@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/govif/govif/binding"
+	"github.com/govif/govif/config"
 	"github.com/govif/govif/objects"
 )
 
@@ -36,11 +37,16 @@ func newBindingConvertCmd() *cobra.Command {
 			"Neutron port: a bare port body (keys binding:vif_type, fixed_ips, ...) or a document\n" +
 			"{\"port\": {...}, \"network\": {...}, \"subnets\": [...], \"dhcp_ports\": [...], \"floatingips\": [...],\n" +
 			"\"preserve_on_delete\": false}. --from picks the form; by default it is told by the keys.\n" +
+			"The Nova options it reads ([neutron] ovs_bridge, [DEFAULT] flat_injected) come from --config (a\n" +
+			"nova.conf), overridden by --ovs-bridge and --flat-injected.\n" +
 			"Exit 2 with the offending field on bad input or a vif_type os-vif does not handle.",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			data, err := readInputFile(cmd, args)
 			if err != nil {
+				return err
+			}
+			if err := novaOptions(cmd, &cfg); err != nil {
 				return err
 			}
 			vif, err := convertBinding(data, from, cfg)
@@ -60,6 +66,32 @@ func newBindingConvertCmd() *cobra.Command {
 	_ = cmd.RegisterFlagCompletionFunc("from", fixedCompletion("auto", "nova", "neutron"))
 	addOutputFlag(cmd, &output, "json")
 	return cmd
+}
+
+// novaOptions fills cfg from --config ([neutron] ovs_bridge, [DEFAULT] flat_injected) where
+// the flags were not given.
+func novaOptions(cmd *cobra.Command, cfg *binding.NovaConfig) error {
+	path := configPath(cmd)
+	if path == "" {
+		return nil
+	}
+	c, err := loadConfig(path)
+	if err != nil {
+		return badInput(oneLine(err))
+	}
+	if !cmd.Flags().Changed("ovs-bridge") {
+		if v, ok := c.Section("neutron").Get("ovs_bridge"); ok && v != "" {
+			cfg.OVSBridge = v
+		}
+	}
+	if !cmd.Flags().Changed("flat-injected") {
+		v, err := c.Section(config.SectionDefault).Bool("flat_injected", false)
+		if err != nil {
+			return badInput(oneLine(fmt.Errorf("--config %s: %w", path, err)))
+		}
+		cfg.FlatInjected = v
+	}
+	return nil
 }
 
 // convertBinding converts data in the form named by from ("auto" guesses it from the keys).
