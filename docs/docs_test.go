@@ -127,6 +127,59 @@ func TestLinks(t *testing.T) {
 	}
 }
 
+var mentionRe = regexp.MustCompile("`([A-Za-z0-9_./-]+\\.(?:md|go|sh|py))`")
+
+// pythonPeers is where the reference Python (os-vif, Nova) lives on Debian; docs cite its files
+// (e.g. `nova/network/neutron.py`).
+const pythonPeers = "/usr/lib/python3/dist-packages"
+
+// TestFileMentions checks that every file the docs name in backquotes (a .md, .go, .sh or .py
+// path) exists: in the repository (as written, relative to the doc, or as the end of a
+// tracked path) or in the reference Python packages.
+func TestFileMentions(t *testing.T) {
+	var tracked []string
+	err := filepath.WalkDir("..", func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "bin") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() {
+			tracked = append(tracked, filepath.ToSlash(strings.TrimPrefix(p, "../")))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exists := func(doc, name string) bool {
+		for _, p := range []string{filepath.Join("..", name), filepath.Join("..", filepath.Dir(doc), name), filepath.Join(pythonPeers, name)} {
+			if _, err := os.Stat(p); err == nil {
+				return true
+			}
+		}
+		for _, f := range tracked {
+			if f == name || strings.HasSuffix(f, "/"+name) {
+				return true
+			}
+		}
+		return false
+	}
+	for f, text := range readDocs(t) {
+		for i, l := range strings.Split(text, "\n") {
+			for _, m := range mentionRe.FindAllStringSubmatch(l, -1) {
+				if strings.HasPrefix(m[1], "/") {
+					continue // a path on the target host (/etc/govif/...), not a file of ours
+				}
+				if !exists(f, m[1]) {
+					t.Errorf("%s:%d: names %s, which does not exist", f, i+1, m[1])
+				}
+			}
+		}
+	}
+}
+
 // TestSkipsGiveReasons checks the doc-test comments and that every shell block either runs
 // or says why not.
 func TestSkipsGiveReasons(t *testing.T) {
