@@ -21,6 +21,8 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	// The tests choose between in-process and daemon themselves.
+	os.Unsetenv(serverEnv)
 	code := m.Run()
 	if buildDir != "" {
 		os.RemoveAll(buildDir)

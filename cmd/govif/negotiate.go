@@ -116,5 +116,8 @@ func newNegotiateCmd() *cobra.Command {
 	cmd.Flags().StringVar(&manifestPath, "manifest", "", "JSON file capping nested classes: {\"Network\": \"1.0\", ...}")
 	cmd.Flags().BoolVar(&primitiveOnly, "primitive", false, "write only the negotiated VIF primitive")
 	addOutputFlag(cmd, &output, "json")
+	for _, f := range []string{"host-info", "vif", "manifest"} {
+		_ = cmd.MarkFlagFilename(f, "json")
+	}
 	return cmd
 }

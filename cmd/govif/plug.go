@@ -161,6 +161,8 @@ field path; a failure on the host exits 1.`,
 	cmd.Flags().StringVar(&instPath, "instance", "", "InstanceInfo primitive (JSON file, - for standard input)")
 	_ = cmd.MarkFlagRequired("vif")
 	_ = cmd.MarkFlagRequired("instance")
+	_ = cmd.MarkFlagFilename("vif", "json")
+	_ = cmd.MarkFlagFilename("instance", "json")
 	return cmd
 }
 
