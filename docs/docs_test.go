@@ -18,12 +18,15 @@ import (
 
 // A fenced block of the docs, with where it is.
 type block struct {
-	file  string // relative to the repository root
-	line  int    // of the opening fence
-	lang  string // "sh", "go", ...
-	text  string
-	skip  string // the reason given by <!-- doc-test: skip REASON --> just before it
-	extra string // the rest of the fence line
+	file string // relative to the repository root
+	line int    // of the opening fence
+	lang string // "sh", "go", ...
+	text string
+	skip string // the reason given by <!-- doc-test: skip REASON --> just before it
+	// parseOnly is the reason given by <!-- doc-test: parse-only REASON --> (a ```go block that
+	// cannot be compiled alone, e.g. a second file of a package shown above).
+	parseOnly string
+	extra     string // the rest of the fence line
 }
 
 func (b block) String() string { return fmt.Sprintf("%s:%d", b.file, b.line) }
@@ -42,7 +45,10 @@ func docFiles(t *testing.T) []string {
 	return out
 }
 
-var skipRe = regexp.MustCompile(`^<!--\s*doc-test:\s*skip\s+(.*?)\s*-->$`)
+var (
+	skipRe      = regexp.MustCompile(`^<!--\s*doc-test:\s*skip\s+(.*?)\s*-->$`)
+	parseOnlyRe = regexp.MustCompile(`^<!--\s*doc-test:\s*parse-only\s+(.*?)\s*-->$`)
+)
 
 // parseBlocks returns the fenced blocks of a Markdown file.
 func parseBlocks(file, text string) ([]block, error) {
@@ -71,8 +77,10 @@ func parseBlocks(file, text string) ([]block, error) {
 			body.Reset()
 			if m := skipRe.FindStringSubmatch(lastTxt); m != nil {
 				cur.skip = m[1]
+			} else if m := parseOnlyRe.FindStringSubmatch(lastTxt); m != nil {
+				cur.parseOnly = m[1]
 			} else if strings.Contains(lastTxt, "doc-test:") {
-				return nil, fmt.Errorf("%s:%d: malformed doc-test comment %q (want <!-- doc-test: skip REASON -->)", file, i, lastTxt)
+				return nil, fmt.Errorf("%s:%d: malformed doc-test comment %q (want <!-- doc-test: skip REASON --> or <!-- doc-test: parse-only REASON -->)", file, i, lastTxt)
 			}
 			continue
 		}
@@ -190,8 +198,10 @@ func TestSkipsGiveReasons(t *testing.T) {
 			continue
 		}
 		for _, b := range blocks {
-			if b.skip != "" && len(strings.Fields(b.skip)) < 2 {
-				t.Errorf("%s: skip reason %q: say why in a few words", b, b.skip)
+			for _, r := range []string{b.skip, b.parseOnly} {
+				if r != "" && len(strings.Fields(r)) < 2 {
+					t.Errorf("%s: doc-test reason %q: say why in a few words", b, r)
+				}
 			}
 		}
 	}
@@ -228,6 +238,79 @@ func TestGoSnippetsParse(t *testing.T) {
 				t.Errorf("%s: the ```go block does not parse: %v", b, errs[len(errs)-1])
 			}
 		}
+	}
+}
+
+// goFile returns the block as a whole Go file when it is one (a package clause) or when it is
+// imports and declarations (then in package "snippet"); "" for statement snippets.
+func goFile(b block) string {
+	if strings.HasPrefix(strings.TrimSpace(b.text), "package ") {
+		return b.text
+	}
+	src := "package snippet\n" + b.text
+	if _, err := parser.ParseFile(token.NewFileSet(), "", src, parser.SkipObjectResolution); err == nil {
+		return src
+	}
+	return ""
+}
+
+// TestGoSnippetsCompile builds every ```go block that is a whole file or imports plus
+// declarations, each alone in a temporary module that uses this repository, unless marked
+// <!-- doc-test: parse-only REASON -->. Statement snippets are only parsed (TestGoSnippetsParse).
+func TestGoSnippetsCompile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipping: runs go build on the docs' Go snippets")
+	}
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gosum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The snippet module requires what govif requires (so the build needs no network).
+	_, requires, _ := strings.Cut(string(gomod), "\nrequire")
+	mod := "module doctest\n\ngo 1.26.0\n\nrequire github.com/govif/govif v0.0.0\n\nreplace github.com/govif/govif => " + root + "\n\nrequire" + requires
+	built := 0
+	for f, text := range readDocs(t) {
+		blocks, err := parseBlocks(f, text)
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		for _, b := range blocks {
+			if b.lang != "go" || b.skip != "" || b.parseOnly != "" {
+				continue
+			}
+			src := goFile(b)
+			if src == "" {
+				continue
+			}
+			built++
+			dir := t.TempDir()
+			for name, content := range map[string]string{"go.mod": mod, "go.sum": string(gosum), "snippet.go": src} {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+			cmd := exec.CommandContext(ctx, "go", "build", "-mod=mod", "-o", os.DevNull, ".")
+			cmd.Dir = dir
+			cmd.Env = append(os.Environ(), "GOFLAGS=", "GOPROXY=off", "GOWORK=off")
+			out, err := cmd.CombinedOutput()
+			cancel()
+			if err != nil {
+				t.Errorf("%s: the ```go block does not compile (snippet.go line N is the block's line N, +1 when a package clause was added): %v\n%s", b, err, out)
+			}
+		}
+	}
+	if built == 0 {
+		t.Fatal("no Go snippet was compiled: the parser or the docs are broken")
 	}
 }
 
