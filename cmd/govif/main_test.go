@@ -34,6 +34,9 @@ func TestMain(m *testing.M) {
 // process (a daemon to signal, a different uid); the others call run in-process.
 func govifBinary(t *testing.T) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("skipping in -short: builds the govif binary")
+	}
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "govif-cli-test")
 		if err != nil {
