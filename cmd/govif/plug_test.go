@@ -199,6 +199,28 @@ func TestCommandsThroughServe(t *testing.T) {
 		t.Errorf("bad mode: exit %d stderr %q, want 2 naming VIFVHostUser.mode", code, se)
 	}
 
+	// The same exit code in this process and through the daemon, for what reaches the host.
+	for _, c := range []struct {
+		name, from, to string
+		code           int
+	}{
+		{"no such plugin", `"noop"`, `"nosuch"`, 2},
+		{"policy", `/run/openvswitch/vhu5e1f3a7c-9b`, `/etc/govif-test.sock`, 2},
+		{"ok", "", "", 0},
+	} {
+		v, _ := writePrimitives(t, func(s string) string {
+			if c.from == "" {
+				return s
+			}
+			return strings.Replace(s, c.from, c.to, 1)
+		})
+		_, seIn, inProc := runGovif(t, "", "plug", "--vif", v, "--instance", instPath, "--server=")
+		_, seD, viaD := runGovif(t, "", "plug", "--vif", v, "--instance", instPath, "--server", server)
+		if inProc != c.code || viaD != c.code {
+			t.Errorf("%s: exit %d in-process (%q), %d via the daemon (%q); want %d both", c.name, inProc, seIn, viaD, seD, c.code)
+		}
+	}
+
 	// A request the daemon refuses before the Host sees it (no VIF): logged once, as rejected.
 	hc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 		return (&net.Dialer{}).DialContext(ctx, "unix", sock)
@@ -240,7 +262,9 @@ func TestCommandsThroughServe(t *testing.T) {
 			ops = append(ops, m)
 		}
 	}
-	want := []struct{ msg, outcome, level string }{{"plug", "ok", "INFO"}, {"unplug", "ok", "INFO"}, {"plug", "rejected", "WARN"}}
+	want := []struct{ msg, outcome, level string }{{"plug", "ok", "INFO"}, {"unplug", "ok", "INFO"},
+		{"plug", "rejected", "WARN"}, {"plug", "rejected", "WARN"}, {"plug", "ok", "INFO"}, // the exit code cases
+		{"plug", "rejected", "WARN"}} // the request without a VIF
 	if len(ops) != len(want) {
 		t.Fatalf("daemon logged %d lines about the VIF, want %d (one per operation): %v\n%s", len(ops), len(want), ops, logs.String())
 	}
