@@ -3,6 +3,7 @@ package govif
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -59,6 +60,14 @@ func (h *Host) many(ctx context.Context, op string, reqs []plugin.Request) []err
 					call = bp.UnplugMany
 				}
 				start := time.Now()
+				unlock, err := h.lockVIFs(ctx, p, batch)
+				if err != nil {
+					for _, i := range idx {
+						errs[i] = h.finish(ctx, op, reqs[i].VIF, reqs[i].Instance, name, start, err)
+					}
+					return
+				}
+				defer unlock()
 				res := call(ctx, batch)
 				for j, i := range idx {
 					err := fmt.Errorf("plugin %s returned %d results for %d requests", name, len(res), len(idx))
@@ -80,10 +89,44 @@ func (h *Host) many(ctx context.Context, op string, reqs []plugin.Request) []err
 					call = p.Unplug
 				}
 				start := time.Now()
-				errs[i] = h.finish(ctx, op, reqs[i].VIF, reqs[i].Instance, name, start, call(ctx, reqs[i].VIF, reqs[i].Instance))
+				unlock, err := h.lockVIF(ctx, p, reqs[i].VIF.Base().ID.Value())
+				if err == nil {
+					err = call(ctx, reqs[i].VIF, reqs[i].Instance)
+					unlock()
+				}
+				errs[i] = h.finish(ctx, op, reqs[i].VIF, reqs[i].Instance, name, start, err)
 			}()
 		}
 	}
 	wg.Wait()
 	return errs
+}
+
+// lockVIFs takes the per-VIF locks of a bulk call (in id order, so two bulk calls cannot
+// deadlock), unless the plugin locks VIFs itself.
+func (h *Host) lockVIFs(ctx context.Context, p plugin.Plugin, reqs []plugin.Request) (func(), error) {
+	if _, self := p.(plugin.VIFLocker); self {
+		return func() {}, nil
+	}
+	ids := make([]string, 0, len(reqs))
+	for _, r := range reqs {
+		ids = append(ids, r.VIF.Base().ID.Value())
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	var unlocks []func()
+	release := func() {
+		for _, u := range slices.Backward(unlocks) {
+			u()
+		}
+	}
+	for _, id := range ids {
+		u, err := h.locks.Lock(ctx, id)
+		if err != nil {
+			release()
+			return nil, fmt.Errorf("wait for the lock of VIF %s: %w", id, err)
+		}
+		unlocks = append(unlocks, u)
+	}
+	return release, nil
 }

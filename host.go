@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/govif/govif/config"
+	"github.com/govif/govif/internal/keylock"
 	"github.com/govif/govif/objects"
 	"github.com/govif/govif/plugin"
 	"github.com/govif/govif/policy"
@@ -33,6 +34,7 @@ type Host struct {
 	plugins map[string]plugin.Plugin
 	broken  map[string]error // external plugins that failed to load
 	names   []string         // sorted names of plugins
+	locks   keylock.Map      // per-VIF locks for plugins that do not lock VIFs themselves
 	policy  *policy.Rules    // nil: no admission policy (WithPolicy)
 }
 
@@ -170,7 +172,8 @@ func (h *Host) Unplug(ctx context.Context, vif objects.VIF, inst *objects.Instan
 	return h.do(ctx, "unplug", vif, inst)
 }
 
-// route validates vif and inst and returns the plugin for vif.
+// route validates vif and inst (once per request: objects.Validate, then the values OVSDB and
+// the kernel cannot take, checkHostSafe) and returns the plugin for vif.
 func (h *Host) route(op string, vif objects.VIF, inst *objects.InstanceInfo) (plugin.Plugin, string, error) {
 	if vif == nil || vif.Base() == nil {
 		return nil, "", fmt.Errorf("govif: %s: no VIF given", op)
@@ -187,6 +190,9 @@ func (h *Host) route(op string, vif objects.VIF, inst *objects.InstanceInfo) (pl
 		if err := objects.Validate(inst); err != nil {
 			return nil, name, fmt.Errorf("govif: %s: invalid instance info: %w", op, err)
 		}
+	}
+	if err := checkHostSafe(vif, inst); err != nil {
+		return nil, name, fmt.Errorf("govif: %s: %w", op, err)
 	}
 	if h.policy != nil {
 		if err := h.policy.Check(op, vif); err != nil {
@@ -214,8 +220,27 @@ func (h *Host) do(ctx context.Context, op string, vif objects.VIF, inst *objects
 	if op == "unplug" {
 		call = p.Unplug
 	}
+	unlock, err := h.lockVIF(ctx, p, vif.Base().ID.Value())
+	if err != nil {
+		return h.finish(ctx, op, vif, inst, name, start, err)
+	}
+	defer unlock()
 	err = call(ctx, vif, inst)
 	return h.finish(ctx, op, vif, inst, name, start, err)
+}
+
+// lockVIF serialises the operations on one VIF id: through the Host's own per-VIF lock, or not
+// at all here when the plugin locks VIFs itself (plugin.VIFLocker), so each operation is locked
+// exactly once.
+func (h *Host) lockVIF(ctx context.Context, p plugin.Plugin, id string) (func(), error) {
+	if _, self := p.(plugin.VIFLocker); self {
+		return func() {}, nil
+	}
+	unlock, err := h.locks.Lock(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("wait for the lock of VIF %s: %w", id, err)
+	}
+	return unlock, nil
 }
 
 // finish logs the operation's one line and wraps a failure in a *PlugError.

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"slices"
+	"strings"
 )
 
 // Config is a loaded configuration: the typed sections govif and its built-in plugins use, the
@@ -139,7 +140,51 @@ func fromRaw(raw *rawFile) (*Config, error) {
 			}
 		}
 	}
+	if err := checkOVS(c, raw); err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+// UnknownOptions returns a Warning for each option set in section that is not in known, for
+// the owners of sections outside the typed ones (the daemon's [govif_daemon], a plugin's
+// [os_vif_<name>]).
+func (c *Config) UnknownOptions(section string, known []string) []Warning {
+	if c == nil || c.raw == nil {
+		return nil
+	}
+	section = normalizeSection(section)
+	var out []Warning
+	opts := c.raw.sections[section]
+	for _, name := range slices.Sorted(maps.Keys(opts)) {
+		if !slices.Contains(known, name) {
+			out = append(out, Warning{Section: section, Option: name, File: opts[name][0].file, Line: opts[name][0].line,
+				Message: "unknown option, ignored"})
+		}
+	}
+	return out
+}
+
+// UnknownSections returns a Warning for each section of the file that looks like govif's (its
+// name is govif, starts with govif_ or os_vif_) but is not in owned: most likely a misspelt
+// section whose options would be silently ignored. Other sections ([DEFAULT], Nova's own
+// sections of a shared nova.conf) are not govif's and are never reported.
+func (c *Config) UnknownSections(owned []string) []Warning {
+	var out []Warning
+	for _, name := range c.Sections() {
+		looksOurs := name == SectionGovif || strings.HasPrefix(name, "govif_") || strings.HasPrefix(name, "os_vif_")
+		if !looksOurs || slices.Contains(owned, name) {
+			continue
+		}
+		w := Warning{Section: name, Message: "unknown section, ignored"}
+		for _, vals := range c.raw.sections[name] {
+			if len(vals) > 0 && (w.Line == 0 || vals[0].line < w.Line) {
+				w.File, w.Line = vals[0].file, vals[0].line
+			}
+		}
+		out = append(out, w)
+	}
+	return out
 }
 
 // Section returns the raw options of the named section as written in the file (an empty

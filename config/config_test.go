@@ -356,3 +356,58 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestOVSDBConnectionChecked: an ovsdb_connection no OVSDB client can dial stops the load with
+// an error naming the option and the value; the good forms load.
+func TestOVSDBConnectionChecked(t *testing.T) {
+	for _, good := range []string{"tcp:127.0.0.1:6640", "unix:/run/openvswitch/db.sock", "tcp:[::1]:6640", "tcp:ovsdb.example:6640"} {
+		if _, err := Parse([]byte("[os_vif_ovs]\novsdb_connection = " + good + "\n")); err != nil {
+			t.Errorf("%s: %v", good, err)
+		}
+	}
+	for _, bad := range []string{"127.0.0.1:6640", "tcp:127.0.0.1", "tcp:127.0.0.1:0", "tcp:127.0.0.1:70000", "ptcp:6640", "http://x", "unix:", "tcp::6640"} {
+		_, err := Parse([]byte("[os_vif_ovs]\novsdb_connection = " + bad + "\n"))
+		var ve *ValueError
+		if !errors.As(err, &ve) || ve.Option != "ovsdb_connection" || ve.Value != bad {
+			t.Errorf("%q: err = %v, want a *ValueError for ovsdb_connection", bad, err)
+		}
+	}
+}
+
+// TestSSLNeedsKeyCertAndCA: an ssl: connection without its three files is refused, naming the
+// first missing option; with them it loads.
+func TestSSLNeedsKeyCertAndCA(t *testing.T) {
+	_, err := Parse([]byte("[os_vif_ovs]\novsdb_connection = ssl:127.0.0.1:6640\nssl_key_file = /k.pem\n"))
+	var ve *ValueError
+	if !errors.As(err, &ve) || ve.Option != "ssl_cert_file" || ve.Line != 2 {
+		t.Fatalf("err = %v, want a *ValueError for ssl_cert_file at line 2", err)
+	}
+	c, err := Parse([]byte("[os_vif_ovs]\novsdb_connection = ssl:127.0.0.1:6640\nssl_key_file = /k.pem\nssl_cert_file = /c.pem\nssl_ca_cert_file = /ca.pem\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.OVS.SSLKeyFile != "/k.pem" || c.OVS.SSLCertFile != "/c.pem" || c.OVS.SSLCACertFile != "/ca.pem" {
+		t.Fatalf("OVS = %+v", c.OVS)
+	}
+}
+
+// TestUnknownSectionsAndOptions: sections that look like govif's but nothing owns are
+// reported; Nova's sections and [DEFAULT] are not; UnknownOptions names unknown keys.
+func TestUnknownSectionsAndOptions(t *testing.T) {
+	c, err := Parse([]byte("[DEFAULT]\nfoo = 1\n[libvirt]\nvirt_type = kvm\n[govif_deamon]\nsocket = /x\n[os_vif_ovs]\nisolate_vif = true\n[os_vif_nosuch]\na = b\n[govif_daemon]\nsocket = /y\nsokcet = /z\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := c.UnknownSections([]string{"govif", "govif_daemon", "os_vif_ovs", "os_vif_linux_bridge"})
+	var names []string
+	for _, w := range ws {
+		names = append(names, w.String())
+	}
+	if len(ws) != 2 || ws[0].Section != "govif_deamon" || ws[0].Line != 6 || ws[1].Section != "os_vif_nosuch" {
+		t.Fatalf("unknown sections = %q", names)
+	}
+	opts := c.UnknownOptions("govif_daemon", []string{"socket"})
+	if len(opts) != 1 || opts[0].Option != "sokcet" {
+		t.Fatalf("unknown options = %+v", opts)
+	}
+}

@@ -70,6 +70,9 @@ type Warning struct {
 // String returns "[section] option: message", prefixed by file:line when known.
 func (w Warning) String() string {
 	msg := fmt.Sprintf("[%s] %s: %s", w.Section, w.Option, w.Message)
+	if w.Option == "" {
+		msg = fmt.Sprintf("[%s]: %s", w.Section, w.Message)
+	}
 	if w.File != "" {
 		msg = fmt.Sprintf("%s:%d: %s", w.File, w.Line, msg)
 	}

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,6 +31,12 @@ type OVS struct {
 	// DefaultQoSType is the QoS type given to ports created on system-datapath bridges
 	// (default_qos_type, default linux-noop; os-vif >= 3.2.0).
 	DefaultQoSType string
+	// SSLKeyFile, SSLCertFile and SSLCACertFile are the PEM files of an ssl: ovsdb_connection:
+	// the client's private key, its certificate, and the CA certificate the server's must chain
+	// to (ssl_key_file, ssl_cert_file, ssl_ca_cert_file; govif extensions named as Neutron's
+	// [OVS] options, since os-vif passes no key or certificate). All three are required when
+	// ovsdb_connection is ssl: and ignored otherwise.
+	SSLKeyFile, SSLCertFile, SSLCACertFile string
 }
 
 // Timeout returns OVSVsctlTimeout as a duration; 0 means no timeout.
@@ -108,12 +115,16 @@ var specs = []sectionSpec{
 	{SectionOVS, []option{
 		intOpt("network_device_mtu", 1500, true, 68, 65535, func(c *Config) *int { return &c.OVS.NetworkDeviceMTU }),
 		intOpt("ovs_vsctl_timeout", 120, true, 0, 1<<31-1, func(c *Config) *int { return &c.OVS.OVSVsctlTimeout }),
-		strOpt("ovsdb_connection", "tcp:127.0.0.1:6640", false, nil, func(c *Config) *string { return &c.OVS.OVSDBConnection }),
+		checked(strOpt("ovsdb_connection", "tcp:127.0.0.1:6640", false, nil, func(c *Config) *string { return &c.OVS.OVSDBConnection }),
+			func(v string) string { return CheckOVSDBEndpoint(v) }),
 		deprecate(strOpt("ovsdb_interface", "native", false, []string{"vsctl", "native"}, func(c *Config) *string { return &c.OVS.OVSDBInterface }),
 			"deprecated for removal since os-vif 2.2.0; govif always uses its native OVSDB client"),
 		boolOpt("isolate_vif", false, false, func(c *Config) *bool { return &c.OVS.IsolateVIF }),
 		boolOpt("per_port_bridge", false, false, func(c *Config) *bool { return &c.OVS.PerPortBridge }),
 		strOpt("default_qos_type", "linux-noop", false, QoSTypes, func(c *Config) *string { return &c.OVS.DefaultQoSType }),
+		strOpt("ssl_key_file", "", false, nil, func(c *Config) *string { return &c.OVS.SSLKeyFile }),
+		strOpt("ssl_cert_file", "", false, nil, func(c *Config) *string { return &c.OVS.SSLCertFile }),
+		strOpt("ssl_ca_cert_file", "", false, nil, func(c *Config) *string { return &c.OVS.SSLCACertFile }),
 	}},
 	{SectionLinuxBridge, []option{
 		boolOpt("use_ipv6", false, true, func(c *Config) *bool { return &c.LinuxBridge.UseIPv6 }),
@@ -137,6 +148,66 @@ var specs = []sectionSpec{
 }
 
 func deprecate(o option, note string) option { o.deprecated = note; return o }
+
+// checked adds a check of the last value to o: check returns why the value is refused, or "".
+func checked(o option, check func(string) string) option {
+	apply := o.apply
+	o.apply = func(c *Config, vals []string) (string, string) {
+		if reason := check(last(vals)); reason != "" {
+			return reason, last(vals)
+		}
+		return apply(c, vals)
+	}
+	return o
+}
+
+// CheckOVSDBEndpoint returns why endpoint cannot be an active OVSDB connection ("unix:PATH",
+// "tcp:HOST:PORT", "ssl:HOST:PORT"), or "" when it can.
+func CheckOVSDBEndpoint(endpoint string) string {
+	const want = `want "unix:PATH", "tcp:HOST:PORT" or "ssl:HOST:PORT", got`
+	scheme, rest, ok := strings.Cut(endpoint, ":")
+	if !ok || rest == "" {
+		return want
+	}
+	switch scheme {
+	case "unix":
+		if strings.ContainsRune(rest, 0) {
+			return "path contains a NUL byte"
+		}
+		return ""
+	case "tcp", "ssl":
+		host, port, err := net.SplitHostPort(rest)
+		if err != nil || host == "" {
+			return scheme + ": wants HOST:PORT (an IPv6 host in brackets), got"
+		}
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return scheme + ": port must be a number from 1 to 65535, got"
+		}
+		return ""
+	case "punix", "ptcp", "pssl":
+		return "passive (listening) endpoints are not supported: " + want
+	}
+	return want
+}
+
+// checkOVS checks what single options cannot: an ssl: ovsdb_connection needs its key,
+// certificate and CA certificate.
+func checkOVS(c *Config, raw *rawFile) error {
+	if !strings.HasPrefix(c.OVS.OVSDBConnection, "ssl:") {
+		return nil
+	}
+	for _, o := range []struct{ name, v string }{{"ssl_key_file", c.OVS.SSLKeyFile}, {"ssl_cert_file", c.OVS.SSLCertFile}, {"ssl_ca_cert_file", c.OVS.SSLCACertFile}} {
+		if o.v == "" {
+			e := &ValueError{Section: SectionOVS, Option: o.name, Value: "",
+				Reason: "required when ovsdb_connection is " + c.OVS.OVSDBConnection + ", got"}
+			if vals := raw.sections[SectionOVS]["ovsdb_connection"]; len(vals) > 0 {
+				e.File, e.Line = vals[len(vals)-1].file, vals[len(vals)-1].line
+			}
+			return e
+		}
+	}
+	return nil
+}
 
 func last(vals []string) string { return vals[len(vals)-1] }
 

@@ -34,7 +34,8 @@ const (
 	CodePlugFailed        = "plug_failed"        // 500: the host could not plug (cause in message)
 	CodeUnplugFailed      = "unplug_failed"      // 500
 	CodeTimeout           = "timeout"            // 504: the per-request deadline passed
-	CodeUnavailable       = "unavailable"        // 503: the daemon is shutting down
+	CodeBodyTimeout       = "body_timeout"       // 408: the request body did not arrive within body_timeout
+	CodeUnavailable       = "unavailable"        // 503: the daemon is shutting down (or OVSDB is unreachable, /healthz)
 	CodeInternal          = "internal"           // 500: anything else
 	CodePolicy            = "policy_violation"   // 403: the VIF breaks the admission policy; Rule says which (docs/security.md)
 )
@@ -66,9 +67,13 @@ func (e *APIError) Error() string {
 // errors.As), or nil.
 func (e *APIError) Unwrap() error { return e.cause }
 
-// Health is the body of a 200 reply to GET /healthz.
+// Health is the body of GET /healthz: 200 when Status is HealthReady, 503 otherwise.
 type Health struct {
-	Status    string `json:"status"`     // "ok"
+	Status    string `json:"status"`     // HealthReady, HealthDegraded or HealthStopping
 	Version   string `json:"version"`    // the daemon's govif version
 	GoVersion string `json:"go_version"` // the Go release it was built with
+	// Checks maps each dependency checked (for example "ovsdb") to "ok" or to why it failed.
+	Checks map[string]string `json:"checks,omitempty"`
+	// Error is set when Status is not ready, so that clients decode the reply as any error.
+	Error *APIError `json:"error,omitempty"`
 }

@@ -59,11 +59,12 @@ func (c *Client) Unplug(ctx context.Context, vif objects.VIF, inst *objects.Inst
 	return c.vifCall(ctx, PathUnplug, vif, inst)
 }
 
-// HostInfo returns the daemon host's plugins and the VIF types and versions they support,
-// restricted to the permitted VIF type names when any are given.
+// HostInfo returns the daemon host's plugins and the VIF types and versions they support, as
+// govif.Host.HostInfo does: no permitted argument (nil) filters nothing; otherwise only the
+// permitted VIF type names are kept, and an empty, non-nil list keeps nothing.
 func (c *Client) HostInfo(ctx context.Context, permitted ...string) (*objects.HostInfo, error) {
 	u := "http://govif" + PathHostInfo
-	if len(permitted) > 0 {
+	if permitted != nil {
 		u += "?permitted=" + url.QueryEscape(strings.Join(permitted, ","))
 	}
 	body, err := c.do(ctx, http.MethodGet, u, nil)
@@ -77,23 +78,24 @@ func (c *Client) HostInfo(ctx context.Context, permitted ...string) (*objects.Ho
 	return hi, nil
 }
 
-// Health returns nil when the daemon answers /healthz with 200.
+// Health returns nil when the daemon answers /healthz "ready" (200). When it is degraded or
+// stopping (503) the error is an *APIError with code unavailable whose message says why.
 func (c *Client) Health(ctx context.Context) error {
 	_, err := c.HealthInfo(ctx)
 	return err
 }
 
-// HealthInfo asks /healthz and returns the daemon's answer (its version among others).
+// HealthInfo asks /healthz and returns the daemon's answer (its version among others). When
+// the daemon is not ready (503 degraded or stopping) it returns the answer and the error.
 func (c *Client) HealthInfo(ctx context.Context) (Health, error) {
 	var h Health
 	data, err := c.do(ctx, http.MethodGet, "http://govif"+PathHealth, nil)
-	if err != nil {
-		return h, err
+	if len(data) > 0 {
+		if jerr := json.Unmarshal(data, &h); jerr != nil && err == nil {
+			return h, fmt.Errorf("daemon: GET %s: decode reply: %w", PathHealth, jerr)
+		}
 	}
-	if err := json.Unmarshal(data, &h); err != nil {
-		return h, fmt.Errorf("daemon: GET %s: decode reply: %w", PathHealth, err)
-	}
-	return h, nil
+	return h, err
 }
 
 func (c *Client) vifCall(ctx context.Context, path string, vif objects.VIF, inst *objects.InstanceInfo) error {
@@ -151,5 +153,5 @@ func (c *Client) do(ctx context.Context, method, u string, body []byte) ([]byte,
 	e := eb.Error
 	e.Status = resp.StatusCode
 	e.cause = clientCause(&e)
-	return nil, &e
+	return data, &e // the body too: some error replies carry more (/healthz's Health)
 }

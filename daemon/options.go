@@ -3,7 +3,9 @@ package daemon
 import (
 	"fmt"
 	"os/user"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/govif/govif/config"
@@ -22,13 +24,26 @@ const SectionDaemon = "govif_daemon"
 //	allowed_uids = 0             # peers allowed by uid (comma-separated)
 //	allowed_gids = nova          # peers allowed by primary gid (names or numbers)
 //	max_body_bytes = 1048576
-//	request_timeout = 120        # seconds
+//	request_timeout = 120        # seconds: every request is answered by then
+//	header_timeout = 10          # seconds to send a request's headers
+//	body_timeout = 30            # seconds to send a request's body
+//	idle_timeout = 60            # seconds a keep-alive connection may stay idle
+//	max_connections = 256        # connections served at once; more wait in the backlog
+//	abort_timeout = 15           # seconds, after the SIGTERM grace, for cancelled plugs to roll back
 type Config struct {
 	Socket      string
 	SocketMode  uint32
 	SocketGroup string
 	Options     Options
+	// Warnings lists the unknown options of [govif_daemon].
+	Warnings []config.Warning
 }
+
+// ConfigOptions lists the options of [govif_daemon]; any other option set there is reported as
+// unknown (Config.Warnings).
+var ConfigOptions = []string{"socket", "socket_mode", "socket_group", "allowed_uids", "allowed_gids",
+	"max_body_bytes", "request_timeout", "header_timeout", "body_timeout", "idle_timeout",
+	"max_connections", "abort_timeout"}
 
 // DefaultSocket is where `govif serve` listens unless told otherwise.
 const DefaultSocket = "/run/govif/govif.sock"
@@ -36,7 +51,14 @@ const DefaultSocket = "/run/govif/govif.sock"
 // ConfigFrom reads the [govif_daemon] section of cfg.
 func ConfigFrom(cfg *config.Config) (*Config, error) {
 	s := cfg.Section(SectionDaemon)
-	dc := &Config{Socket: s.String("socket", DefaultSocket), SocketGroup: s.String("socket_group", "")}
+	dc := &Config{Socket: s.String("socket", DefaultSocket), SocketGroup: s.String("socket_group", ""),
+		Warnings: cfg.UnknownOptions(SectionDaemon, ConfigOptions)}
+	if !filepath.IsAbs(dc.Socket) || strings.ContainsRune(dc.Socket, 0) {
+		return nil, &config.ValueError{Section: SectionDaemon, Option: "socket", Value: dc.Socket, Reason: "must be an absolute path"}
+	}
+	if _, err := dc.GroupID(); err != nil {
+		return nil, err
+	}
 	mode := s.String("socket_mode", "0660")
 	m, err := strconv.ParseUint(mode, 8, 32)
 	if err != nil || m > 0o777 {
@@ -69,14 +91,34 @@ func ConfigFrom(cfg *config.Config) (*Config, error) {
 		return nil, &config.ValueError{Section: SectionDaemon, Option: "max_body_bytes", Value: strconv.Itoa(n), Reason: "must be positive"}
 	}
 	dc.Options.MaxBodyBytes = int64(n)
-	secs, err := s.Int("request_timeout", 120)
+	for _, d := range []struct {
+		name string
+		def  time.Duration
+		dst  *time.Duration
+	}{
+		{"request_timeout", DefaultRequestTimeout, &dc.Options.RequestTimeout},
+		{"header_timeout", DefaultHeaderTimeout, &dc.Options.HeaderTimeout},
+		{"body_timeout", DefaultBodyTimeout, &dc.Options.BodyTimeout},
+		{"idle_timeout", DefaultIdleTimeout, &dc.Options.IdleTimeout},
+		{"abort_timeout", DefaultAbortTimeout, &dc.Options.AbortTimeout},
+	} {
+		secs, err := s.Int(d.name, int(d.def/time.Second))
+		if err != nil {
+			return nil, err
+		}
+		if secs <= 0 || secs > 86400 {
+			return nil, &config.ValueError{Section: SectionDaemon, Option: d.name, Value: strconv.Itoa(secs), Reason: "must be from 1 to 86400 seconds, got"}
+		}
+		*d.dst = time.Duration(secs) * time.Second
+	}
+	conns, err := s.Int("max_connections", DefaultMaxConnections)
 	if err != nil {
 		return nil, err
 	}
-	if secs <= 0 {
-		return nil, &config.ValueError{Section: SectionDaemon, Option: "request_timeout", Value: strconv.Itoa(secs), Reason: "must be positive"}
+	if conns <= 0 || conns > 65536 {
+		return nil, &config.ValueError{Section: SectionDaemon, Option: "max_connections", Value: strconv.Itoa(conns), Reason: "must be from 1 to 65536, got"}
 	}
-	dc.Options.RequestTimeout = time.Duration(secs) * time.Second
+	dc.Options.MaxConnections = conns
 	return dc, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"slices"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -54,11 +55,11 @@ func connContext(ctx context.Context, c net.Conn) context.Context {
 }
 
 func peerCred(c net.Conn) (Peer, error) {
-	uc, ok := c.(*net.UnixConn)
-	if !ok {
+	sc, ok := c.(syscall.Conn)
+	if !ok || c.LocalAddr().Network() != "unix" {
 		return Peer{}, fmt.Errorf("peer credentials: %T is not a unix socket connection", c)
 	}
-	raw, err := uc.SyscallConn()
+	raw, err := sc.SyscallConn()
 	if err != nil {
 		return Peer{}, fmt.Errorf("peer credentials: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -27,15 +28,38 @@ type Host interface {
 	HostInfo(ctx context.Context, permitted ...string) (*objects.HostInfo, error)
 }
 
+// Defaults of the Options fields.
+const (
+	DefaultRequestTimeout = 120 * time.Second // os-vif's ovs_vsctl_timeout
+	DefaultHeaderTimeout  = 10 * time.Second
+	DefaultBodyTimeout    = 30 * time.Second
+	DefaultIdleTimeout    = 60 * time.Second
+	DefaultMaxConnections = 256
+	DefaultAbortTimeout   = 15 * time.Second
+	DefaultMaxBodyBytes   = 1 << 20
+)
+
 // Options tune a Server. The zero value of each field means its default.
 type Options struct {
 	// Access decides which peers may call the API. Default: uid 0 only.
 	Access AccessPolicy
 	// MaxBodyBytes bounds a request body. Default 1 MiB (a VIF primitive is a few KiB).
 	MaxBodyBytes int64
-	// RequestTimeout bounds each request, including the wait for its VIF's lock. Default 120 s
-	// (os-vif's ovs_vsctl_timeout).
+	// RequestTimeout bounds each request, including the wait for its VIF's lock: the answer
+	// (504 timeout at the latest) is sent by then even when the host has not returned. Default
+	// DefaultRequestTimeout.
 	RequestTimeout time.Duration
+	// HeaderTimeout bounds the reading of a request's headers, BodyTimeout the reading of its
+	// body, IdleTimeout how long a keep-alive connection may wait for its next request.
+	HeaderTimeout, BodyTimeout, IdleTimeout time.Duration
+	// MaxConnections bounds the connections served at once (ListenLimited); further clients
+	// wait in the socket's backlog. Default DefaultMaxConnections.
+	MaxConnections int
+	// AbortTimeout is how long Shutdown waits, after its grace has expired and the operations
+	// still running were cancelled, for them to roll back. Default DefaultAbortTimeout.
+	AbortTimeout time.Duration
+	// Checks are run by GET /healthz: all pass means "ready", any failing means "degraded".
+	Checks []HealthCheck
 	// Logger receives one structured line per request. Default slog.Default().
 	Logger *slog.Logger
 	// Registry receives the metrics; default a fresh registry with the Go runtime and process
@@ -49,12 +73,26 @@ type Server struct {
 	host    Host
 	opts    Options
 	log     *slog.Logger
-	locks   *keyedMutex
 	metrics *metrics
 	http    *http.Server
+	health  *healthCache
+
+	base   context.Context // parent of every request's context; abort cancels it
+	cancel context.CancelFunc
 
 	mu       sync.Mutex
 	draining bool
+	ops      map[*Operation]struct{} // host operations running, answered or not
+	opsDone  sync.WaitGroup
+}
+
+// Operation is a plug or unplug the host is running.
+type Operation struct {
+	Op      string    // "plug" or "unplug"
+	VIFID   string    // the VIF's id
+	Plugin  string    // the plugin named by the VIF
+	VIFType string    // the VIF's class
+	Started time.Time // when the host call started
 }
 
 // NewServer returns a Server for host.
@@ -63,10 +101,25 @@ func NewServer(host Host, opts Options) *Server {
 		opts.Access.UIDs = []uint32{0}
 	}
 	if opts.MaxBodyBytes <= 0 {
-		opts.MaxBodyBytes = 1 << 20
+		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
 	if opts.RequestTimeout <= 0 {
-		opts.RequestTimeout = 120 * time.Second
+		opts.RequestTimeout = DefaultRequestTimeout
+	}
+	if opts.HeaderTimeout <= 0 {
+		opts.HeaderTimeout = DefaultHeaderTimeout
+	}
+	if opts.BodyTimeout <= 0 {
+		opts.BodyTimeout = DefaultBodyTimeout
+	}
+	if opts.IdleTimeout <= 0 {
+		opts.IdleTimeout = DefaultIdleTimeout
+	}
+	if opts.MaxConnections <= 0 {
+		opts.MaxConnections = DefaultMaxConnections
+	}
+	if opts.AbortTimeout <= 0 {
+		opts.AbortTimeout = DefaultAbortTimeout
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
@@ -80,9 +133,11 @@ func NewServer(host Host, opts Options) *Server {
 		host:    host,
 		opts:    opts,
 		log:     opts.Logger,
-		locks:   newKeyedMutex(),
 		metrics: newMetrics(opts.Registry),
+		health:  &healthCache{checks: opts.Checks},
+		ops:     map[*Operation]struct{}{},
 	}
+	s.base, s.cancel = context.WithCancel(context.Background())
 	mux := http.NewServeMux()
 	mux.HandleFunc(PathPlug, s.guard(s.handleVIF("plug")))
 	mux.HandleFunc(PathUnplug, s.guard(s.handleVIF("unplug")))
@@ -94,30 +149,119 @@ func NewServer(host Host, opts Options) *Server {
 	}))
 	s.http = &http.Server{
 		Handler:           mux,
+		BaseContext:       func(net.Listener) context.Context { return s.base },
 		ConnContext:       connContext,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: opts.HeaderTimeout,
+		IdleTimeout:       opts.IdleTimeout,
 		ErrorLog:          slog.NewLogLogger(opts.Logger.Handler(), slog.LevelWarn),
 	}
 	return s
 }
 
-// Serve accepts connections on ln until Shutdown is called. It returns nil after a clean
-// Shutdown.
+// Serve accepts connections on ln until Shutdown is called, serving at most
+// Options.MaxConnections at once. It returns nil after a clean Shutdown.
 func (s *Server) Serve(ln net.Listener) error {
-	err := s.http.Serve(ln)
+	err := s.http.Serve(LimitListener(ln, s.opts.MaxConnections))
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
 	}
 	return err
 }
 
-// Shutdown stops accepting requests, waits for those in flight to finish (or for ctx to end),
-// then closes the listener.
+// AbandonedError is returned by Shutdown when its grace expired with host operations still
+// running. Each was cancelled (its plugin rolls back what it added); RolledBack lists those that
+// then ended within Options.AbortTimeout, Unfinished those that did not (their state is
+// unknown: replug or unplug them).
+type AbandonedError struct {
+	RolledBack []Operation
+	Unfinished []Operation
+}
+
+func (e *AbandonedError) Error() string {
+	return fmt.Sprintf("daemon: shutdown grace expired with %d operations running: %d cancelled and ended, %d still running",
+		len(e.RolledBack)+len(e.Unfinished), len(e.RolledBack), len(e.Unfinished))
+}
+
+// Shutdown stops accepting requests and waits for the host operations in flight to finish,
+// answered or not (a request whose deadline passed is answered at once but its operation goes on
+// until the plugin returns). It returns nil when they all finished before ctx ended. Otherwise
+// the operations still running are cancelled (their plugins roll back), each is logged by VIF
+// id, Shutdown waits up to Options.AbortTimeout for them to end, closes every connection and
+// returns an *AbandonedError. The host may be closed once Shutdown returned nil or an
+// *AbandonedError with no Unfinished operations.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.draining = true
 	s.mu.Unlock()
-	return s.http.Shutdown(ctx)
+	herr := s.http.Shutdown(ctx)
+	if herr == nil || errors.Is(herr, context.DeadlineExceeded) || errors.Is(herr, context.Canceled) {
+		if waitGroup(ctx, &s.opsDone) {
+			s.cancel()
+			return nil
+		}
+	} else {
+		s.cancel()
+		return herr
+	}
+	// Grace expired: cancel what still runs, log it, give the rollbacks a bounded time.
+	abandoned := s.running()
+	for _, o := range abandoned {
+		s.log.Error("shutdown grace expired: cancelling "+o.Op+"; the plugin rolls back what it added",
+			"vif", o.VIFID, "plugin", o.Plugin, "type", o.VIFType, "running_for", time.Since(o.Started))
+	}
+	s.cancel()
+	actx, acancel := context.WithTimeout(context.Background(), s.opts.AbortTimeout)
+	defer acancel()
+	waitGroup(actx, &s.opsDone)
+	s.http.Close()
+	still := map[*Operation]bool{}
+	for _, o := range s.running() {
+		still[o] = true
+	}
+	e := &AbandonedError{}
+	for _, o := range abandoned {
+		if still[o] {
+			e.Unfinished = append(e.Unfinished, *o)
+			s.log.Error(o.Op+" abandoned: still running after cancellation; its state is unknown (replug or unplug it)",
+				"vif", o.VIFID, "plugin", o.Plugin, "type", o.VIFType)
+		} else {
+			e.RolledBack = append(e.RolledBack, *o)
+		}
+	}
+	return e
+}
+
+// running returns the host operations not yet ended, oldest first.
+func (s *Server) running() []*Operation {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]*Operation, 0, len(s.ops))
+	for o := range s.ops {
+		out = append(out, o)
+	}
+	slices.SortFunc(out, func(a, b *Operation) int { return a.Started.Compare(b.Started) })
+	return out
+}
+
+// InFlight returns the host operations running now (answered or not).
+func (s *Server) InFlight() []Operation {
+	var out []Operation
+	for _, o := range s.running() {
+		out = append(out, *o)
+	}
+	return out
+}
+
+// waitGroup waits for wg or ctx; it reports whether wg finished.
+func waitGroup(ctx context.Context, wg *sync.WaitGroup) bool {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // guard checks the peer's credentials before any handler runs and counts requests in flight.
@@ -142,15 +286,29 @@ func (s *Server) guard(h http.HandlerFunc) http.HandlerFunc {
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		writeError(w, methodNotAllowed(r, http.MethodGet))
+		return
+	}
 	s.mu.Lock()
 	draining := s.draining
 	s.mu.Unlock()
 	if draining {
-		writeError(w, &APIError{Status: http.StatusServiceUnavailable, Code: CodeUnavailable, Message: "shutting down"})
+		bi := buildinfo.Get()
+		writeJSON(w, http.StatusServiceUnavailable, Health{Status: HealthStopping, Version: bi.Version, GoVersion: bi.GoVersion,
+			Error: &APIError{Code: CodeUnavailable, Message: "shutting down"}})
 		return
 	}
+	ctx, cancel := context.WithTimeout(r.Context(), min(s.opts.RequestTimeout, healthCheckTimeout))
+	defer cancel()
+	body := s.health.run(ctx)
 	bi := buildinfo.Get()
-	writeJSON(w, http.StatusOK, Health{Status: "ok", Version: bi.Version, GoVersion: bi.GoVersion})
+	body.Version, body.GoVersion = bi.Version, bi.GoVersion
+	status := http.StatusOK
+	if body.Status != HealthReady {
+		status = http.StatusServiceUnavailable
+	}
+	writeJSON(w, status, body)
 }
 
 func (s *Server) handleHostInfo(w http.ResponseWriter, r *http.Request) {
@@ -158,11 +316,16 @@ func (s *Server) handleHostInfo(w http.ResponseWriter, r *http.Request) {
 		writeError(w, methodNotAllowed(r, http.MethodGet))
 		return
 	}
+	// No permitted parameter: no filter (nil). A permitted parameter, even empty: a filter
+	// (an empty, non-nil list keeps nothing), as govif.Host.HostInfo and os-vif do.
 	var permitted []string
-	for _, v := range r.URL.Query()["permitted"] {
-		for _, name := range strings.Split(v, ",") {
-			if name = strings.TrimSpace(name); name != "" {
-				permitted = append(permitted, name)
+	if vals, ok := r.URL.Query()["permitted"]; ok {
+		permitted = []string{}
+		for _, v := range vals {
+			for _, name := range strings.Split(v, ",") {
+				if name = strings.TrimSpace(name); name != "" {
+					permitted = append(permitted, name)
+				}
 			}
 		}
 	}
@@ -183,7 +346,9 @@ func (s *Server) handleHostInfo(w http.ResponseWriter, r *http.Request) {
 	w.Write(body)
 }
 
-// handleVIF serves plug and unplug.
+// handleVIF serves plug and unplug. The host call runs in a goroutine of its own so that the
+// answer never waits past the request's deadline or the client's hang-up, whatever the plugin
+// does: the operation is tracked until it really ends (Shutdown waits for it).
 func (s *Server) handleVIF(op string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
@@ -194,7 +359,7 @@ func (s *Server) handleVIF(op string) http.HandlerFunc {
 		vif, inst, apiErr := s.readVIFRequest(w, r)
 		if apiErr != nil {
 			s.metrics.observe(op, "", "", apiErr.Code, time.Since(start))
-			s.logRefused(r.Context(), op, nil, nil, "rejected", apiErr, start)
+			s.logRefused(r.Context(), op, apiErr, start)
 			writeError(w, apiErr)
 			return
 		}
@@ -204,21 +369,37 @@ func (s *Server) handleVIF(op string) http.HandlerFunc {
 
 		ctx, cancel := context.WithTimeout(r.Context(), s.opts.RequestTimeout)
 		defer cancel()
-		unlock, err := s.locks.lock(ctx, id)
-		if err != nil {
-			apiErr := &APIError{Status: http.StatusGatewayTimeout, Code: CodeTimeout, VIFID: id, Plugin: plugin,
-				Message: fmt.Sprintf("timed out waiting for another operation on VIF %s", id)}
-			s.metrics.observe(op, plugin, vif.ObjName(), apiErr.Code, time.Since(start))
-			s.logRefused(r.Context(), op, vif, inst, "timeout", apiErr, start)
-			writeError(w, apiErr)
-			return
+		o := &Operation{Op: op, VIFID: id, Plugin: plugin, VIFType: vif.ObjName(), Started: time.Now()}
+		done := make(chan error, 1)
+		s.mu.Lock()
+		s.ops[o] = struct{}{}
+		s.opsDone.Add(1)
+		s.mu.Unlock()
+		go func() {
+			defer func() {
+				s.mu.Lock()
+				delete(s.ops, o)
+				s.mu.Unlock()
+				s.opsDone.Done()
+			}()
+			if op == "plug" {
+				done <- s.host.Plug(ctx, vif, inst)
+			} else {
+				done <- s.host.Unplug(ctx, vif, inst)
+			}
+		}()
+		var err error
+		select {
+		case err = <-done:
+		case <-ctx.Done():
+			select {
+			case err = <-done: // the host returned at its deadline, as it should
+			case <-time.After(hostReturnSlack):
+				err = fmt.Errorf("%s of VIF %s did not end within request_timeout (%v); it goes on in the background (rolled back if it fails), so its outcome is unknown: retry, plug and unplug are idempotent: %w",
+					op, id, s.opts.RequestTimeout, ctx.Err())
+				s.log.Warn(op+" answered at its deadline while the host still runs it (its own line follows when it ends)", "vif_id", id, "plugin", plugin)
+			}
 		}
-		if op == "plug" {
-			err = s.host.Plug(ctx, vif, inst)
-		} else {
-			err = s.host.Unplug(ctx, vif, inst)
-		}
-		unlock()
 
 		elapsed := time.Since(start)
 		if err != nil {
@@ -226,6 +407,9 @@ func (s *Server) handleVIF(op string) http.HandlerFunc {
 			apiErr.VIFID, apiErr.Plugin = id, plugin
 			if ctx.Err() != nil && apiErr.Status >= 500 {
 				apiErr.Status, apiErr.Code = http.StatusGatewayTimeout, CodeTimeout
+				if s.base.Err() != nil {
+					apiErr.Status, apiErr.Code = http.StatusServiceUnavailable, CodeUnavailable
+				}
 			}
 			s.metrics.observe(op, pluginLabel(apiErr.Code, plugin), vif.ObjName(), apiErr.Code, elapsed)
 			writeError(w, apiErr)
@@ -236,30 +420,35 @@ func (s *Server) handleVIF(op string) http.HandlerFunc {
 	}
 }
 
-// logRefused logs a request the Host never saw (it logs those it did, one line each) in the
-// same form as the Host's line: msg op, vif_id, vif_type, instance_uuid, plugin, outcome,
-// duration_seconds, error, plus the API error code and field.
-func (s *Server) logRefused(ctx context.Context, op string, vif objects.VIF, inst *objects.InstanceInfo, outcome string, e *APIError, start time.Time) {
-	var id, typ, plugin, uuid string
-	if vif != nil && vif.Base() != nil {
-		id, typ, plugin = vif.Base().ID.Value(), vif.ObjName(), vif.Base().Plugin.Value()
-	}
-	if inst != nil {
-		uuid = inst.UUID.Value()
-	}
-	level := slog.LevelWarn
-	if outcome != "rejected" {
-		level = slog.LevelError
-	}
-	s.log.LogAttrs(ctx, level, op, slog.String("vif_id", id), slog.String("vif_type", typ), slog.String("instance_uuid", uuid),
-		slog.String("plugin", plugin), slog.String("outcome", outcome), slog.Float64("duration_seconds", time.Since(start).Seconds()),
+// logRefused logs a request refused before the Host saw it (the Host logs those it did, one
+// line each) in the same form as the Host's line: msg op, outcome "rejected",
+// duration_seconds, error, plus the API error code and field (vif_id and the other VIF keys are
+// empty: the VIF was not decoded).
+func (s *Server) logRefused(ctx context.Context, op string, e *APIError, start time.Time) {
+	s.log.LogAttrs(ctx, slog.LevelWarn, op, slog.String("vif_id", ""), slog.String("vif_type", ""), slog.String("instance_uuid", ""),
+		slog.String("plugin", ""), slog.String("outcome", "rejected"), slog.Float64("duration_seconds", time.Since(start).Seconds()),
 		slog.String("error", e.Message), slog.String("code", e.Code), slog.String("field", e.Field))
 }
 
+// hostReturnSlack is how long past a request's deadline the handler waits for the host to
+// return before it answers 504 regardless.
+const hostReturnSlack = 50 * time.Millisecond
+
 // readVIFRequest decodes and validates the body of a plug/unplug request.
 func (s *Server) readVIFRequest(w http.ResponseWriter, r *http.Request) (objects.VIF, *objects.InstanceInfo, *APIError) {
+	// The body must arrive within BodyTimeout. The deadline is lifted once it is read, so that
+	// the server's watch for a client hang-up (which cancels the request) keeps working.
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Now().Add(s.opts.BodyTimeout))
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes))
 	if err != nil {
+		// The rest of the body is not waited for: the reply closes the connection.
+		w.Header().Set("Connection", "close")
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			return nil, nil, &APIError{Status: http.StatusRequestTimeout, Code: CodeBodyTimeout,
+				Message: fmt.Sprintf("request body not received within body_timeout (%v)", s.opts.BodyTimeout)}
+		}
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			return nil, nil, &APIError{Status: http.StatusRequestEntityTooLarge, Code: CodeTooLarge,
@@ -267,6 +456,7 @@ func (s *Server) readVIFRequest(w http.ResponseWriter, r *http.Request) (objects
 		}
 		return nil, nil, &APIError{Status: http.StatusBadRequest, Code: CodeBadRequest, Message: "read body: " + err.Error()}
 	}
+	_ = rc.SetReadDeadline(time.Time{})
 	var req VIFRequest
 	if err := json.Unmarshal(body, &req); err != nil {
 		return nil, nil, &APIError{Status: http.StatusBadRequest, Code: CodeBadRequest, Message: "body is not a JSON object with vif and instance_info: " + err.Error()}

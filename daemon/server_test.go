@@ -80,7 +80,7 @@ func (f *fakeHost) HostInfo(ctx context.Context, permitted ...string) (*objects.
 		SupportedPortProfiles: objects.Set([]*objects.HostPortProfileInfo{}),
 	}})}
 	hi := &objects.HostInfo{PluginInfo: objects.Set([]*objects.HostPluginInfo{pi})}
-	if len(permitted) > 0 {
+	if permitted != nil {
 		hi.FilterVIFTypes(permitted)
 	}
 	return hi, nil
@@ -197,8 +197,8 @@ func TestPlugUnplugAndHostInfo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if h.Status != "ok" || h.Version != buildinfo.Version() || h.GoVersion != runtime.Version() {
-		t.Fatalf("/healthz = %+v, want ok with version %q and %s", h, buildinfo.Version(), runtime.Version())
+	if h.Status != HealthReady || h.Version != buildinfo.Version() || h.GoVersion != runtime.Version() {
+		t.Fatalf("/healthz = %+v, want ready with version %q and %s", h, buildinfo.Version(), runtime.Version())
 	}
 }
 
@@ -333,38 +333,29 @@ func copyFile(src, dst string, mode os.FileMode) error {
 	return os.WriteFile(dst, data, mode)
 }
 
-func TestSameVIFSerialisedDifferentVIFsParallel(t *testing.T) {
+// TestDaemonAddsNoVIFLock: the daemon passes every request to the host at once, also two for
+// the same VIF; serialising them is the Host's job (one lock per request, in govif.Host or in a
+// plugin that locks VIFs itself), so the daemon must not take a second one.
+func TestDaemonAddsNoVIFLock(t *testing.T) {
 	host := newFakeHost()
 	host.hold = make(chan struct{})
 	host.entered = make(chan string, 16)
 	ts := startServer(t, host, Options{})
 	ctx := context.Background()
-	a, b := testVIF("aaaaaaaa-0000-4000-8000-000000000001"), testVIF("bbbbbbbb-0000-4000-8000-000000000002")
+	a := testVIF("aaaaaaaa-0000-4000-8000-000000000001")
 
 	var wg sync.WaitGroup
-	errs := make(chan error, 4)
-	run := func(f func() error) {
+	errs := make(chan error, 2)
+	for _, f := range []func(context.Context, objects.VIF, *objects.InstanceInfo) error{ts.client.Plug, ts.client.Unplug} {
 		wg.Add(1)
-		go func() { defer wg.Done(); errs <- f() }()
+		go func() { defer wg.Done(); errs <- f(ctx, a, testInstance()) }()
 	}
-	run(func() error { return ts.client.Plug(ctx, a, testInstance()) })
-	run(func() error { return ts.client.Plug(ctx, b, testInstance()) })
-	// Both different VIFs must be inside the host at the same time.
-	got := map[string]bool{}
-	for len(got) < 2 {
+	for range 2 {
 		select {
-		case id := <-host.entered:
-			got[id] = true
+		case <-host.entered:
 		case <-time.After(10 * time.Second):
-			t.Fatalf("plugs of two different VIFs did not run in parallel (entered: %v)", got)
+			t.Fatal("the daemon held back a request for a VIF that another request was using: a second lock")
 		}
-	}
-	// Now an unplug of VIF a must wait for a's plug.
-	run(func() error { return ts.client.Unplug(ctx, a, testInstance()) })
-	select {
-	case id := <-host.entered:
-		t.Fatalf("unplug of %s entered the host while its plug was still running", id)
-	case <-time.After(200 * time.Millisecond):
 	}
 	close(host.hold)
 	wg.Wait()
@@ -374,14 +365,8 @@ func TestSameVIFSerialisedDifferentVIFsParallel(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if len(host.overlaps) != 0 {
-		t.Fatalf("operations on one VIF overlapped: %v", host.overlaps)
-	}
-	if host.maxPar < 2 {
-		t.Fatalf("max parallel operations = %d, want 2", host.maxPar)
-	}
-	if n := ts.srv.locks.len(); n != 0 {
-		t.Fatalf("%d VIF locks left after all requests finished", n)
+	if n := len(ts.srv.InFlight()); n != 0 {
+		t.Fatalf("%d operations still tracked after all requests finished", n)
 	}
 }
 

@@ -73,9 +73,7 @@ func TestRequestTimeout(t *testing.T) {
 			t.Errorf("request %d: vif_id = %q", i, api.VIFID)
 		}
 	}
-	if n := ts.srv.locks.len(); n != 0 {
-		t.Errorf("%d VIF locks still held or awaited after both requests ended", n)
-	}
+	waitNoOps(t, ts.srv)
 }
 
 // TestClientHangUpCancelsRequest: when the client gives up (its context ends, the connection
@@ -95,5 +93,17 @@ func TestClientHangUpCancelsRequest(t *testing.T) {
 	case <-host.canceled:
 	case <-time.After(30 * time.Second):
 		t.Fatal("the host's context was not cancelled after the client hung up")
+	}
+}
+
+// waitNoOps waits until the server tracks no host operation.
+func waitNoOps(t *testing.T, s *Server) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for len(s.InFlight()) > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("operations still tracked: %+v", s.InFlight())
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

@@ -43,6 +43,14 @@ type Closer interface {
 	Close() error
 }
 
+// VIFLocker is implemented by plugins that serialize the operations on one VIF themselves (a
+// per-VIF lock taken inside Plug, Unplug and their bulk forms). The Host takes its own per-VIF
+// lock only for plugins that do not implement it, so every request is locked exactly once.
+type VIFLocker interface {
+	// LocksVIFs is a marker; it does nothing.
+	LocksVIFs()
+}
+
 // Env is what a Factory gets to build a plugin.
 type Env struct {
 	// Name is the name the plugin is registered under; it selects the plugin through

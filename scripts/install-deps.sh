@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs every system package govif's demo and tests need on Debian 12, when missing.
 # Called by `make demo`, `make test` and .ci/run. Idempotent; quiet when nothing is missing.
+# It installs packages and nothing else: it never stops, starts, restarts or reconfigures a
+# service or the host's OVS (see README, "What the install script changes").
 set -euo pipefail
 
 pkgs=(openvswitch-switch python3-os-vif python3-nova python3-ovsdbapp iproute2 iptables ethtool procps)
@@ -22,8 +24,17 @@ if [ ${#missing[@]} -gt 0 ]; then
 	echo "install-deps: installing ${missing[*]}" >&2
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
-	# The package's own service must not grab the host's OVS state: govif's tests and demo start
-	# private ovsdb-server/ovs-vswitchd instances in temp dirs.
+	# govif's tests and demo start private ovsdb-server/ovs-vswitchd instances in temp dirs and
+	# never use the system OVS. So that installing openvswitch-switch does not start a system OVS
+	# (an ovs-vswitchd on the userspace datapath spins a core), service starts are denied for the
+	# duration of this apt-get run only, through a policy-rc.d of our own; an existing
+	# /usr/sbin/policy-rc.d is left as it is. Services already running are never touched.
+	policy=/usr/sbin/policy-rc.d
+	if [ ! -e "$policy" ]; then
+		trap 'rm -f "$policy"' EXIT
+		printf '#!/bin/sh\n# temporary, from govif scripts/install-deps.sh\nexit 101\n' >"$policy"
+		chmod 0755 "$policy"
+	fi
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
@@ -35,13 +46,4 @@ if [ ! -x "$gobin/staticcheck" ] || ! "$gobin/staticcheck" -version 2>/dev/null 
 	PATH=/usr/local/go/bin:$PATH GOFLAGS=-mod=mod go install "honnef.co/go/tools/cmd/staticcheck@${STATICCHECK_VERSION}"
 fi
 
-# Debian's openvswitch-switch starts a system OVS on install; govif never uses it, and an
-# ovs-vswitchd on the userspace datapath spins a core. Stop it if it runs (ignore failures on
-# machines without systemd).
-if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet openvswitch-switch 2>/dev/null; then
-	systemctl stop openvswitch-switch >/dev/null 2>&1 || true
-fi
-if [ -x /usr/share/openvswitch/scripts/ovs-ctl ] && pgrep -x ovs-vswitchd >/dev/null 2>&1; then
-	/usr/share/openvswitch/scripts/ovs-ctl stop >/dev/null 2>&1 || true
-fi
 exit 0

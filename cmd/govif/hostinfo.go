@@ -110,7 +110,10 @@ func printHostInfo(w io.Writer, hi *objects.HostInfo) error {
 func hostVersion(ctx context.Context, h govif.Interface) (string, error) {
 	if c, ok := h.(*daemon.Client); ok {
 		hi, err := c.HealthInfo(ctx)
-		return hi.Version, err
+		if hi.Version != "" { // a degraded daemon still says which version it is
+			return hi.Version, nil
+		}
+		return "", err
 	}
 	return buildinfo.Version(), nil
 }

@@ -28,10 +28,16 @@ type hostFlags struct {
 	force   bool
 }
 
+// DefaultCLITimeout is the CLI's --timeout default: the daemon's default request_timeout plus a
+// margin, so that a request the daemon times out is answered with the daemon's reason (504
+// timeout, naming the VIF) before the CLI gives up on its own.
+const DefaultCLITimeout = daemon.DefaultRequestTimeout + 15*time.Second
+
 func (f *hostFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.server, "server", "", "call a govif daemon at unix:PATH instead of working in this process (default $"+serverEnv+"; --server= forces in-process)")
 	addOutputFlag(cmd, &f.output, "text", "json")
-	cmd.Flags().DurationVar(&f.timeout, "timeout", 120*time.Second, "give up after this long")
+	cmd.Flags().DurationVar(&f.timeout, "timeout", DefaultCLITimeout,
+		"give up after this long (the default exceeds the daemon's default request_timeout, so its reason reaches you)")
 	cmd.Flags().BoolVar(&f.force, "force", false, "root only, in-process only: skip the admission policy (names, bridges, interfaces; docs/security.md)")
 }
 

@@ -3,6 +3,7 @@ package ovs
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -33,16 +34,36 @@ func Factory(env plugin.Env) (plugin.Plugin, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ovs: %w", err)
 	}
-	sw := &lazySwitch{endpoint: cfg.OVS.OVSDBConnection, timeout: cfg.OVS.Timeout()}
+	dialOpts, err := DialOptions(cfg.OVS)
+	if err != nil {
+		links.Close()
+		return nil, err
+	}
+	sw := &lazySwitch{endpoint: cfg.OVS.OVSDBConnection, timeout: cfg.OVS.Timeout(), opts: dialOpts}
 	p := New(sw, NetdevLinks{links}, OptionsFrom(cfg.OVS), env.Logger)
 	p.closers = append(p.closers, sw.close, links.Close)
 	return p, nil
+}
+
+// DialOptions returns the ovsdb options [os_vif_ovs] asks for: for an ssl: ovsdb_connection
+// the TLS configuration from ssl_key_file, ssl_cert_file and ssl_ca_cert_file (read now, so
+// that a missing or bad file stops the start instead of failing every plug).
+func DialOptions(c config.OVS) ([]ovsdb.Option, error) {
+	if !strings.HasPrefix(c.OVSDBConnection, "ssl:") {
+		return nil, nil
+	}
+	tc, err := ovsdb.TLSConfigFromFiles(c.SSLKeyFile, c.SSLCertFile, c.SSLCACertFile)
+	if err != nil {
+		return nil, fmt.Errorf("ovs: [%s] ssl_key_file, ssl_cert_file, ssl_ca_cert_file: %w", config.SectionOVS, err)
+	}
+	return []ovsdb.Option{ovsdb.WithTLSConfig(tc)}, nil
 }
 
 // lazySwitch dials OVSDB on first use, so a host whose VIFs never need OVS never connects.
 type lazySwitch struct {
 	endpoint string
 	timeout  time.Duration
+	opts     []ovsdb.Option
 
 	mu sync.Mutex
 	sw *VSwitchSwitch
@@ -59,7 +80,7 @@ func (l *lazySwitch) get(ctx context.Context) (*VSwitchSwitch, error) {
 		ctx, cancel = context.WithTimeout(ctx, l.timeout)
 		defer cancel()
 	}
-	v, err := vswitch.Open(ctx, l.endpoint, ovsdb.WithReconnect(100*time.Millisecond, 5*time.Second))
+	v, err := vswitch.Open(ctx, l.endpoint, append([]ovsdb.Option{ovsdb.WithReconnect(100*time.Millisecond, 5*time.Second)}, l.opts...)...)
 	if err != nil {
 		return nil, fmt.Errorf("connect to OVSDB at %s: %w", l.endpoint, err)
 	}

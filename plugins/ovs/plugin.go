@@ -54,6 +54,10 @@ func currentVersion(class string) string {
 	return "1.0"
 }
 
+// LocksVIFs marks the plugin as serializing each VIF's operations itself (plugin.VIFLocker):
+// the Host adds no second per-VIF lock.
+func (p *Plugin) LocksVIFs() {}
+
 // Plug plugs vif for the instance inst. On failure it returns an error naming the VIF, the step
 // and the device (an *OpError wrapping the cause), after rolling back what it created.
 func (p *Plugin) Plug(ctx context.Context, vif objects.VIF, inst *objects.InstanceInfo) error {
