@@ -10,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 timeout=$1 fuzztime=$2 version=$3
 tmp=$(mktemp -d /tmp/gt.XXXXXX)
+chmod 1777 "$tmp" # as /tmp: tests run helpers as other uids (nobody) from temp dirs
 export TMPDIR=$tmp
 status=0
 step() {
@@ -23,6 +24,12 @@ step go test -count=1 -timeout "$timeout" ./...
 step bash scripts/fuzz.sh "$fuzztime"
 step make --no-print-directory test-deb VERSION="$version"
 left=$(find "$tmp" -mindepth 1 -maxdepth 1 -printf '%f\n' | grep -v '^go-build' || true)
+# Go code must not bypass TMPDIR with a hard-coded /tmp.
+if hard=$(git grep -n '"/tmp' -- '*.go' 2>/dev/null) && [ -n "$hard" ]; then
+	echo "== FAILED: Go code names /tmp instead of using os.TempDir/t.TempDir:"
+	echo "$hard"
+	status=1
+fi
 if [ -n "$left" ]; then
 	echo "== FAILED: tests left these in TMPDIR ($tmp):"
 	echo "$left" | head -50
