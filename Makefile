@@ -21,6 +21,7 @@ deps:
 
 build:
 	$(GO) build -ldflags '$(LDFLAGS)' -o bin/govif ./cmd/govif
+	$(GO) build -ldflags '$(LDFLAGS)' -o bin/govif-cni ./cmd/govif-cni
 
 # gofmt, go.mod tidy, go vet and staticcheck (pinned by scripts/install-deps.sh).
 vet:

@@ -71,7 +71,8 @@ func TestExternalPluginThroughHost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(got), `"plugin_name":"example"`) || len(hi.PluginInfo.Value()) != 1 {
+	// The built-in tap, midonet, iovisor and vrouter plugins also take VIFGeneric.
+	if !strings.Contains(string(got), `"plugin_name":"example"`) || len(hi.PluginInfo.Value()) != 5 {
 		t.Fatalf("HostInfo(VIFGeneric) = %s", got)
 	}
 

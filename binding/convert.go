@@ -62,17 +62,28 @@ func FromNovaVIFJSON(data []byte) (objects.VIF, error) {
 // nova_to_osvif_vif: the object class, plugin name, port profile and every field as Nova sets them.
 // Where Nova returns None (legacy or unbound VIF types) or raises, it returns a *VIFTypeError or a
 // *FieldError. v is not modified.
-func FromNovaVIF(v *NovaVIF) (objects.VIF, error) {
+func FromNovaVIF(v *NovaVIF) (objects.VIF, error) { return FromNovaVIFWith(v, NovaConfig{}) }
+
+// FromNovaVIFWith is FromNovaVIF with Nova's configuration. With cfg.GovifVIFTypes, the VIF
+// types Nova 26 plugs itself (tap, midonet, iovisor, ib_hostdev, hw_veb, macvtap) convert to
+// objects for govif's plugins of those names (sriov for hw_veb and macvtap) instead of giving
+// ErrLegacyVIFType; see docs/binding.md. Every other type converts exactly as without it.
+func FromNovaVIFWith(v *NovaVIF, cfg NovaConfig) (objects.VIF, error) {
 	if v == nil {
 		return nil, fieldErr("vif", nil, "missing")
 	}
 	switch {
 	case legacyVIFTypes[v.Type]:
+		if cfg.GovifVIFTypes {
+			if obj, ok, err := (converter{v: v, cfg: cfg}).legacy(cfg); ok {
+				return obj, err
+			}
+		}
 		return nil, &VIFTypeError{VIFType: v.Type, VNICType: v.VNICType, Err: ErrLegacyVIFType}
 	case v.Type == VIFTypeBindingFailed || v.Type == VIFTypeUnbound:
 		return nil, &VIFTypeError{VIFType: v.Type, VNICType: v.VNICType, Err: ErrNotBound}
 	}
-	c := converter{v: v}
+	c := converter{v: v, cfg: cfg}
 	switch v.Type {
 	case VIFTypeOVS:
 		return c.ovs()
@@ -92,7 +103,8 @@ func FromNovaVIF(v *NovaVIF) (objects.VIF, error) {
 
 // converter holds the VIF being converted; its methods are the per-type functions of os_vif_util.
 type converter struct {
-	v *NovaVIF
+	v   *NovaVIF
+	cfg NovaConfig
 }
 
 // vifName is Nova's _get_vif_name: devname, or "nic"+id cut to 14.

@@ -57,12 +57,13 @@ func TestNegotiateWithGovifHost(t *testing.T) {
 		{"ovs-direct", "ovs", "VIFHostDevice", "1.0", "VIFPortProfileOVSRepresentor", ""},
 		{"bridge", "linux_bridge", "VIFBridge", "1.0", "", ""},
 		{"vhostuser-plain", "noop", "VIFVHostUser", "", "", ""},
+		// govif's own vendor plugins (plugins/vendor) take the vendors' objects.
+		{"vhostuser-fp-bridge", "vhostuser_fp", "VIFVHostUser", "1.1", "VIFPortProfileFPBridge", "1.1"},
+		{"vrouter", "vrouter", "VIFGeneric", "1.0", "", ""},
 		// Nova sends remote-managed ports to noop as VIFHostDevice, which noop does not list
-		// (os-vif 3.0.0's noop describes only VIFVHostUser); external plugins are absent.
+		// (os-vif 3.0.0's noop describes only VIFVHostUser); agilio_ovs has no govif plugin.
 		{"ovs-remote-managed", "", "", "", "", ""},
-		{"vhostuser-fp-bridge", "", "", "", "", ""},
 		{"agilio-direct", "", "", "", "", ""},
-		{"vrouter", "", "", "", "", ""},
 	} {
 		t.Run(tc.golden, func(t *testing.T) {
 			n, err := binding.Negotiate(host, novaVIF(t, tc.golden))

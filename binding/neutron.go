@@ -17,7 +17,7 @@ func FromNeutronPort(port NeutronPort, opts NeutronOptions) (objects.VIF, error)
 	if err != nil {
 		return nil, err
 	}
-	obj, err := FromNovaVIF(v)
+	obj, err := FromNovaVIFWith(v, opts.Config)
 	if err != nil {
 		return nil, neutronFieldNames(err)
 	}

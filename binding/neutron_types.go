@@ -65,6 +65,15 @@ type NovaConfig struct {
 	OVSBridge string
 	// FlatInjected is [DEFAULT] flat_injected; it only lands in network meta (os-vif ignores it).
 	FlatInjected bool
+	// GovifVIFTypes turns on govif's extension of os_vif_util: the VIF types Nova 26 plugs
+	// itself (tap, midonet, iovisor, ib_hostdev, hw_veb, macvtap) convert to objects for govif's
+	// plugins instead of giving ErrLegacyVIFType. Off, the conversion is Nova 26's exactly.
+	GovifVIFTypes bool
+	// Multiqueue is Nova's multiqueue decision for the instance (hw:vif_multiqueue_enabled of
+	// the flavor or image, with the virtio model), which network_info does not carry. It goes
+	// into the VIFPortProfileOpenVSwitch 1.4 of an OVS VIF whose binding asks for
+	// ovs_create_tap (as Nova after 26), and of a tap VIF (with GovifVIFTypes).
+	Multiqueue bool
 }
 
 // DefaultOVSBridge is Nova's default for [neutron] ovs_bridge.

@@ -30,6 +30,13 @@ func (c converter) ovs() (objects.VIF, error) {
 		}, nil
 	}
 	profile.CreatePort = objects.Set(c.v.DelegateCreate)
+	// Nova after 26 (os-vif 4.x): the binding's ovs_create_tap has os-vif pre-create the tap,
+	// multi-queue as the instance asks (VIFPortProfileOpenVSwitch 1.4). Only here: os-vif
+	// refuses create_tap on the hybrid VIFBridge, where Nova HEAD also copies it.
+	if truthy(c.detail("ovs_create_tap")) {
+		profile.CreateTap = objects.Set(true)
+		profile.Multiqueue = objects.Set(c.cfg.Multiqueue)
+	}
 	obj := &objects.VIFOpenVSwitch{VIFBase: b, VIFName: objects.Set(c.vifName())}
 	if br, ok := c.networkBridge(); ok {
 		obj.BridgeName = objects.Set(br)

@@ -3,10 +3,9 @@ package netdev
 import (
 	"context"
 	"fmt"
-	"math"
 	"net"
 
-	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
 )
 
 // TapOptions shape a tap CreateTap makes.
@@ -42,23 +41,10 @@ func (l *Links) CreateTap(ctx context.Context, name string, opts TapOptions) err
 		return err
 	}
 	if existing == nil {
-		tap := &netlink.Tuntap{LinkAttrs: netlink.NewLinkAttrs(), Mode: netlink.TUNTAP_MODE_TAP}
-		tap.Name = name
-		// The netlink package always issues TUNSETOWNER/TUNSETGROUP; -1 means "no owner",
-		// as `ip tuntap add` and pyroute2 leave it, so any process with CAP_NET_ADMIN (or
-		// the hypervisor's user, after a chown by its manager) can attach.
-		tap.Owner, tap.Group = math.MaxUint32, math.MaxUint32
-		if opts.Multiqueue {
-			tap.Flags = netlink.TUNTAP_MULTI_QUEUE_DEFAULTS
-			tap.Queues = 1
-		}
-		err := l.inNS(func() error { return l.h.LinkAdd(tap) })
-		for _, f := range tap.Fds {
-			f.Close() // persistent: the device outlives its queues' descriptors
-		}
+		err := l.inNS(func() error { return createPersistentTap(name, opts.Multiqueue) })
 		if err != nil {
-			// An existing tap (made meanwhile) makes TUNSETIFF fail with EBUSY, which
-			// the netlink package reports as text: re-check instead of trusting the errno.
+			// A tap made meanwhile makes TUNSETIFF fail (EBUSY, or EINVAL for another
+			// multi-queue setting): re-check instead of trusting the errno.
 			if existing, _ = l.getOrNil(op, name); existing == nil {
 				return opErr(op, name, err)
 			}
@@ -85,4 +71,35 @@ func (l *Links) CreateTap(ctx context.Context, name string, opts TapOptions) err
 		}
 	}
 	return l.SetUp(ctx, name)
+}
+
+// createPersistentTap creates the tap name as `ip tuntap add <name> mode tap [multi_queue]`
+// does: TUNSETIFF with IFF_TAP|IFF_NO_PI (and IFF_MULTI_QUEUE), then TUNSETPERSIST, then the
+// descriptor is closed. No owner or group is set (the kernel's default: none), so any process
+// with CAP_NET_ADMIN can attach. It runs on the calling thread: the device is born in that
+// thread's network namespace. (The netlink package's Tuntap path always issues TUNSETOWNER,
+// and with -1 — "no owner" — the kernel answers EINVAL after TUNSETIFF, leaving a tap that is
+// not persistent and vanishes with the creating process.)
+func createPersistentTap(name string, multiqueue bool) error {
+	fd, err := unix.Open("/dev/net/tun", unix.O_RDWR|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("open /dev/net/tun: %w", err)
+	}
+	defer unix.Close(fd)
+	ifr, err := unix.NewIfreq(name)
+	if err != nil {
+		return err
+	}
+	flags := uint16(unix.IFF_TAP | unix.IFF_NO_PI)
+	if multiqueue {
+		flags |= unix.IFF_MULTI_QUEUE
+	}
+	ifr.SetUint16(flags)
+	if err := unix.IoctlIfreq(fd, unix.TUNSETIFF, ifr); err != nil {
+		return fmt.Errorf("TUNSETIFF: %w", err)
+	}
+	if err := unix.IoctlSetInt(fd, unix.TUNSETPERSIST, 1); err != nil {
+		return fmt.Errorf("TUNSETPERSIST: %w", err)
+	}
+	return nil
 }

@@ -36,6 +36,11 @@ func TestCreateTap(t *testing.T) {
 			t.Errorf("%s tun attributes present: %v; want persist, and no owner or group", name, attrs)
 		}
 	}
+	// Persistent for real: no /dev/net/tun descriptor of this process keeps the taps alive (a
+	// tap made without TUNSETPERSIST would vanish with the process that holds its queue).
+	if n := openTunFDs(t); n != 0 {
+		t.Errorf("%d /dev/net/tun descriptors left open after CreateTap", n)
+	}
 	var ce *ConflictError
 	if err := l.CreateTap(ctx, "tapmulti", TapOptions{}); !errors.As(err, &ce) {
 		t.Errorf("CreateTap single-queue over a multi-queue tap = %v, want *ConflictError", err)
@@ -287,4 +292,20 @@ func tunAttrs(t *testing.T, l *Links, dev string) map[uint16]bool {
 		}
 	}
 	return out
+}
+
+// openTunFDs counts this process's open descriptors on /dev/net/tun.
+func openTunFDs(t *testing.T) int {
+	t.Helper()
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range entries {
+		if target, err := os.Readlink("/proc/self/fd/" + e.Name()); err == nil && target == "/dev/net/tun" {
+			n++
+		}
+	}
+	return n
 }

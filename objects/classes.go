@@ -50,11 +50,13 @@ type classDesc struct {
 	history  []string
 	fields   []*fieldDesc
 	newObj   func() Object
+	kuryr    bool // a kuryr-kubernetes class (kuryr.go): decodable, but not one of os-vif's 31
 }
 
 var (
 	registry  = map[string]*classDesc{}
 	classList []*classDesc
+	kuryrList []*classDesc
 )
 
 func fd(name string, k kind, since string, ptr func(Object) any) *fieldDesc {
@@ -85,6 +87,16 @@ func register(name, parent string, history []string, newObj func() Object, field
 	}
 	registry[name] = c
 	classList = append(classList, c)
+}
+
+// registerKuryr registers a class kuryr-kubernetes defines on top of os-vif's: it decodes and
+// encodes like any other, but Classes (os-vif's set) does not list it; KuryrClasses does.
+func registerKuryr(name, parent string, history []string, newObj func() Object, fields ...[]*fieldDesc) {
+	register(name, parent, history, newObj, fields...)
+	c := registry[name]
+	c.kuryr = true
+	classList = classList[:len(classList)-1]
+	kuryrList = append(kuryrList, c)
 }
 
 func (c *classDesc) field(name []byte) *fieldDesc {
@@ -124,9 +136,16 @@ func New(name string) (Object, error) {
 }
 
 // Classes describes all 31 classes, sorted by name.
-func Classes() []ClassInfo {
-	out := make([]ClassInfo, 0, len(classList))
-	for _, c := range classList {
+func Classes() []ClassInfo { return classInfos(classList) }
+
+// KuryrClasses describes the classes kuryr-kubernetes adds to os-vif's (VIFVlanNested,
+// VIFMacvlanNested, VIFDPDKNested; in kuryr_kubernetes/objects/vif.py), sorted by name. They
+// subclass os-vif's VIFBase (or VIFNestedDPDK) and so live in the os_vif namespace.
+func KuryrClasses() []ClassInfo { return classInfos(kuryrList) }
+
+func classInfos(list []*classDesc) []ClassInfo {
+	out := make([]ClassInfo, 0, len(list))
+	for _, c := range list {
 		ci := ClassInfo{Name: c.name, Parent: c.parent, Version: c.versionS}
 		for i, h := range c.history {
 			hv := mustVer(h)

@@ -192,6 +192,9 @@ func decodeEnvelope(r *reader, depth int) (Object, string, error) {
 	}
 	m := obj.objMeta()
 	m.version, m.decoded, m.changes = version, true, changes
+	if n, ok := obj.(*Network); ok {
+		n.hydrateDefaults()
+	}
 	return obj, name, nil
 }
 

@@ -118,6 +118,30 @@ func (n *Network) SetDefaults() *Network {
 	return n
 }
 
+// hydrateDefaults is what Python's Network constructor does to every Network os-vif decodes
+// (obj_from_primitive builds the object with Network() first): subnets becomes an empty
+// SubnetList when absent (reported changed, since the new list's objects field is), and
+// multi_host, should_provide_bridge, should_provide_vlan (false) and mtu (null) take their
+// defaults without being reported changed; so re-encoding matches Python's. mtu (1.1) is
+// filled only when the Network was received at 1.1 or later: os-vif re-emits a 1.0 Network with
+// "mtu": null, a field 1.0 does not have, which govif does not invent (docs/wire-format.md).
+func (n *Network) hydrateDefaults() {
+	if !n.Subnets.IsSet() {
+		n.Subnets = Set(&SubnetList{Objects: Set([]*Subnet{})})
+		if f := registry["Network"].field([]byte("subnets")); f != nil {
+			n.meta.changes |= f.bit
+		}
+	}
+	for _, f := range []*Field[bool]{&n.MultiHost, &n.ShouldProvideBridge, &n.ShouldProvideVLAN} {
+		if !f.IsSet() {
+			f.Set(false)
+		}
+	}
+	if v, ok := parseTarget(n.meta.version); ok && !n.MTU.IsSet() && !v.less(ver{1, 1}) {
+		n.MTU.SetNull()
+	}
+}
+
 func (o *Network) objMeta() *objMeta      { return &o.meta }
 func (o *SubnetList) objMeta() *objMeta   { return &o.meta }
 func (o *Subnet) objMeta() *objMeta       { return &o.meta }

@@ -20,8 +20,8 @@ func TestRoundTripPythonExamples(t *testing.T) {
 	}
 	for _, f := range []string{"port_profile_ovs.backport_ladder.json", "vif_vhostuser.backport_ladder.json", "manifest_and_hydration_quirks.json"} {
 		for k, in := range readUnitMap(t, f) {
-			if k == "obj_tree_get_versions(VIFOpenVSwitch)" {
-				continue
+			if k == "obj_tree_get_versions(VIFOpenVSwitch)" || k == "input: Network 1.0 primitive" {
+				continue // not a primitive / hydrated with defaults (TestBackportManifestQuirks)
 			}
 			t.Run(f+"/"+k, func(t *testing.T) {
 				assertRoundTrip(t, in)

@@ -25,9 +25,10 @@ func newBindingCmd() *cobra.Command {
 
 func newBindingConvertCmd() *cobra.Command {
 	var (
-		from   string
-		cfg    binding.NovaConfig
-		output string
+		from                 string
+		cfg                  binding.NovaConfig
+		output               string
+		target, manifestPath string
 	)
 	cmd := &cobra.Command{
 		Use:   "convert [FILE|-]",
@@ -39,6 +40,10 @@ func newBindingConvertCmd() *cobra.Command {
 			"\"preserve_on_delete\": false}. --from picks the form; by default it is told by the keys.\n" +
 			"The Nova options it reads ([neutron] ovs_bridge, [DEFAULT] flat_injected) come from --config (a\n" +
 			"nova.conf), overridden by --ovs-bridge and --flat-injected.\n" +
+			"By default the VIF types Nova 26 plugs itself (tap, midonet, iovisor, ib_hostdev, hw_veb, macvtap)\n" +
+			"convert to objects for govif's plugins (govif's extension, docs/binding.md); --govif-vif-types=false\n" +
+			"answers exactly as Nova 26. --target-version and --manifest backport the result for an older\n" +
+			"os-vif peer, as in `govif object convert`.\n" +
 			"Exit 2 with the offending field on bad input or a vif_type os-vif does not handle.",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -53,17 +58,28 @@ func newBindingConvertCmd() *cobra.Command {
 			if err != nil {
 				return badInput(oneLine(err))
 			}
-			out, err := objects.Encode(vif)
+			opts := objects.EncodeOptions{TargetVersion: target}
+			if manifestPath != "" {
+				if opts.Manifest, err = readManifest(manifestPath); err != nil {
+					return err
+				}
+			}
+			out, err := objects.EncodeWith(vif, opts)
 			if err != nil {
 				return badInput(oneLine(err))
 			}
-			return writeJSON(cmd.OutOrStdout(), out)
+			return writeJSON(cmd.OutOrStdout(), out, false)
 		},
 	}
 	cmd.Flags().StringVar(&from, "from", "auto", "input form: nova (network_info VIF), neutron (port) or auto")
 	cmd.Flags().StringVar(&cfg.OVSBridge, "ovs-bridge", binding.DefaultOVSBridge, "Nova [neutron] ovs_bridge: the integration bridge when the binding names none")
 	cmd.Flags().BoolVar(&cfg.FlatInjected, "flat-injected", false, "Nova [DEFAULT] flat_injected (network meta only)")
+	cmd.Flags().BoolVar(&cfg.GovifVIFTypes, "govif-vif-types", true, "convert the VIF types Nova plugs itself (tap, midonet, iovisor, ib_hostdev, hw_veb, macvtap) for govif's plugins; false: exactly Nova 26")
+	cmd.Flags().BoolVar(&cfg.Multiqueue, "multiqueue", false, "the instance has multi-queue VIFs (Nova: hw:vif_multiqueue_enabled with virtio): an OVS VIF with ovs_create_tap, or a tap VIF, gets a multi-queue tap")
+	cmd.Flags().StringVar(&target, "target-version", "", "backport the VIF to this version (e.g. 1.0)")
+	cmd.Flags().StringVar(&manifestPath, "manifest", "", "JSON file mapping class names to versions for nested objects (e.g. {\"VIFPortProfileOpenVSwitch\": \"1.3\"} for os-vif 3.0.0)")
 	_ = cmd.RegisterFlagCompletionFunc("from", fixedCompletion("auto", "nova", "neutron"))
+	_ = cmd.MarkFlagFilename("manifest", "json")
 	addOutputFlag(cmd, &output, "json")
 	return cmd
 }
@@ -115,7 +131,11 @@ func convertBinding(data []byte, from string, cfg binding.NovaConfig) (objects.V
 	}
 	switch from {
 	case "nova":
-		return binding.FromNovaVIFJSON(data)
+		v, err := binding.ParseNovaVIF(data)
+		if err != nil {
+			return nil, err
+		}
+		return binding.FromNovaVIFWith(v, cfg)
 	case "neutron":
 		var doc binding.NeutronDocument
 		if hasPort {

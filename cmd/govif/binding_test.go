@@ -102,15 +102,16 @@ func TestBindingConvertReadsConfig(t *testing.T) {
 func TestBindingConvertBadInput(t *testing.T) {
 	for _, tc := range []struct {
 		name, input, want string
+		args              []string
 	}{
-		{"legacy vif_type", bindingGolden(t, "legacy-hw_veb", "nova_vif"), `"hw_veb"`},
-		{"missing socket", bindingGolden(t, "vhostuser-no-socket", "neutron"), "binding:vif_details.vhostuser_socket"},
-		{"bad MAC", bindingGolden(t, "bad-mac", "neutron"), "mac_address"},
-		{"unknown form", `{"x": 1}`, "cannot tell the form"},
-		{"not JSON", `nope`, "want a JSON object"},
+		{"legacy vif_type as Nova 26", bindingGolden(t, "legacy-hw_veb", "nova_vif"), `"hw_veb": VIF type has no os-vif conversion`, []string{"--govif-vif-types=false"}},
+		{"missing socket", bindingGolden(t, "vhostuser-no-socket", "neutron"), "binding:vif_details.vhostuser_socket", nil},
+		{"bad MAC", bindingGolden(t, "bad-mac", "neutron"), "mac_address", nil},
+		{"unknown form", `{"x": 1}`, "cannot tell the form", nil},
+		{"not JSON", `nope`, "want a JSON object", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			out, stderr, code := runGovif(t, tc.input, "binding", "convert")
+			out, stderr, code := runGovif(t, tc.input, append([]string{"binding", "convert"}, tc.args...)...)
 			if code != 2 || out != "" {
 				t.Fatalf("exit %d, stdout %q; want 2 and nothing", code, out)
 			}
@@ -118,6 +119,47 @@ func TestBindingConvertBadInput(t *testing.T) {
 				t.Errorf("stderr %q: want one line naming %s", stderr, tc.want)
 			}
 		})
+	}
+}
+
+// By default the VIF types Nova plugs itself convert for govif's plugins; --target-version and
+// --manifest backport the result as `object convert` does.
+func TestBindingConvertExtensionAndVersions(t *testing.T) {
+	tap := `{"id": "2b3c0d2e-5a1b-4c8e-9f00-112233445566", "type": "tap", "address": "fa:16:3e:11:22:33",
+		"details": {}, "network": {"id": "6a1c4c1e-0000-4000-8000-000000000001", "subnets": [], "meta": {"mtu": 1400}}}`
+	out, stderr, code := runGovif(t, tap, "binding", "convert", "--multiqueue")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if name, data := primitiveName(t, out); name != "VIFGeneric" || data["plugin"] != "tap" {
+		t.Errorf("tap: got %s %v", name, data)
+	}
+	if !strings.Contains(out, `"multiqueue":true`) || !strings.Contains(out, `"create_tap":true`) {
+		t.Errorf("tap --multiqueue: no multi-queue profile in %s", out)
+	}
+
+	manifest := filepath.Join(t.TempDir(), "m.json")
+	if err := os.WriteFile(manifest, []byte(`{"VIFPortProfileOpenVSwitch": "1.3", "Network": "1.0"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code = runGovif(t, bindingGolden(t, "ovs-hybrid", "nova_vif"), "binding", "convert", "--manifest", manifest)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(out, `"VIFPortProfileOpenVSwitch","versioned_object.namespace":"os_vif","versioned_object.version":"1.3"`) ||
+		!strings.Contains(out, `"Network","versioned_object.namespace":"os_vif","versioned_object.version":"1.0"`) {
+		t.Errorf("--manifest not applied: %s", out)
+	}
+	vhu := bindingGolden(t, "vhostuser-ovs", "nova_vif")
+	out, stderr, code = runGovif(t, vhu, "binding", "convert", "--target-version", "1.0", "--manifest", manifest)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if name, data := primitiveName(t, out); name != "VIFVHostUser" || data["vif_name"] != nil || !strings.Contains(out, `"versioned_object.version":"1.0","versioned_object.data":{"path"`) {
+		t.Errorf("--target-version 1.0: %s %v", name, data)
+	}
+	if _, stderr, code = runGovif(t, vhu, "binding", "convert", "--target-version", "7.0"); code != 2 || !strings.Contains(stderr, "7.0") {
+		t.Errorf("--target-version 7.0: exit %d, %s", code, stderr)
 	}
 }
 

@@ -55,7 +55,7 @@ version doing the plugging (the daemon's, with --server).`,
 				if err != nil {
 					return err
 				}
-				return writeJSON(cmd.OutOrStdout(), b)
+				return writeJSON(cmd.OutOrStdout(), b, true)
 			}
 			where := "this process"
 			if hf.server != "" {

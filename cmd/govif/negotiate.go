@@ -96,7 +96,7 @@ func newNegotiateCmd() *cobra.Command {
 				return oneLine(err)
 			}
 			if primitiveOnly {
-				return writeJSON(cmd.OutOrStdout(), n.Primitive)
+				return writeJSON(cmd.OutOrStdout(), n.Primitive, false)
 			}
 			out, err := json.Marshal(struct {
 				Index     int               `json:"index"`
@@ -108,7 +108,7 @@ func newNegotiateCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return writeJSON(cmd.OutOrStdout(), out)
+			return writeJSON(cmd.OutOrStdout(), out, false)
 		},
 	}
 	cmd.Flags().StringVar(&hostInfoPath, "host-info", "", "HostInfo primitive (JSON file, - for standard input)")

@@ -51,7 +51,7 @@ func newObjectConvertCmd() *cobra.Command {
 			if err != nil {
 				return badInput(oneLine(err))
 			}
-			return writeJSON(cmd.OutOrStdout(), out)
+			return writeJSON(cmd.OutOrStdout(), out, false)
 		},
 	}
 	cmd.Flags().StringVar(&target, "target-version", "", "backport the top-level object to this version (e.g. 1.0)")

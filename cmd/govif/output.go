@@ -43,11 +43,16 @@ func fixedCompletion(values ...string) cobra.CompletionFunc {
 	}
 }
 
-// writeJSON writes the JSON document b indented, with a final newline.
-func writeJSON(w io.Writer, b []byte) error {
+// writeJSON writes the JSON document b with a final newline: as it is (an os-vif primitive is
+// printed compact, as on the wire; pipe it to jq to read it), or indented.
+func writeJSON(w io.Writer, b []byte, indent bool) error {
 	var buf bytes.Buffer
-	if err := json.Indent(&buf, b, "", "  "); err != nil {
-		return err
+	if indent {
+		if err := json.Indent(&buf, b, "", "  "); err != nil {
+			return err
+		}
+	} else {
+		buf.Write(b)
 	}
 	buf.WriteByte('\n')
 	_, err := w.Write(buf.Bytes())

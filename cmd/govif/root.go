@@ -22,7 +22,7 @@ func newRootCmd() *cobra.Command {
 OpenStack's os-vif does, converts and validates os-vif objects, and runs the privileged daemon.
 
 Output: every command that prints takes -o/--output (text or json; commands that print an
-os-vif primitive print json only). Errors go to standard error, one line, prefixed "govif:".
+os-vif primitive print json only, compact as on the wire). Errors go to standard error, one line, prefixed "govif:".
 
 Exit status (the same in this process and through the daemon with --server):
   0  success

@@ -1,0 +1,128 @@
+// Package tapdev is the host side shared by govif's tap, midonet and iovisor plugins: the
+// persistent tap Nova 26's create_tap_dev and set_device_mtu make, ensured through netdev (no
+// `ip` command), with rollback, and its removal (Nova's delete_net_dev) limited to taps.
+// It also opens the netdev.Links those plugins use and reads the VIF fields they share.
+package tapdev
+
+import (
+	"time"
+
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/vishvananda/netns"
+
+	"github.com/govif/govif/netdev"
+	"github.com/govif/govif/objects"
+)
+
+// Host is a netdev.Links bound to one network namespace, with the namespace handle kept for
+// the tools the plugins run there.
+type Host struct {
+	Links *netdev.Links
+	NS    netns.NsHandle // netns.None(): the caller's namespace
+	Log   *slog.Logger
+}
+
+// Open opens netlink sockets in ns (netns.None(): the caller's namespace). Close releases them.
+func Open(ns netns.NsHandle, log *slog.Logger) (*Host, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	opts := []netdev.Option{netdev.WithLogger(log)}
+	if ns.IsOpen() {
+		opts = append(opts, netdev.InNamespace(ns))
+	}
+	l, err := netdev.New(opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &Host{Links: l, NS: ns, Log: log}, nil
+}
+
+// Close releases the netlink sockets.
+func (h *Host) Close() error { return h.Links.Close() }
+
+// Ensure makes the tap name exist, up, with opts (MAC, MTU, multiqueue), as Nova's
+// create_tap_dev followed by set_device_mtu. It reports whether it created the device. When it
+// fails after creating the tap, it deletes it again: a failed Ensure leaves nothing it added.
+func (h *Host) Ensure(ctx context.Context, name string, opts netdev.TapOptions) (created bool, err error) {
+	existed, err := h.Links.Exists(ctx, name)
+	if err != nil {
+		return false, err
+	}
+	if err := h.Links.CreateTap(ctx, name, opts); err != nil {
+		if !existed {
+			h.Rollback(name)
+		}
+		return false, err
+	}
+	return !existed, nil
+}
+
+// Rollback deletes the tap name this plugin call created, on a fresh deadline (the caller's
+// context may be the one that ended).
+func (h *Host) Rollback(name string) {
+	ctx, cancel := context.WithTimeout(context.Background(), rollbackTimeout)
+	defer cancel()
+	if err := h.Links.Delete(ctx, name); err != nil && !netdev.IsNotFound(err) {
+		h.Log.Warn("rollback: deleting tap failed", "dev", name, "err", err)
+	}
+}
+
+// Remove deletes the device name when it is a tap (or tun); a missing device is success, a
+// device of another kind is left alone and gives a *netdev.ConflictError (Nova's
+// delete_net_dev deletes whatever has the name; govif removes only what a plug makes).
+func (h *Host) Remove(ctx context.Context, name string) error {
+	l, err := h.Links.Get(ctx, name)
+	if netdev.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if l.Kind != "tap" && l.Kind != "tun" {
+		return &netdev.ConflictError{Name: name, Reason: fmt.Sprintf("exists as %s, not a tap: not deleting it", l.Kind)}
+	}
+	err = h.Links.Delete(ctx, name)
+	if netdev.IsNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+// Get returns the device name, or nil when it does not exist.
+func (h *Host) Get(ctx context.Context, name string) (*netdev.Link, error) {
+	l, err := h.Links.Get(ctx, name)
+	if netdev.IsNotFound(err) {
+		return nil, nil
+	}
+	return l, err
+}
+
+// VIFName returns the vif_name of a VIFGeneric, checked against the kernel's device name rules;
+// missing or bad gives an *objects.FieldError.
+func VIFName(vif *objects.VIFGeneric) (string, error) {
+	name, ok := vif.VIFName.Get()
+	if !ok || name == "" {
+		return "", &objects.FieldError{Path: "VIFGeneric.vif_name", Reason: "required: the tap device's name"}
+	}
+	if err := netdev.ValidateName(name); err != nil {
+		return "", &objects.FieldError{Path: "VIFGeneric.vif_name", Value: name, Reason: err.Error(), Err: err}
+	}
+	return name, nil
+}
+
+// MTU returns the network's mtu (0 when unset or null: Nova's set_device_mtu then does nothing).
+func MTU(b *objects.VIFBase) int {
+	if n, ok := b.Network.Get(); ok && n != nil {
+		if m, ok := n.MTU.Get(); ok {
+			return m
+		}
+	}
+	return 0
+}
+
+// rollbackTimeout bounds the undo of a failed plug.
+const rollbackTimeout = 10 * time.Second
