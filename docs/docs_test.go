@@ -316,7 +316,9 @@ func TestGoSnippetsCompile(t *testing.T) {
 
 // TestShellExamples runs every ```sh block of README.md and docs/*.md that is not marked
 // <!-- doc-test: skip REASON -->, with bash -e, in a copy of examples/docs/, with a freshly
-// built govif first on PATH and GOVIF_SOCKET naming a `govif serve` the test runs. A block
+// built govif first on PATH, and GOVIF_SOCKET naming a `govif serve` the test runs (with its
+// inventory in a temp dir) and GOVIF_SERVER pointing at it, so that no example reaches the
+// host's own daemon or inventory. A block
 // fails the test (naming its file and line) when a command in it fails.
 func TestShellExamples(t *testing.T) {
 	if testing.Short() {
@@ -340,7 +342,12 @@ func TestShellExamples(t *testing.T) {
 
 	sockDir := t.TempDir()
 	sock := filepath.Join(sockDir, "govif.sock")
-	srv := exec.Command(filepath.Join(bin, "govif"), "serve", "--socket", sock, "--log-level", "warn")
+	// Its inventory lives in the test's dir, never in the host's /var/lib/govif.
+	conf := filepath.Join(sockDir, "govif.conf")
+	if err := os.WriteFile(conf, []byte("[govif_daemon]\nstate_path = "+filepath.Join(sockDir, "state")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv := exec.Command(filepath.Join(bin, "govif"), "serve", "--config", conf, "--socket", sock, "--log-level", "warn")
 	var srvLog bytes.Buffer
 	srv.Stderr = &srvLog
 	if err := srv.Start(); err != nil {
@@ -389,7 +396,7 @@ func TestShellExamples(t *testing.T) {
 				cmd := exec.CommandContext(bctx, "bash", "-e", "-o", "pipefail", "-c", b.text)
 				cmd.Dir = work
 				cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "GOVIF_SOCKET="+sock,
-					"GOVIF_SERVER=", "GOVIF_REPO="+root, "HOME="+work)
+					"GOVIF_SERVER=unix:"+sock, "GOVIF_REPO="+root, "HOME="+work)
 				out, err := cmd.CombinedOutput()
 				var ee *exec.ExitError
 				if err != nil {

@@ -139,7 +139,12 @@ func TestCommandsThroughServe(t *testing.T) {
 	bin := govifBinary(t)
 	dir := t.TempDir()
 	sock := filepath.Join(dir, "govif.sock")
-	cmd := exec.Command(bin, "serve", "--socket", sock, "--log-level", "debug")
+	// The inventory goes to the test's dir, never to the host's /var/lib/govif.
+	conf := filepath.Join(dir, "govif.conf")
+	if err := os.WriteFile(conf, []byte("[govif_daemon]\nstate_path = "+filepath.Join(dir, "state")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "serve", "--config", conf, "--socket", sock, "--log-level", "debug")
 	var logs strings.Builder // written by exec's copier goroutine; read after Wait returned
 	cmd.Stderr = &logs
 	if err := cmd.Start(); err != nil {

@@ -48,6 +48,10 @@ Environment:
 		newVIFCmd("plug"),
 		newVIFCmd("unplug"),
 		newServeCmd(),
+		newListCmd(),
+		newCheckCmd(),
+		newReplugCmd(),
+		newGCCmd(),
 		newVersionCmd(),
 		newManCmd(),
 	)
