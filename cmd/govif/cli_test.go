@@ -84,6 +84,14 @@ func TestServerFromEnv(t *testing.T) {
 	if code != 1 || !strings.Contains(stderr, "/nonexistent/env.sock") {
 		t.Errorf("with GOVIF_SERVER: exit %d stderr %q, want 1 naming the env socket", code, stderr)
 	}
+	// Every command that talks to a host honours it, the inventory commands too (never the
+	// host's own /var/lib/govif when a daemon is named).
+	for _, args := range [][]string{{"list"}, {"check", "--all"}, {"replug", "--all"}, {"host-info"}, {"unplug", "--vif", vifPath, "--instance", instPath}} {
+		_, stderr, code := runGovif(t, "", args...)
+		if code != 1 || !strings.Contains(stderr, "/nonexistent/env.sock") {
+			t.Errorf("%v with GOVIF_SERVER: exit %d stderr %q, want 1 naming the env socket", args, code, stderr)
+		}
+	}
 	out, stderr, code := runGovif(t, "", "plug", "--vif", vifPath, "--instance", instPath, "--server=")
 	if code != 0 || !strings.Contains(out, "in this process") {
 		t.Errorf("--server= with GOVIF_SERVER: exit %d out %q err %q", code, out, stderr)
