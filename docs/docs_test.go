@@ -314,6 +314,63 @@ func TestGoSnippetsCompile(t *testing.T) {
 	}
 }
 
+// hostChanging lists commands that change the machine (install, remove, services, packages):
+// a block using one never runs in the test and must be marked <!-- doc-test: skip REASON -->.
+var hostChanging = map[string]bool{"systemctl": true, "service": true, "apt-get": true, "apt": true, "dpkg": true,
+	"pip": true, "pip3": true, "install": true, "rm": true, "mv": true, "cp": true, "mkdir": true, "chmod": true,
+	"chown": true, "ln": true, "sudo": true, "make": true, "useradd": true, "groupadd": true, "reboot": true,
+	"kill": true, "pkill": true, "killall": true, "ip": true, "ovs-vsctl": true, "iptables": true, "modprobe": true}
+
+var (
+	segmentSep  = regexp.MustCompile(`&&|\|\||[;|]`)
+	absRedirect = regexp.MustCompile(`>>?\s*/`)
+)
+
+// unsafeCommand returns why the shell block would change the machine, or "".
+func unsafeCommand(text string) string {
+	for i, line := range strings.Split(text, "\n") {
+		if line = strings.TrimSpace(line); line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if m := absRedirect.FindString(line); m != "" && !strings.Contains(line, "/dev/null") {
+			return fmt.Sprintf("line %d writes to an absolute path (%q)", i+1, line)
+		}
+		if strings.Contains(line, "-m pip") {
+			return fmt.Sprintf("line %d runs pip", i+1)
+		}
+		for _, seg := range segmentSep.Split(line, -1) {
+			f := strings.Fields(seg)
+			for len(f) > 0 && strings.Contains(f[0], "=") && !strings.HasPrefix(f[0], "-") {
+				f = f[1:] // VAR=value prefixes
+			}
+			if len(f) > 0 && hostChanging[filepath.Base(f[0])] {
+				return fmt.Sprintf("line %d runs %s", i+1, f[0])
+			}
+		}
+	}
+	return ""
+}
+
+// TestShellBlocksAreSafe checks, without running anything, that no ```sh block that would run
+// changes the machine (installs, services, packages, removals): those must be marked
+// <!-- doc-test: skip REASON -->.
+func TestShellBlocksAreSafe(t *testing.T) {
+	for f, text := range readDocs(t) {
+		blocks, err := parseBlocks(f, text)
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		for _, b := range blocks {
+			if b.lang == "sh" && b.skip == "" {
+				if why := unsafeCommand(b.text); why != "" {
+					t.Errorf("%s: the ```sh block would change this machine (%s): mark it <!-- doc-test: skip REASON -->", b, why)
+				}
+			}
+		}
+	}
+}
+
 // TestShellExamples runs every ```sh block of README.md and docs/*.md that is not marked
 // <!-- doc-test: skip REASON -->, with bash -e, in a copy of examples/docs/, with a freshly
 // built govif first on PATH, and GOVIF_SOCKET naming a `govif serve` the test runs (with its
@@ -382,7 +439,7 @@ func TestShellExamples(t *testing.T) {
 			continue
 		}
 		for _, b := range blocks {
-			if b.lang != "sh" || b.skip != "" {
+			if b.lang != "sh" || b.skip != "" || unsafeCommand(b.text) != "" { // TestShellBlocksAreSafe fails those
 				continue
 			}
 			ran++
