@@ -19,6 +19,7 @@ import (
 
 	"github.com/govif/govif/objects"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -63,7 +64,8 @@ type Options struct {
 	Checks []HealthCheck
 	// Logger receives one structured line per request. Default slog.Default().
 	Logger *slog.Logger
-	// Registry receives the metrics; default a fresh registry (served at /metrics).
+	// Registry receives the metrics; default a fresh registry with the Go runtime and process
+	// collectors (served at /metrics).
 	Registry *prometheus.Registry
 	// MaxBatch bounds the requests one coalesced PlugMany/UnplugMany call carries (see
 	// BatchHost). Default DefaultMaxBatch.
@@ -131,6 +133,8 @@ func NewServer(host Host, opts Options) *Server {
 	}
 	if opts.Registry == nil {
 		opts.Registry = prometheus.NewRegistry()
+		// The Go runtime's and the process's metrics (go_*, process_*), as docs/api.md says.
+		opts.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
 	s := &Server{
 		host:     host,
@@ -403,7 +407,7 @@ func (s *Server) handleVIF(op string) http.HandlerFunc {
 		vif, inst, apiErr := s.readVIFRequest(w, r)
 		if apiErr != nil {
 			s.metrics.observe(op, "", "", apiErr.Code, time.Since(start))
-			s.log.Info("request rejected", "op", op, "code", apiErr.Code, "field", apiErr.Field, "err", apiErr.Message)
+			s.logRefused(r.Context(), op, apiErr, start)
 			writeError(w, apiErr)
 			return
 		}
@@ -445,7 +449,7 @@ func (s *Server) handleVIF(op string) http.HandlerFunc {
 			case <-time.After(hostReturnSlack):
 				err = fmt.Errorf("%s of VIF %s did not end within request_timeout (%v); it goes on in the background (rolled back if it fails), so its outcome is unknown: retry, plug and unplug are idempotent: %w",
 					op, id, s.opts.RequestTimeout, ctx.Err())
-				s.log.Warn(op+" answered at its deadline while the host still runs it", "vif", id, "plugin", plugin)
+				s.log.Warn(op+" answered at its deadline while the host still runs it (its own line follows when it ends)", "vif_id", id, "plugin", plugin)
 			}
 		}
 
@@ -460,14 +464,22 @@ func (s *Server) handleVIF(op string) http.HandlerFunc {
 				}
 			}
 			s.metrics.observe(op, pluginLabel(apiErr.Code, plugin), vif.ObjName(), apiErr.Code, elapsed)
-			s.log.Warn(op+" failed", "vif", id, "plugin", plugin, "type", vif.ObjName(), "code", apiErr.Code, "duration", elapsed, "err", err)
 			writeError(w, apiErr)
 			return
 		}
 		s.metrics.observe(op, plugin, vif.ObjName(), "ok", elapsed)
-		s.log.Info(op+" done", "vif", id, "plugin", plugin, "type", vif.ObjName(), "duration", elapsed)
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "vif_id": id})
 	}
+}
+
+// logRefused logs a request refused before the Host saw it (the Host logs those it did, one
+// line each) in the same form as the Host's line: msg op, outcome "rejected",
+// duration_seconds, error, plus the API error code and field (vif_id and the other VIF keys are
+// empty: the VIF was not decoded).
+func (s *Server) logRefused(ctx context.Context, op string, e *APIError, start time.Time) {
+	s.log.LogAttrs(ctx, slog.LevelWarn, op, slog.String("vif_id", ""), slog.String("vif_type", ""), slog.String("instance_uuid", ""),
+		slog.String("plugin", ""), slog.String("outcome", "rejected"), slog.Float64("duration_seconds", time.Since(start).Seconds()),
+		slog.String("error", e.Message), slog.String("code", e.Code), slog.String("field", e.Field))
 }
 
 // readHostInfoRequest decodes the body of POST /v1/host-info; an empty body is an empty request.

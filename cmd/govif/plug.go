@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -36,17 +35,25 @@ type hostFlags struct {
 const DefaultCLITimeout = daemon.DefaultRequestTimeout + 15*time.Second
 
 func (f *hostFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.server, "server", "", "call a govif daemon at unix:PATH instead of plugging in this process")
-	cmd.Flags().StringVarP(&f.output, "output", "o", "text", "output format: text or json")
+	cmd.Flags().StringVar(&f.server, "server", "", "call a govif daemon at unix:PATH instead of working in this process (default $"+serverEnv+"; --server= forces in-process)")
+	addOutputFlag(cmd, &f.output, "text", "json")
 	cmd.Flags().DurationVar(&f.timeout, "timeout", DefaultCLITimeout,
 		"give up after this long (the default exceeds the daemon's default request_timeout, so its reason reaches you)")
 	cmd.Flags().BoolVar(&f.force, "force", false, "root only, in-process only: skip the admission policy (names, bridges, interfaces; docs/security.md)")
 }
 
-func (f *hostFlags) check() error {
-	if f.output != "text" && f.output != "json" {
-		return badInput(fmt.Errorf("--output %q: want text or json", f.output))
+// serverEnv names the environment variable that is the default for --server.
+const serverEnv = "GOVIF_SERVER"
+
+// serverAddr is --server if given (even empty), else $GOVIF_SERVER.
+func (f *hostFlags) serverAddr(cmd *cobra.Command) string {
+	if cmd.Flags().Changed("server") {
+		return f.server
 	}
+	return os.Getenv(serverEnv)
+}
+
+func (f *hostFlags) check() error {
 	if f.timeout <= 0 {
 		return badInput(fmt.Errorf("--timeout %v: must be positive", f.timeout))
 	}
@@ -62,7 +69,7 @@ func (f *hostFlags) check() error {
 // openHost returns the daemon's client when --server is given, else an in-process Host
 // loaded from --config. The returned close function releases it.
 func (f *hostFlags) openHost(ctx context.Context, cmd *cobra.Command) (govif.Interface, func(), error) {
-	if f.server != "" {
+	if f.server = f.serverAddr(cmd); f.server != "" {
 		c, err := daemon.NewClient(f.server)
 		if err != nil {
 			return nil, nil, badInput(fmt.Errorf("--server: %w", err))
@@ -73,7 +80,13 @@ func (f *hostFlags) openHost(ctx context.Context, cmd *cobra.Command) (govif.Int
 	if err != nil {
 		return nil, nil, badInput(err)
 	}
-	logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	// Warnings and failures on stderr: JSON lines with -o json (no plain text in JSON mode).
+	hopts := &slog.HandlerOptions{Level: slog.LevelWarn}
+	var handler slog.Handler = slog.NewTextHandler(cmd.ErrOrStderr(), hopts)
+	if f.output == "json" {
+		handler = slog.NewJSONHandler(cmd.ErrOrStderr(), hopts)
+	}
+	logger := slog.New(handler)
 	opts := []govif.Option{govif.WithLogger(logger)}
 	if !f.force {
 		opts = append(opts, govif.WithPolicy(policy.FromConfig(cfg)))
@@ -163,6 +176,8 @@ array); exit 0 when all succeed, 2 when every failure is bad input, else 1.`,
 	cmd.Flags().StringArrayVar(&instPaths, "instance", nil, "InstanceInfo primitive (JSON file, - for standard input); once, or once per --vif")
 	_ = cmd.MarkFlagRequired("vif")
 	_ = cmd.MarkFlagRequired("instance")
+	_ = cmd.MarkFlagFilename("vif", "json")
+	_ = cmd.MarkFlagFilename("instance", "json")
 	return cmd
 }
 
@@ -225,9 +240,7 @@ func hostCallError(op string, vif objects.VIF, err error) error {
 
 func printVIFResult(w io.Writer, format string, r vifResult) error {
 	if format == "json" {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+		return writeValue(w, r)
 	}
 	where := "in this process"
 	if r.Server != "" {
