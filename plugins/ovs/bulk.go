@@ -84,6 +84,10 @@ func (c *core) unplugMany(ctx context.Context, specs []*vifSpec, errs []error) {
 		p := &unplugPlan{o: &op{c: c, s: s, name: "unplug"}}
 		seen[s.id], plans[k] = p, p
 		uniq = append(uniq, p)
+		if err := p.o.checkOwnership(ctx); err != nil { // owner.go
+			p.errs = append(p.errs, err)
+			continue
+		}
 		qbr := s.bridgeName
 		if s.kind == kindOpenVSwitch {
 			qbr = portName(prefixHybridBridge, s.id, nicNameLen)

@@ -41,6 +41,9 @@ func (c *core) plug(ctx context.Context, s *vifSpec) error {
 	}
 	defer unlock()
 	o := &op{c: c, s: s, name: "plug"}
+	if err := o.checkOwnership(ctx); err != nil { // owner.go
+		return err
+	}
 	switch s.kind {
 	case kindBridge:
 		err = o.plugHybrid(ctx, s.bridgeName)

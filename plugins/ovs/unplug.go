@@ -18,6 +18,9 @@ func (c *core) unplug(ctx context.Context, s *vifSpec) error {
 	}
 	defer unlock()
 	o := &op{c: c, s: s, name: "unplug"}
+	if err := o.checkOwnership(ctx); err != nil { // owner.go
+		return err
+	}
 	var errs []error
 	switch s.kind {
 	case kindBridge:
