@@ -21,9 +21,10 @@ import (
 //     (external_ids:iface-id set) names this one (the port profile's interface_id, else the
 //     VIF id) and, where both are set, carries its attached-mac;
 //   - a device named like the VIF's tap (vif_name) that is not such an OVS port of its own is
-//     a tap/tun device whose MAC is the VIF's address (govif's and os-vif's create_tap) or the
-//     address with the first octet fe (the host side libvirt gives the tap it makes for the
-//     VIF), and is not enslaved to a bridge other than the VIF's own qbr;
+//     not enslaved to a bridge other than the VIF's own qbr, and is either a tap/tun device
+//     whose MAC is the VIF's address (govif's and os-vif's create_tap) or the address with the
+//     first octet fe (the host side libvirt gives the tap it makes for the VIF), or the host
+//     end of a veth whose peer is in another namespace (govif-cni's pods);
 //   - qbr is a Linux bridge and qvb/qvo are veths; when no OVS port of the VIF's own exists,
 //     every device enslaved to qbr is qvb or a tap of the VIF's own (same MAC rule).
 //
@@ -262,13 +263,23 @@ func (o *op) foreignIDs(ids map[string]string) string {
 	return ""
 }
 
-// foreignTap says why l is not a tap of this VIF's own, or "".
+// foreignTap says why l is not the VIF's own NIC device (its tap, or the host end of a veth
+// whose other end is the guest's or the pod's NIC), or "".
 func (o *op) foreignTap(l *netdev.Link, qbr string) string {
+	if l.Master != "" && l.Master != qbr && l.Master != "ovs-system" {
+		return "a " + l.Kind + " enslaved to " + l.Master
+	}
+	if l.Kind == "veth" {
+		// The host end of a container's or a test VM's NIC: its MAC is random and the VIF's
+		// address is on the other end, in another namespace. A veth whose peer is here is
+		// not such a NIC.
+		if l.Peer != "" {
+			return "a veth whose peer " + l.Peer + " is on the host, not a guest's NIC"
+		}
+		return ""
+	}
 	if l.Kind != "tap" && l.Kind != "tun" {
 		return "a " + l.Kind + " device, not a tap"
-	}
-	if l.Master != "" && l.Master != qbr && l.Master != "ovs-system" {
-		return "a tap enslaved to " + l.Master
 	}
 	if o.s.mac == "" || l.MAC == nil {
 		return ""
