@@ -12,6 +12,10 @@ const (
 	PathHostInfo = "/v1/host-info"
 	PathHealth   = "/healthz"
 	PathMetrics  = "/metrics"
+	PathVIFs     = "/v1/vifs"
+	PathCheck    = "/v1/check"
+	PathReplug   = "/v1/replug"
+	PathGC       = "/v1/gc"
 )
 
 // VIFRequest is the body of POST /v1/plug and /v1/unplug: two os-vif primitives.

@@ -38,7 +38,9 @@ func NewClient(server string) (*Client, error) {
 		},
 		MaxIdleConns:        64,
 		MaxIdleConnsPerHost: 64,
-		IdleConnTimeout:     90 * time.Second,
+		// Below the server's default idle_timeout (60 s), so the client drops an idle
+		// connection before the server does.
+		IdleConnTimeout: 30 * time.Second,
 	}
 	return &Client{http: &http.Client{Transport: tr}}, nil
 }
@@ -132,6 +134,9 @@ func (c *Client) do(ctx context.Context, method, u string, body []byte) ([]byte,
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
+		// Plug and unplug are idempotent: this lets the transport resend a request whose
+		// kept-alive connection the server closed just before it was written.
+		req.Header["Idempotency-Key"] = []string{""}
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {

@@ -12,8 +12,11 @@
 //	GET  /metrics       Prometheus text format
 //
 // Access is checked on every connection with the peer's credentials (SO_PEERCRED), the
-// request body is size-limited, each request has a deadline, and a plug and an unplug of the
-// same VIF id never run at once while different VIFs run in parallel.
+// request body is size-limited and time-limited, idle connections are closed, connections are
+// limited in number, and each request is answered by its deadline even when the host has not
+// returned (the operation stays tracked until it ends, and Shutdown waits for it). The daemon
+// takes no lock: serialising the operations of one VIF is the Host's job. /healthz runs the
+// configured checks (ready / degraded / stopping). Notify speaks systemd's sd_notify.
 //
 // The client (Client) satisfies the same interface as the in-process host, and maps the
 // server's JSON errors back to typed errors (*APIError, which wraps objects.FieldError and

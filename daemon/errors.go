@@ -22,6 +22,7 @@ func hostError(op string, err error) *APIError {
 	var fe *objects.FieldError
 	var wrong *plugin.WrongPortProfileError
 	var pv *policy.Violation
+	var invalid invalidInput
 	switch {
 	case errors.As(err, &pv):
 		e.Status, e.Code, e.Field, e.Rule = http.StatusForbidden, CodePolicy, pv.Field, pv.Code
@@ -36,10 +37,22 @@ func hostError(op string, err error) *APIError {
 		e.Status, e.Code = http.StatusUnprocessableEntity, CodeUnsupportedVIF
 	case errors.As(err, &fe):
 		e.Status, e.Code, e.Field = http.StatusBadRequest, CodeInvalidObject, fe.Path
+	case errors.As(err, &invalid) && invalid.InvalidInput():
+		// A value the plugin could not use (a device name the kernel would refuse), found
+		// before anything was sent: the caller's fault, also on unplug.
+		e.Status, e.Code = http.StatusBadRequest, CodeInvalidObject
 	case errors.Is(err, context.DeadlineExceeded):
 		e.Status, e.Code = http.StatusGatewayTimeout, CodeTimeout
 	}
 	return e
+}
+
+// invalidInput is implemented by errors that are the caller's fault although they come from
+// below the objects layer (netdev.NameError, netdev.ValueError), without the daemon importing
+// those packages.
+type invalidInput interface {
+	error
+	InvalidInput() bool
 }
 
 // clientCause gives the typed error a client-side caller can test with errors.Is / errors.As

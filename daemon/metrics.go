@@ -3,6 +3,8 @@ package daemon
 import (
 	"time"
 
+	"github.com/govif/govif/ops"
+
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -10,6 +12,13 @@ type metrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	inFlight prometheus.Gauge
+	running  prometheus.Gauge
+
+	driftFound    *prometheus.CounterVec
+	driftRepaired *prometheus.CounterVec
+	replugFailed  *prometheus.CounterVec
+	gcStale       *prometheus.CounterVec
+	gcRemoved     *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -27,8 +36,32 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Namespace: "govif", Name: "requests_in_flight",
 			Help: "API requests being served.",
 		}),
+		running: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: "govif", Name: "operations_running",
+			Help: "Plugs and unplugs the host is running, including those already answered at their deadline.",
+		}),
 	}
-	reg.MustRegister(m.requests, m.latency, m.inFlight)
+	m.driftFound = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "govif", Name: "drift_found_total",
+		Help: "Drift items found by check and replug (before plugging), by plugin.",
+	}, []string{"plugin"})
+	m.driftRepaired = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "govif", Name: "drift_repaired_total",
+		Help: "Drift items replug repaired (gone when checked after the plug), by plugin.",
+	}, []string{"plugin"})
+	m.replugFailed = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "govif", Name: "replug_failed_total",
+		Help: "VIFs replug could not plug, or left with drift, by plugin.",
+	}, []string{"plugin"})
+	m.gcStale = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "govif", Name: "gc_stale_objects_total",
+		Help: "Stale plumbing objects gc found, by kind (device, ovs-port, ovs-bridge, qos).",
+	}, []string{"kind"})
+	m.gcRemoved = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "govif", Name: "gc_removed_objects_total",
+		Help: "Stale plumbing objects gc removed, by kind.",
+	}, []string{"kind"})
+	reg.MustRegister(m.requests, m.latency, m.inFlight, m.running, m.driftFound, m.driftRepaired, m.replugFailed, m.gcStale, m.gcRemoved)
 	return m
 }
 
@@ -44,4 +77,35 @@ func pluginLabel(code, plugin string) string {
 		return "unknown"
 	}
 	return plugin
+}
+
+func (m *metrics) observeCheck(r *ops.CheckResult) {
+	for _, v := range r.VIFs {
+		if len(v.Drift) > 0 {
+			m.driftFound.WithLabelValues(v.Plugin).Add(float64(len(v.Drift)))
+		}
+	}
+}
+
+func (m *metrics) observeReplug(r *ops.ReplugResult) {
+	for _, v := range r.VIFs {
+		if len(v.Before) > 0 {
+			m.driftFound.WithLabelValues(v.Plugin).Add(float64(len(v.Before)))
+		}
+		switch v.Status {
+		case ops.StatusRepaired:
+			m.driftRepaired.WithLabelValues(v.Plugin).Add(float64(len(v.Before)))
+		case ops.StatusFailed:
+			m.replugFailed.WithLabelValues(v.Plugin).Inc()
+		}
+	}
+}
+
+func (m *metrics) observeGC(r *ops.GCResult) {
+	for _, s := range r.Stale {
+		m.gcStale.WithLabelValues(s.Kind).Inc()
+		if r.Removed {
+			m.gcRemoved.WithLabelValues(s.Kind).Inc()
+		}
+	}
 }

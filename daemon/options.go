@@ -30,8 +30,11 @@ const SectionDaemon = "govif_daemon"
 //	idle_timeout = 60            # seconds a keep-alive connection may stay idle
 //	max_connections = 256        # connections served at once; more wait in the backlog
 //	abort_timeout = 15           # seconds, after the SIGTERM grace, for cancelled plugs to roll back
+//	state_path = /var/lib/govif  # the inventory of plugged VIFs (state_path/vifs)
 type Config struct {
-	Socket      string
+	Socket string
+	// StatePath is the directory of the daemon's durable state: the inventory of plugged VIFs.
+	StatePath   string
 	SocketMode  uint32
 	SocketGroup string
 	Options     Options
@@ -39,11 +42,14 @@ type Config struct {
 	Warnings []config.Warning
 }
 
+// DefaultStatePath is [govif_daemon] state_path's default.
+const DefaultStatePath = "/var/lib/govif"
+
 // ConfigOptions lists the options of [govif_daemon]; any other option set there is reported as
 // unknown (Config.Warnings).
 var ConfigOptions = []string{"socket", "socket_mode", "socket_group", "allowed_uids", "allowed_gids",
 	"max_body_bytes", "request_timeout", "header_timeout", "body_timeout", "idle_timeout",
-	"max_connections", "abort_timeout"}
+	"max_connections", "abort_timeout", "state_path"}
 
 // DefaultSocket is where `govif serve` listens unless told otherwise.
 const DefaultSocket = "/run/govif/govif.sock"
@@ -52,7 +58,11 @@ const DefaultSocket = "/run/govif/govif.sock"
 func ConfigFrom(cfg *config.Config) (*Config, error) {
 	s := cfg.Section(SectionDaemon)
 	dc := &Config{Socket: s.String("socket", DefaultSocket), SocketGroup: s.String("socket_group", ""),
-		Warnings: cfg.UnknownOptions(SectionDaemon, ConfigOptions)}
+		StatePath: s.String("state_path", DefaultStatePath),
+		Warnings:  cfg.UnknownOptions(SectionDaemon, ConfigOptions)}
+	if !filepath.IsAbs(dc.StatePath) || strings.ContainsRune(dc.StatePath, 0) {
+		return nil, &config.ValueError{Section: SectionDaemon, Option: "state_path", Value: dc.StatePath, Reason: "must be an absolute path"}
+	}
 	if !filepath.IsAbs(dc.Socket) || strings.ContainsRune(dc.Socket, 0) {
 		return nil, &config.ValueError{Section: SectionDaemon, Option: "socket", Value: dc.Socket, Reason: "must be an absolute path"}
 	}

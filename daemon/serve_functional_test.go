@@ -82,9 +82,41 @@ func awaitNote(t *testing.T, d *servedDaemon, notes chan string, want string) {
 				return
 			}
 		case <-d.done:
-			t.Fatalf("govif serve exited before %s: %v: %s", want, d.err, d.stderr.String())
+			// The datagram may still be on its way to the reader: give it a moment.
+			for {
+				select {
+				case n := <-notes:
+					if n == want {
+						return
+					}
+					continue
+				case <-time.After(2 * time.Second):
+				}
+				break
+			}
+			t.Fatalf("govif serve exited without sending %s: %v: %s", want, d.err, d.stderr.String())
 		case <-time.After(30 * time.Second):
 			t.Fatalf("no %s from govif serve: %s", want, d.stderr.String())
+		}
+	}
+}
+
+// waitLog waits until the daemon's stderr contains want, failing if the daemon exits first or
+// nothing comes within 10 s.
+func waitLog(t *testing.T, d *servedDaemon, want string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(d.stderr.String(), want) {
+		select {
+		case <-d.done:
+			if strings.Contains(d.stderr.String(), want) {
+				return
+			}
+			t.Fatalf("govif serve exited (%v) without logging %q: %s", d.err, want, d.stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("govif serve did not log %q: %s", want, d.stderr.String())
 		}
 	}
 }
@@ -105,12 +137,11 @@ func TestServeLifecycle(t *testing.T) {
 		"[govif_daemon]\nsocket = @SOCK@\nrequest_timout = 5\n[govif_deamon]\nsocket = /nowhere\n", sb.Endpoint())
 	d, notes := launchServe(t, sb.NetNS().Do, ini)
 	awaitNote(t, d, notes, "READY=1")
-	logs := d.stderr.String()
-	for _, want := range []string{`"option":"request_timout"`, `"section":"govif_deamon"`} {
-		if !strings.Contains(logs, want) {
-			t.Errorf("unknown %s not reported: %s", want, logs)
-		}
+	// stderr reaches us through a pipe: the lines may trail the READY datagram.
+	for _, want := range []string{`"option":"request_timout"`, `"section":"govif_deamon"`, "govif daemon listening"} {
+		waitLog(t, d, want)
 	}
+	logs := d.stderr.String()
 	for _, never := range []string{"nova_option", "virt_type", "libvirt"} {
 		if strings.Contains(logs, never) {
 			t.Errorf("Nova's %s reported as unknown: %s", never, logs)
@@ -121,14 +152,9 @@ func TestServeLifecycle(t *testing.T) {
 		t.Fatalf("healthz = %d %+v, want 200 ready", status, body)
 	}
 	d.cmd.Process.Signal(syscall.SIGHUP)
-	time.Sleep(200 * time.Millisecond)
-	select {
-	case <-d.done:
-		t.Fatalf("SIGHUP killed the daemon: %v", d.err)
-	default:
-	}
-	if !strings.Contains(d.stderr.String(), "SIGHUP ignored") {
-		t.Errorf("SIGHUP not logged: %s", d.stderr.String())
+	waitLog(t, d, "SIGHUP ignored")
+	if status, _ := healthOf(t, d.sock); status != http.StatusOK {
+		t.Fatalf("healthz after SIGHUP = %d", status)
 	}
 
 	sb.StopDB()
@@ -476,5 +502,88 @@ func TestRequestTimeoutWithHungVSwitchd(t *testing.T) {
 	}
 	if left := leftovers(t, r.nl, r.vs, "br-int"); len(left) > 0 {
 		t.Errorf("left: %v", left)
+	}
+}
+
+// TestRealHostUnplugBadNames: unplug of a VIF whose names the kernel would refuse is a 400
+// (invalid_object) naming the value, not a 500, and changes nothing.
+func TestRealHostUnplugBadNames(t *testing.T) {
+	r := newRealRig(t, Options{})
+	ctx := context.Background()
+	long := loadVIF(1).(*objects.VIFBridge)
+	long.BridgeName = objects.Set("qbr-this-name-is-far-too-long")
+	slash := loadVIF(3).(*objects.VIFBridge)
+	slash.BridgeName = objects.Set("qbr/x")
+	tap := loadVIF(0).(*objects.VIFOpenVSwitch)
+	tap.VIFName = objects.Set("tap-this-name-is-far-too-long")
+	nul := loadVIF(5).(*objects.VIFBridge)
+	nul.BridgeName = objects.Set("qbr\x00x")
+	for _, c := range []struct {
+		vif  objects.VIF
+		name string
+	}{{long, "qbr-this-name-is-far-too-long"}, {slash, "qbr/x"}, {tap, "tap-this-name-is-far-too-long"}, {nul, `qbr\x00x`}} {
+		err := r.client.Unplug(ctx, c.vif, testInstance())
+		var api *APIError
+		if !errors.As(err, &api) || api.Status != http.StatusBadRequest || api.Code != CodeInvalidObject || !strings.Contains(api.Message, c.name) {
+			t.Errorf("unplug with %q: err = %v, want 400 invalid_object naming it", c.name, err)
+		}
+	}
+	if left := leftovers(t, r.nl, r.vs); len(left) > 0 {
+		t.Errorf("left: %v", left)
+	}
+}
+
+// TestServeGraceExpiry: `govif serve --grace 1s` stopped with SIGTERM while a plug is stuck on a
+// hung ovs-vswitchd cancels it, logs it by VIF id and exits 1 (not 0).
+func TestServeGraceExpiry(t *testing.T) {
+	sb := startSandbox(t)
+	ini := fmt.Sprintf("[os_vif_ovs]\novsdb_connection = %s\n[govif_daemon]\nsocket = @SOCK@\nrequest_timeout = 60\nabort_timeout = 2\n", sb.Endpoint())
+	d, notes := launchServe(t, sb.NetNS().Do, ini, "--grace", "1s")
+	awaitNote(t, d, notes, "READY=1")
+	c, err := NewClient("unix:" + d.sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	warm := loadVIF(301)
+	if err := c.Plug(ctx, warm, testInstance()); err != nil {
+		t.Fatalf("plug: %v\n%s", err, d.stderr.String())
+	}
+	pid := vswitchdPID(t, sb.PIDs())
+	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Kill(pid, syscall.SIGCONT)
+	stuck := loadVIF(303)
+	plugged := make(chan error, 1)
+	go func() { plugged <- c.Plug(ctx, stuck, testInstance()) }()
+	// Wait until the daemon runs the plug (its operations gauge says so).
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(scrape(t, &testServer{sock: d.sock, client: c}), "\ngovif_operations_running 1\n") {
+		if time.Now().After(deadline) {
+			t.Fatal("the plug never reached the host")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	stopAt := time.Now()
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-d.done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("no exit after SIGTERM and grace expiry")
+	}
+	t.Logf("exited %v after SIGTERM (grace 1 s, abort_timeout 2 s)", time.Since(stopAt))
+	var ee *exec.ExitError
+	if !errors.As(d.err, &ee) || ee.ExitCode() != 1 {
+		t.Errorf("exit = %v, want status 1 after grace expiry", d.err)
+	}
+	logs := d.stderr.String()
+	if !strings.Contains(logs, "shutdown grace expired") || !strings.Contains(logs, stuck.Base().ID.Value()) {
+		t.Errorf("abandoned plug of %s not logged by id:\n%s", stuck.Base().ID.Value(), logs)
+	}
+	if err := <-plugged; err == nil {
+		t.Error("the plug cancelled at grace expiry was answered as a success")
 	}
 }

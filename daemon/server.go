@@ -77,11 +77,12 @@ type Server struct {
 
 	base   context.Context // parent of every request's context; abort cancels it
 	cancel context.CancelFunc
+	inv    Operations // nil: the host keeps no inventory
 
 	mu       sync.Mutex
 	draining bool
 	ops      map[*Operation]struct{} // host operations running, answered or not
-	opsDone  sync.WaitGroup
+	opsEnded chan struct{}           // closed (and replaced) whenever an operation ends
 }
 
 // Operation is a plug or unplug the host is running.
@@ -126,12 +127,13 @@ func NewServer(host Host, opts Options) *Server {
 		opts.Registry = prometheus.NewRegistry()
 	}
 	s := &Server{
-		host:    host,
-		opts:    opts,
-		log:     opts.Logger,
-		metrics: newMetrics(opts.Registry),
-		health:  &healthCache{checks: opts.Checks},
-		ops:     map[*Operation]struct{}{},
+		host:     host,
+		opts:     opts,
+		log:      opts.Logger,
+		metrics:  newMetrics(opts.Registry),
+		health:   &healthCache{checks: opts.Checks},
+		ops:      map[*Operation]struct{}{},
+		opsEnded: make(chan struct{}),
 	}
 	s.base, s.cancel = context.WithCancel(context.Background())
 	mux := http.NewServeMux()
@@ -139,6 +141,7 @@ func NewServer(host Host, opts Options) *Server {
 	mux.HandleFunc(PathUnplug, s.guard(s.handleVIF("unplug")))
 	mux.HandleFunc(PathHostInfo, s.guard(s.handleHostInfo))
 	mux.HandleFunc(PathHealth, s.guard(s.handleHealth))
+	s.registerOps(mux)
 	mux.Handle(PathMetrics, s.guard(promhttp.HandlerFor(opts.Registry, promhttp.HandlerOpts{}).ServeHTTP))
 	mux.HandleFunc("/", s.guard(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &APIError{Status: http.StatusNotFound, Code: CodeNotFound, Message: "no such endpoint: " + r.URL.Path})
@@ -165,17 +168,17 @@ func (s *Server) Serve(ln net.Listener) error {
 }
 
 // AbandonedError is returned by Shutdown when its grace expired with host operations still
-// running. Each was cancelled (its plugin rolls back what it added); RolledBack lists those that
-// then ended within Options.AbortTimeout, Unfinished those that did not (their state is
+// running. Each was cancelled (a plugin rolls back a plug that fails); Ended lists those that
+// then returned within Options.AbortTimeout, Unfinished those that did not (their state is
 // unknown: replug or unplug them).
 type AbandonedError struct {
-	RolledBack []Operation
+	Ended      []Operation
 	Unfinished []Operation
 }
 
 func (e *AbandonedError) Error() string {
 	return fmt.Sprintf("daemon: shutdown grace expired with %d operations running: %d cancelled and ended, %d still running",
-		len(e.RolledBack)+len(e.Unfinished), len(e.RolledBack), len(e.Unfinished))
+		len(e.Ended)+len(e.Unfinished), len(e.Ended), len(e.Unfinished))
 }
 
 // Shutdown stops accepting requests and waits for the host operations in flight to finish,
@@ -191,7 +194,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Unlock()
 	herr := s.http.Shutdown(ctx)
 	if herr == nil || errors.Is(herr, context.DeadlineExceeded) || errors.Is(herr, context.Canceled) {
-		if waitGroup(ctx, &s.opsDone) {
+		if s.waitOps(ctx) {
 			s.cancel()
 			return nil
 		}
@@ -201,6 +204,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	// Grace expired: cancel what still runs, log it, give the rollbacks a bounded time.
 	abandoned := s.running()
+	if len(abandoned) == 0 { // only requests that plug nothing (slow bodies, host-info) were left
+		s.cancel()
+		s.http.Close()
+		return nil
+	}
 	for _, o := range abandoned {
 		s.log.Error("shutdown grace expired: cancelling "+o.Op+"; the plugin rolls back what it added",
 			"vif", o.VIFID, "plugin", o.Plugin, "type", o.VIFType, "running_for", time.Since(o.Started))
@@ -208,7 +216,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.cancel()
 	actx, acancel := context.WithTimeout(context.Background(), s.opts.AbortTimeout)
 	defer acancel()
-	waitGroup(actx, &s.opsDone)
+	s.waitOps(actx)
 	s.http.Close()
 	still := map[*Operation]bool{}
 	for _, o := range s.running() {
@@ -221,7 +229,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 			s.log.Error(o.Op+" abandoned: still running after cancellation; its state is unknown (replug or unplug it)",
 				"vif", o.VIFID, "plugin", o.Plugin, "type", o.VIFType)
 		} else {
-			e.RolledBack = append(e.RolledBack, *o)
+			e.Ended = append(e.Ended, *o)
 		}
 	}
 	return e
@@ -248,15 +256,20 @@ func (s *Server) InFlight() []Operation {
 	return out
 }
 
-// waitGroup waits for wg or ctx; it reports whether wg finished.
-func waitGroup(ctx context.Context, wg *sync.WaitGroup) bool {
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
-	select {
-	case <-done:
-		return true
-	case <-ctx.Done():
-		return false
+// waitOps waits until no host operation runs, or ctx ends; it reports whether none runs.
+func (s *Server) waitOps(ctx context.Context) bool {
+	for {
+		s.mu.Lock()
+		n, ended := len(s.ops), s.opsEnded
+		s.mu.Unlock()
+		if n == 0 {
+			return true
+		}
+		select {
+		case <-ended:
+		case <-ctx.Done():
+			return false
+		}
 	}
 }
 
@@ -369,14 +382,16 @@ func (s *Server) handleVIF(op string) http.HandlerFunc {
 		done := make(chan error, 1)
 		s.mu.Lock()
 		s.ops[o] = struct{}{}
-		s.opsDone.Add(1)
 		s.mu.Unlock()
+		s.metrics.running.Inc()
 		go func() {
 			defer func() {
 				s.mu.Lock()
 				delete(s.ops, o)
+				close(s.opsEnded)
+				s.opsEnded = make(chan struct{})
 				s.mu.Unlock()
-				s.opsDone.Done()
+				s.metrics.running.Dec()
 			}()
 			if op == "plug" {
 				done <- s.host.Plug(ctx, vif, inst)

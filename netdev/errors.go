@@ -24,6 +24,10 @@ func (e *NameError) Error() string {
 	return fmt.Sprintf("netdev: invalid device name %q: %s", e.Name, e.Reason)
 }
 
+// InvalidInput reports that the error is the caller's (nothing was sent to the kernel); callers
+// that map errors to "bad request" test for this method.
+func (e *NameError) InvalidInput() bool { return true }
+
 // ValueError reports an invalid argument other than a device name (an MTU, a MAC address, a
 // PCI address, a sysctl path). It is returned before anything on the host changes.
 type ValueError struct {
@@ -36,6 +40,9 @@ type ValueError struct {
 func (e *ValueError) Error() string {
 	return fmt.Sprintf("netdev: invalid %s %v: %s", e.Field, e.Value, e.Reason)
 }
+
+// InvalidInput reports that the error is the caller's (nothing on the host changed).
+func (e *ValueError) InvalidInput() bool { return true }
 
 // ConflictError reports a device that exists but with another shape than the one asked for:
 // another kind (a bridge where a veth is wanted), or a veth whose peer has another name.

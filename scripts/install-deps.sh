@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs every system package govif's demo and tests need on Debian 12, when missing.
 # Called by `make demo`, `make test` and .ci/run. Idempotent; quiet when nothing is missing.
-# It installs packages and nothing else: it never stops, starts, restarts or reconfigures a
-# service or the host's OVS (see README, "What the install script changes").
+# It installs packages (and the pinned staticcheck into $(go env GOPATH)/bin) and nothing else:
+# it never stops, starts, restarts or reconfigures a service or the host's OVS (see README,
+# "What the install script changes").
 set -euo pipefail
 
 pkgs=(openvswitch-switch python3-os-vif python3-nova python3-ovsdbapp iproute2 iptables ethtool procps)

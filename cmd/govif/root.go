@@ -27,6 +27,10 @@ func newRootCmd() *cobra.Command {
 		newVIFCmd("plug"),
 		newVIFCmd("unplug"),
 		newServeCmd(),
+		newListCmd(),
+		newCheckCmd(),
+		newReplugCmd(),
+		newGCCmd(),
 	)
 	return root
 }

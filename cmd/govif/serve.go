@@ -17,6 +17,8 @@ import (
 	"github.com/govif/govif"
 	"github.com/govif/govif/config"
 	"github.com/govif/govif/daemon"
+	"github.com/govif/govif/inventory"
+	"github.com/govif/govif/ops"
 	"github.com/govif/govif/ovsdb"
 	"github.com/govif/govif/plugin"
 	"github.com/govif/govif/plugins/ovs"
@@ -35,7 +37,9 @@ func newServeCmd() *cobra.Command {
 		Use:   "serve",
 		Short: "Run the privileged daemon: plug/unplug/host-info over HTTP+JSON on a unix socket",
 		Long: `Run govif's privileged daemon. It serves POST /v1/plug, POST /v1/unplug, GET /v1/host-info,
-GET /healthz and GET /metrics on a unix socket (docs/api.md), checking each peer's uid/gid
+GET /v1/vifs, POST /v1/check, /v1/replug and /v1/gc (the inventory of plugged VIFs, kept in
+[govif_daemon] state_path: every plug is recorded before it is acknowledged), GET /healthz
+and GET /metrics on a unix socket (docs/api.md), checking each peer's uid/gid
 (SO_PEERCRED) against [govif_daemon] allowed_uids / allowed_gids.
 
 The configuration is checked before anything starts: a malformed value stops the start with
@@ -105,14 +109,20 @@ start only).`,
 				dc.Options.Checks = append(dc.Options.Checks, ovsdbCheck(cfg))
 			}
 
+			inv, err := inventory.Open(dc.StatePath)
+			if err != nil {
+				return err
+			}
+			mgr := ops.New(host, inv, ops.WithLogger(logger))
+
 			ln, err := daemon.ListenUnix(dc.Socket, fs.FileMode(dc.SocketMode), gid)
 			if err != nil {
 				return err
 			}
-			srv := daemon.NewServer(host, dc.Options)
+			srv := daemon.NewServer(mgr, dc.Options)
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(ln) }()
-			logger.Info("govif daemon listening", "socket", dc.Socket, "mode", fmt.Sprintf("%#o", dc.SocketMode),
+			logger.Info("govif daemon listening", "socket", dc.Socket, "state_path", dc.StatePath, "mode", fmt.Sprintf("%#o", dc.SocketMode),
 				"allowed_uids", dc.Options.Access.UIDs, "allowed_gids", dc.Options.Access.GIDs,
 				"request_timeout", dc.Options.RequestTimeout, "max_connections", dc.Options.MaxConnections)
 			if err := daemon.Notify("READY=1"); err != nil {
