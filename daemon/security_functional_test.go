@@ -255,9 +255,11 @@ func TestSecurityAttacksThroughServe(t *testing.T) {
 	if err := os.Mkdir(vhuDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	d := startServeIni(t, sb, fmt.Sprintf("[os_vif_ovs]\novsdb_connection = %s\n\n[oslo_concurrency]\nlock_path = %s\n\n"+
-		"[govif_daemon]\nsocket = @SOCK@\nrequest_timeout = 60\n\n[govif]\nvhostuser_socket_dirs = %s\n",
-		sb.Endpoint(), filepath.Join(dir, "locks"), vhuDir))
+	state := filepath.Join(dir, "state")
+	ini := fmt.Sprintf("[os_vif_ovs]\novsdb_connection = %s\n\n[oslo_concurrency]\nlock_path = %s\n\n"+
+		"[govif_daemon]\nsocket = @SOCK@\nrequest_timeout = 60\nstate_path = %s\n\n[govif]\nvhostuser_socket_dirs = %s\n",
+		sb.Endpoint(), filepath.Join(dir, "locks"), state, vhuDir)
+	d := startServeIni(t, sb, ini)
 	nl, vs := observe(t, sb)
 	c, err := NewClient("unix:" + d.sock)
 	if err != nil {
@@ -474,12 +476,33 @@ func TestSecurityAttacksThroughServe(t *testing.T) {
 		v.VIFName = objects.Field[string]{}
 		return v
 	}
-	// Without A's OVS port (its row lost), the devices still tell: qbr carries A's tap (libvirt's
-	// MAC fe:... of A's address), so B's unplug and plug are refused and change nothing.
+	// Without A's OVS port (its row lost), the inventory still records A's names: B's unplug
+	// is refused.
 	if err := vs.DelPort(ctx, "br-int", d14("qvo", secA)); err != nil {
 		t.Fatal(err)
 	}
 	before = snapshotHost(t, sb, nl, vs)
+	err = c.Unplug(ctx, secHybrid(secB), inst)
+	if api := (*APIError)(nil); !errors.As(err, &api) || api.Status != 409 || api.Field != "VIFBridge.id" || api.Rule != "name_conflict" {
+		t.Errorf("unplug of B with A recorded but without A's OVS port: err = %v, want 409 VIFBridge.id name_conflict", err)
+	} else {
+		t.Logf("unplug of B with A recorded but without A's OVS port: %s", api.Message)
+	}
+	if diff := cmp.Diff(before, snapshotHost(t, sb, nl, vs)); diff != "" {
+		t.Fatalf("unplug of B with A recorded changed the host (-before +after):\n%s", diff)
+	}
+	// A plugged before the inventory existed (no record; a daemon restarted on the store) and
+	// without its OVS port: the devices still tell, qbr carries A's tap (libvirt's MAC fe:...
+	// of A's address), so B's unplug and plug are refused and change nothing.
+	d.stop(t)
+	c.Close()
+	if err := os.Remove(filepath.Join(state, "vifs", secA+".json")); err != nil {
+		t.Fatal(err)
+	}
+	d = startServeIni(t, sb, ini)
+	if c, err = NewClient("unix:" + d.sock); err != nil {
+		t.Fatal(err)
+	}
 	for _, a := range []struct {
 		op, field string
 		vif       objects.VIF
