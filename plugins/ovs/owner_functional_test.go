@@ -1,0 +1,88 @@
+package ovs
+
+import (
+	"errors"
+	"net"
+	"testing"
+
+	"github.com/vishvananda/netlink"
+
+	"github.com/govif/govif/netdev"
+	"github.com/govif/govif/policy"
+)
+
+// wantOwnerConflict checks err is a *NameConflictError on name from field, seen by errors.As
+// as a name_conflict *policy.Violation.
+func wantOwnerConflict(t *testing.T, what string, err error, field, name string) {
+	t.Helper()
+	var nc *NameConflictError
+	var pv *policy.Violation
+	if !errors.As(err, &nc) || nc.Field != field || nc.Name != name || !errors.As(err, &pv) || pv.Code != policy.CodeNameConflict {
+		t.Fatalf("%s: err = %v, want a name conflict on %s from %s", what, err, name, field)
+	}
+	t.Logf("%s: %v", what, err)
+}
+
+// TestFunctionalOwnership: on a real OVS and real devices, a plug or unplug refuses names
+// carried by something that is not the VIF's own (a device of another kind, a tap with
+// another MAC, a veth whose peer is on the host, an OVS port of another VIF) and changes
+// nothing; a tap libvirt made for the VIF (MAC fe:...) is adopted.
+func TestFunctionalOwnership(t *testing.T) {
+	r := newRig(t, false)
+	p := r.plugin(DefaultOptions())
+	ctx := r.ctx
+	qvo := ("qvo" + tID)[:14]
+	tap := ("tap" + tID)[:14]
+
+	// A Linux bridge named like the VIF's qvo: the hybrid plug refuses it and makes nothing.
+	if err := r.nl.LinkAdd(&netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: qvo}}); err != nil {
+		t.Fatal(err)
+	}
+	wantOwnerConflict(t, "hybrid plug over a bridge named qvo", p.Plug(ctx, hybridVIF(tID, tMAC, "netdev", 1450), testInstance()), "id", qvo)
+	wantOwnerConflict(t, "hybrid unplug over a bridge named qvo", p.Unplug(ctx, hybridVIF(tID, tMAC, "netdev", 1450), testInstance()), "id", qvo)
+	if r.link(("qbr" + tID)[:14]) != nil || r.link(qvo) == nil {
+		t.Fatal("the refused plug changed devices")
+	}
+	r.nl.LinkDel(r.link(qvo))
+
+	// A tap of another VM (another MAC) named like the VIF's tap: not adopted, MTU untouched.
+	if err := r.links.CreateTap(ctx, tap, netdev.TapOptions{MAC: net.HardwareAddr{0xfe, 0x16, 0x3e, 9, 9, 9}, MTU: 1500}); err != nil {
+		t.Fatal(err)
+	}
+	wantOwnerConflict(t, "plain plug over another VM's tap", p.Plug(ctx, ovsVIF("br-int", "netdev", 1400), testInstance()), "vif_name", tap)
+	if mtu := r.link(tap).Attrs().MTU; mtu != 1500 {
+		t.Errorf("refused plug set the tap's MTU to %d", mtu)
+	}
+	if got := r.ovs.Vsctl(t, "--if-exists", "get", "Interface", tap, "name"); got != "" {
+		t.Errorf("refused plug added an OVS port: %q", got)
+	}
+	r.nl.LinkDel(r.link(tap))
+
+	// A veth whose peer is on the host is not a guest's NIC.
+	if err := r.nl.LinkAdd(&netlink.Veth{LinkAttrs: netlink.LinkAttrs{Name: tap}, PeerName: "hostpeer"}); err != nil {
+		t.Fatal(err)
+	}
+	wantOwnerConflict(t, "plain plug over a host veth", p.Plug(ctx, ovsVIF("br-int", "netdev", 1400), testInstance()), "vif_name", tap)
+	r.nl.LinkDel(r.link(tap))
+
+	// The tap libvirt made for this VIF (fe + the VIF's MAC) is the VIF's own: adopted, MTU set.
+	if err := r.links.CreateTap(ctx, tap, netdev.TapOptions{MAC: net.HardwareAddr{0xfe, 0x16, 0x3e, 0x12, 0x34, 0x56}, MTU: 1500}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Plug(ctx, ovsVIF("br-int", "netdev", 1400), testInstance()); err != nil {
+		t.Fatalf("plug with libvirt's tap: %v", err)
+	}
+	if mtu := r.link(tap).Attrs().MTU; mtu != 1400 {
+		t.Errorf("own tap MTU %d, want 1400", mtu)
+	}
+	if err := p.Unplug(ctx, ovsVIF("br-int", "netdev", 1400), testInstance()); err != nil {
+		t.Fatal(err)
+	}
+
+	// An OVS port of another VIF (iface-id) named like the VIF's qvo: unplug leaves it.
+	r.ovs.Vsctl(t, "--no-wait", "add-port", "br-int", qvo, "--", "set", "Interface", qvo, "external_ids:iface-id=other-vif")
+	wantOwnerConflict(t, "hybrid unplug of another VIF's port", p.Unplug(ctx, hybridVIF(tID, tMAC, "netdev", 1450), testInstance()), "id", qvo)
+	if got := r.ports("br-int"); len(got) != 1 || got[0] != qvo {
+		t.Errorf("ports after the refused unplug: %v", got)
+	}
+}
