@@ -37,7 +37,4 @@ require (
 	sigs.k8s.io/knftables v0.0.22 // indirect
 )
 
-tool (
-	github.com/containernetworking/cni/cnitool
-	github.com/containernetworking/plugins/plugins/ipam/host-local
-)
+tool github.com/containernetworking/plugins/plugins/ipam/host-local

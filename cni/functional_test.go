@@ -6,17 +6,21 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/containernetworking/cni/libcni"
+	"github.com/containernetworking/cni/pkg/invoke"
 	"github.com/containernetworking/cni/pkg/types"
 	current "github.com/containernetworking/cni/pkg/types/100"
+	"github.com/containernetworking/cni/pkg/version"
 	"github.com/vishvananda/netlink"
 
 	"github.com/govif/govif/internal/sandbox"
@@ -35,20 +39,45 @@ type rig struct {
 	cninet *libcni.CNIConfig
 }
 
-// buildPlugins builds govif-cni and containernetworking/plugins' host-local into dir.
-func buildPlugins(t *testing.T, dir string) {
+// The plugin binaries, built once per test binary run (TestMain removes the directory).
+var (
+	binOnce sync.Once
+	binDir  string
+	binErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+// buildPlugins builds govif-cni and containernetworking/plugins' host-local (once) and returns
+// the directory holding them.
+func buildPlugins(t *testing.T) string {
 	t.Helper()
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		goBin = "/usr/local/go/bin/go"
+	binOnce.Do(func() {
+		goBin, err := exec.LookPath("go")
+		if err != nil {
+			goBin = "/usr/local/go/bin/go"
+		}
+		if binDir, binErr = os.MkdirTemp("", "govif-cni-test-bin-"); binErr != nil {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, goBin, "build", "-o", binDir+"/",
+			"github.com/govif/govif/cmd/govif-cni", "github.com/containernetworking/plugins/plugins/ipam/host-local")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			binErr = fmt.Errorf("go build plugins: %v\n%s", err, out)
+		}
+	})
+	if binErr != nil {
+		t.Fatal(binErr)
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, goBin, "build", "-o", dir+"/",
-		"github.com/govif/govif/cmd/govif-cni", "github.com/containernetworking/plugins/plugins/ipam/host-local")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build plugins: %v\n%s", err, out)
-	}
+	return binDir
 }
 
 func newRig(t *testing.T) *rig {
@@ -57,8 +86,7 @@ func newRig(t *testing.T) *rig {
 	}
 	testenv.RequireRoot(t)
 	r := &rig{t: t, ovs: testenv.StartOVS(t, testenv.OVSOptions{VSwitchd: true}), dir: t.TempDir()}
-	r.bin = filepath.Join(r.dir, "bin")
-	buildPlugins(t, r.bin)
+	r.bin = buildPlugins(t)
 	vs, err := vswitch.Open(t.Context(), r.ovs.Endpoint())
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +95,9 @@ func newRig(t *testing.T) *rig {
 	if err := vs.EnsureBridge(t.Context(), "br-int", "netdev"); err != nil {
 		t.Fatal(err)
 	}
-	r.cninet = libcni.NewCNIConfigWithCacheDir([]string{r.bin}, filepath.Join(r.dir, "cache"), nil)
+	// An explicit Exec: libcni creates its default one lazily, racily under concurrent calls.
+	r.cninet = libcni.NewCNIConfigWithCacheDir([]string{r.bin}, filepath.Join(r.dir, "cache"),
+		&invoke.DefaultExec{RawExec: &invoke.RawExec{Stderr: os.Stderr}, PluginDecoder: version.PluginDecoder{}})
 	return r
 }
 
@@ -227,6 +257,17 @@ func TestPods(t *testing.T) {
 			t.Fatalf("ping %s from %s: %v", c.to, c.from.rt.ContainerID, err)
 		}
 	}
+
+	// TCP across br-int: the userspace datapath does not complete checksums a sender offloaded,
+	// so TX checksum offload is turned off in both pods (as a VM's virtio NIC would not offload).
+	tcpAcross(t, a, b, ipB)
+
+	// A second ADD of a live attachment is refused and leaves it as it was.
+	err = r.inHost(func(ctx context.Context) error { _, err := r.cninet.AddNetworkList(ctx, l, a.rt); return err })
+	if err == nil || !strings.Contains(err.Error(), "exists already") {
+		t.Errorf("second ADD: %v, want refused", err)
+	}
+	pingRetry(t, b, ipA.String())
 
 	// CHECK clean, then dirty.
 	if err := r.inHost(func(ctx context.Context) error { return r.cninet.CheckNetworkList(ctx, l, a.rt) }); err != nil {
@@ -437,5 +478,158 @@ func TestResultSchema(t *testing.T) {
 		if out, err := r.run(t, "DEL", p, stdin); err != nil {
 			t.Fatalf("DEL %s: %v %s", v, err, out)
 		}
+	}
+}
+
+// TestOVSDBDown: with OVSDB unreachable, ADD fails with code 11 (try again later) within the
+// configured deadline, and what it made before the plug — the IPAM allocation, the veth pair,
+// the state record — is undone.
+func TestOVSDBDown(t *testing.T) {
+	r := newRig(t)
+	p := r.newPod("down")
+	stdin := r.conf("1.1.0", map[string]any{"ovsdb": "unix:" + filepath.Join(r.dir, "no-such.sock"), "timeoutSeconds": 3})
+	start := time.Now()
+	out, err := r.run(t, "ADD", p, stdin)
+	if err == nil {
+		t.Fatalf("ADD succeeded: %s", out)
+	}
+	var te types.Error
+	if jerr := json.Unmarshal(out, &te); jerr != nil || te.Code != types.ErrTryAgainLater {
+		t.Fatalf("ADD: %s (%v), want code 11", out, jerr)
+	}
+	if d := time.Since(start); d > 15*time.Second {
+		t.Errorf("ADD took %v with a 3 s deadline", d)
+	}
+	d := deriveIDs(p.rt.ContainerID, "eth0", p.uid)
+	_ = r.ovs.NetNS().Do(func() error {
+		if _, err := netlink.LinkByName(d.hostIf); err == nil {
+			t.Errorf("host end %s left", d.hostIf)
+		}
+		return nil
+	})
+	_ = p.ns.Do(func() error {
+		if _, err := netlink.LinkByName("eth0"); err == nil {
+			t.Error("pod eth0 left")
+		}
+		return nil
+	})
+	ents, _ := os.ReadDir(filepath.Join(r.dir, "ipam", "podnet"))
+	for _, e := range ents {
+		if net.ParseIP(e.Name()) != nil {
+			t.Errorf("host-local still holds %s", e.Name())
+		}
+	}
+	if _, err := os.Stat(filepath.Join(r.dir, "state", "podnet", p.rt.ContainerID+"_eth0.json")); !os.IsNotExist(err) {
+		t.Errorf("state file left (%v)", err)
+	}
+}
+
+// TestConcurrentPods: ten runtimes' calls at once (ADD, then GC racing the DELs): every pod
+// gets its own port and address, and nothing is left.
+func TestConcurrentPods(t *testing.T) {
+	r := newRig(t)
+	l := r.list("1.1.0", nil)
+	pods := make([]*pod, 10)
+	for i := range pods {
+		pods[i] = r.newPod(fmt.Sprintf("conc%d", i))
+	}
+	run := func(f func(ctx context.Context, p *pod) error) {
+		var wg sync.WaitGroup
+		errs := make([]error, len(pods))
+		for i, p := range pods {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = r.inHost(func(ctx context.Context) error { return f(ctx, p) })
+			}()
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ips := make([]string, len(pods))
+	run(func(ctx context.Context, p *pod) error {
+		res, err := r.cninet.AddNetworkList(ctx, l, p.rt)
+		if err != nil {
+			return err
+		}
+		cur, err := current.NewResultFromResult(res)
+		if err != nil || len(cur.IPs) != 1 {
+			return fmt.Errorf("result %v: %w", res, err)
+		}
+		for i := range pods {
+			if pods[i] == p {
+				ips[i] = cur.IPs[0].Address.IP.String()
+			}
+		}
+		return nil
+	})
+	seen := map[string]bool{}
+	for _, ip := range ips {
+		if seen[ip] {
+			t.Errorf("address %s given twice", ip)
+		}
+		seen[ip] = true
+	}
+	if ports := strings.Fields(r.ovs.Vsctl(t, "list-ports", "br-int")); len(ports) != len(pods) {
+		t.Fatalf("%d ports, want %d", len(ports), len(pods))
+	}
+	pingRetry(t, pods[0], ips[9])
+	run(func(ctx context.Context, p *pod) error {
+		if p == pods[0] { // one GC (all valid but pods[0]) among the DELs
+			return r.cninet.GCNetworkList(ctx, l, &libcni.GCArgs{ValidAttachments: func() []types.GCAttachment {
+				var v []types.GCAttachment
+				for _, q := range pods[1:] {
+					v = append(v, types.GCAttachment{ContainerID: q.rt.ContainerID, IfName: "eth0"})
+				}
+				return v
+			}()})
+		}
+		return r.cninet.DelNetworkList(ctx, l, p.rt)
+	})
+	if ports := r.ovs.Vsctl(t, "list-ports", "br-int"); ports != "" {
+		t.Errorf("ports left: %q", ports)
+	}
+}
+
+// tcpAcross sends 1 MiB from pod a to an echo server in pod b and checks it comes back whole.
+func tcpAcross(t *testing.T, a, b *pod, ipB net.IP) {
+	t.Helper()
+	for _, p := range []*pod{a, b} {
+		if err := p.ns.Do(func() error { return sandbox.TxChecksumOff("eth0") }); err != nil {
+			t.Fatalf("tx offload off in %s: %v", p.rt.ContainerID, err)
+		}
+	}
+	var ln net.Listener
+	if err := b.ns.Do(func() (err error) { ln, err = net.Listen("tcp4", net.JoinHostPort(ipB.String(), "7777")); return }); err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		_, _ = io.Copy(c, c)
+	}()
+	want := bytes.Repeat([]byte("govif-cni "), 100<<10)
+	var got []byte
+	err := a.ns.Do(func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		c, err := (&net.Dialer{}).DialContext(ctx, "tcp4", net.JoinHostPort(ipB.String(), "7777"))
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		_ = c.SetDeadline(time.Now().Add(20 * time.Second))
+		go func() { _, _ = c.Write(want); _ = c.(*net.TCPConn).CloseWrite() }()
+		got, err = io.ReadAll(c)
+		return err
+	})
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("TCP echo across br-int: %d of %d bytes back (%v)", len(got), len(want), err)
 	}
 }

@@ -20,7 +20,9 @@ import (
 	"github.com/govif/govif/config"
 	"github.com/govif/govif/daemon"
 	"github.com/govif/govif/objects"
-	_ "github.com/govif/govif/plugins/all" // the built-in plugins the Host dispatches to
+	_ "github.com/govif/govif/plugins/linuxbridge" // VIFBridge with plugin linux_bridge
+	_ "github.com/govif/govif/plugins/noop"        // kuryr's nested VIFs name plugin noop
+	_ "github.com/govif/govif/plugins/ovs"         // VIFOpenVSwitch, hybrid VIFBridge
 	"github.com/govif/govif/vswitch"
 )
 
@@ -107,6 +109,11 @@ func Add(args *skel.CmdArgs) (err error) {
 		return types.NewError(types.ErrInvalidNetNS, fmt.Sprintf("open netns %q", args.Netns), err.Error())
 	}
 	defer netns.Close()
+	unlock, err := st.lock(ctx, false)
+	if err != nil {
+		return cniError(types.ErrTryAgainLater, "lock attachment state", err)
+	}
+	defer unlock()
 
 	var u undo
 	defer func() {
@@ -114,6 +121,14 @@ func Add(args *skel.CmdArgs) (err error) {
 			u.run()
 		}
 	}()
+	// A second ADD of a live attachment must not touch it (a failure would undo its IPAM
+	// allocation and state): the runtime DELs first, as the spec requires.
+	if old, err := st.get(a.containerID, a.ifName); err != nil {
+		return cniError(types.ErrIOFailure, "read attachment state", err)
+	} else if old != nil {
+		return types.NewError(types.ErrInternal, fmt.Sprintf("attachment %s/%s exists already", a.containerID, a.ifName),
+			"DEL it first (ADD twice without DEL is not allowed by the CNI spec)")
+	}
 	rec, err := a.record()
 	if err != nil {
 		return cniError(types.ErrInternal, "encode VIF", err)
@@ -125,11 +140,11 @@ func Add(args *skel.CmdArgs) (err error) {
 
 	result := &current.Result{CNIVersion: current.ImplementedSpecVersion}
 	if conf.IPAM.Type != "" {
-		r, err := ipam.ExecAdd(conf.IPAM.Type, args.StdinData)
+		r, err := invoke.DelegateAdd(ctx, conf.IPAM.Type, args.StdinData, nil)
 		if err != nil {
 			return cniError(types.ErrInternal, "IPAM plugin "+conf.IPAM.Type+" ADD", err)
 		}
-		u = append(u, func(context.Context) { _ = ipam.ExecDel(conf.IPAM.Type, args.StdinData) })
+		u = append(u, func(ctx context.Context) { _ = invoke.DelegateDel(ctx, conf.IPAM.Type, args.StdinData, nil) })
 		if result, err = current.NewResultFromResult(r); err != nil {
 			return cniError(types.ErrDecodingFailure, "IPAM result", err)
 		}
@@ -212,6 +227,11 @@ func Del(args *skel.CmdArgs) error {
 	if err != nil {
 		return cniError(types.ErrInvalidNetworkConfig, "", err)
 	}
+	unlock, err := st.lock(ctx, false)
+	if err != nil {
+		return cniError(types.ErrTryAgainLater, "lock attachment state", err)
+	}
+	defer unlock()
 	rec, err := st.get(args.ContainerID, args.IfName)
 	if err != nil {
 		return cniError(types.ErrIOFailure, "read attachment state", err)
@@ -232,32 +252,34 @@ func Del(args *skel.CmdArgs) error {
 		return err
 	}
 	if conf.IPAM.Type != "" {
-		if err := ipam.ExecDel(conf.IPAM.Type, args.StdinData); err != nil {
+		if err := invoke.DelegateDel(ctx, conf.IPAM.Type, args.StdinData, nil); err != nil {
 			return cniError(types.ErrInternal, "IPAM plugin "+conf.IPAM.Type+" DEL", err)
 		}
 	}
 	return cniError(types.ErrIOFailure, "remove attachment state", st.del(args.ContainerID, args.IfName))
 }
 
-// teardown removes what ADD made for a (not the IPAM allocation): the pod interface if the
-// netns is still there, the OVS port, the host end of the veth.
+// teardown removes what ADD made for a (not the IPAM allocation): the OVS port first (so
+// ovs-vswitchd lets go of the device before it disappears, as ovs-vsctl del-port then ip link
+// del would), then the pod interface if the netns is still there, then the host end.
 func teardown(ctx context.Context, conf *NetConf, a *attachment) error {
+	if a.kind == kindVeth {
+		h, err := openHost(ctx, conf, a.vif)
+		if err != nil {
+			return cniError(types.ErrInternal, "open govif host", err)
+		}
+		defer h.Close()
+		if err := h.Unplug(ctx, a.vif, a.instance); err != nil {
+			return plugError(err)
+		}
+	}
 	if err := a.deletePodInterface(); err != nil {
 		return cniError(types.ErrInternal, "delete pod interface", err)
 	}
-	if a.kind != kindVeth {
-		return nil
-	}
-	h, err := openHost(ctx, conf, a.vif)
-	if err != nil {
-		return cniError(types.ErrInternal, "open govif host", err)
-	}
-	defer h.Close()
-	if err := h.Unplug(ctx, a.vif, a.instance); err != nil {
-		return plugError(err)
-	}
-	if err := deleteHostLink(a.hostIf); err != nil {
-		return cniError(types.ErrInternal, "delete host end "+a.hostIf, err)
+	if a.kind == kindVeth {
+		if err := deleteHostLink(a.hostIf); err != nil {
+			return cniError(types.ErrInternal, "delete host end "+a.hostIf, err)
+		}
 	}
 	return nil
 }
@@ -281,7 +303,7 @@ func Check(args *skel.CmdArgs) error {
 		return cniError(types.ErrInvalidNetworkConfig, "", err)
 	}
 	if conf.IPAM.Type != "" {
-		if err := ipam.ExecCheck(conf.IPAM.Type, args.StdinData); err != nil {
+		if err := invoke.DelegateCheck(ctx, conf.IPAM.Type, args.StdinData, nil); err != nil {
 			return cniError(types.ErrInternal, "IPAM plugin "+conf.IPAM.Type+" CHECK", err)
 		}
 	}
@@ -363,6 +385,11 @@ func GC(args *skel.CmdArgs) error {
 	if err != nil {
 		return cniError(types.ErrInvalidNetworkConfig, "", err)
 	}
+	unlock, err := st.lock(ctx, true)
+	if err != nil {
+		return cniError(types.ErrTryAgainLater, "lock attachment state", err)
+	}
+	defer unlock()
 	recs, err := st.list()
 	if err != nil {
 		return cniError(types.ErrIOFailure, "list attachments", err)
@@ -427,7 +454,7 @@ func Status(args *skel.CmdArgs) error {
 		}
 	}
 	if conf.IPAM.Type != "" {
-		if err := ipam.ExecStatus(conf.IPAM.Type, args.StdinData); err != nil {
+		if err := invoke.DelegateStatus(sctx, conf.IPAM.Type, args.StdinData, nil); err != nil {
 			return cniError(types.ErrPluginNotAvailable, "IPAM plugin "+conf.IPAM.Type+" STATUS", err)
 		}
 	}

@@ -1,6 +1,7 @@
 package cni
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,6 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // Record is what govif-cni remembers of one attachment, written before ADD changes the host
@@ -97,7 +101,7 @@ func (s *store) list() ([]*Record, error) {
 	}
 	var out []*Record
 	for _, e := range ents {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") || strings.HasPrefix(e.Name(), ".") {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") || strings.HasPrefix(e.Name(), ".") { // .lock, .tmp-*
 			continue
 		}
 		b, err := os.ReadFile(filepath.Join(s.dir, e.Name()))
@@ -111,4 +115,37 @@ func (s *store) list() ([]*Record, error) {
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// lock takes the network's state lock: shared for ADD and DEL (which may run in parallel,
+// each on its own attachment), exclusive for GC, so GC never tears down an attachment an
+// ADD is half-way through making. It polls until ctx ends; unlock releases it.
+func (s *store) lock(ctx context.Context, exclusive bool) (unlock func(), err error) {
+	if err := os.MkdirAll(s.dir, 0o700); err != nil {
+		return nil, fmt.Errorf("state: %w", err)
+	}
+	f, err := os.OpenFile(filepath.Join(s.dir, ".lock"), os.O_RDONLY|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("state: %w", err)
+	}
+	how := unix.LOCK_SH
+	if exclusive {
+		how = unix.LOCK_EX
+	}
+	for {
+		err := unix.Flock(int(f.Fd()), how|unix.LOCK_NB)
+		if err == nil {
+			return func() { _ = unix.Flock(int(f.Fd()), unix.LOCK_UN); f.Close() }, nil
+		}
+		if !errors.Is(err, unix.EWOULDBLOCK) && !errors.Is(err, unix.EINTR) {
+			f.Close()
+			return nil, fmt.Errorf("state: lock %s: %w", s.dir, err)
+		}
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, fmt.Errorf("state: lock %s: %w", s.dir, ctx.Err())
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
 }

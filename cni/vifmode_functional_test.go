@@ -299,3 +299,65 @@ func TestServerMode(t *testing.T) {
 	}
 	_ = current.ImplementedSpecVersion
 }
+
+// TestVIFModeBridgeHybrid: an os-vif VIFBridge for the ovs plugin (hybrid plug): govif makes
+// the qbr bridge and the qvb/qvo pair with qvo on br-int, and govif-cni puts the pod's host end
+// on qbr. That pod pings a VIFOpenVSwitch pod through qbr, qvb/qvo and br-int; DEL removes it all.
+func TestVIFModeBridgeHybrid(t *testing.T) {
+	r := newRig(t)
+	l := r.vifList(nil)
+	id := uuid5("hybrid")
+	mac, _ := net.ParseMAC("fa:16:3e:00:01:01")
+	br := &objects.VIFBridge{VIFName: objects.Set("tap" + id[:11]), BridgeName: objects.Set("qbr" + id[:11])}
+	br.ID, br.Address, br.Plugin = objects.Set(id), objects.Set(mac), objects.Set("ovs")
+	br.Network = objects.Set(network("br-int", 1450, "10.89.0.5/24"))
+	br.PortProfile = objects.Set[objects.PortProfile](&objects.VIFPortProfileOpenVSwitch{
+		InterfaceID: objects.Set(id), DatapathType: objects.Set("netdev")})
+	a := r.newPod("hyb")
+	a.rt.CapabilityArgs = map[string]any{"vif": primitive(t, br)}
+	r.add(l, a)
+
+	id2 := uuid5("plain")
+	mac2, _ := net.ParseMAC("fa:16:3e:00:01:02")
+	ovsVIF := &objects.VIFOpenVSwitch{VIFName: objects.Set("tap" + id2[:11])}
+	ovsVIF.ID, ovsVIF.Address, ovsVIF.Plugin = objects.Set(id2), objects.Set(mac2), objects.Set("ovs")
+	ovsVIF.Network = objects.Set(network("br-int", 1450, "10.89.0.6/24"))
+	ovsVIF.PortProfile = objects.Set[objects.PortProfile](&objects.VIFPortProfileOpenVSwitch{
+		InterfaceID: objects.Set(id2), DatapathType: objects.Set("netdev")})
+	b := r.newPod("plain")
+	b.rt.CapabilityArgs = map[string]any{"vif": primitive(t, ovsVIF)}
+	r.add(l, b)
+
+	_ = r.ovs.NetNS().Do(func() error {
+		hl, err := netlink.LinkByName("tap" + id[:11])
+		if err != nil {
+			t.Errorf("host end: %v", err)
+			return nil
+		}
+		q, err := netlink.LinkByName("qbr" + id[:11])
+		if err != nil || hl.Attrs().MasterIndex != q.Attrs().Index {
+			t.Errorf("host end not on qbr (%v)", err)
+		}
+		return nil
+	})
+	if on := r.ovs.Vsctl(t, "port-to-br", ("qvo" + id)[:14]); on != "br-int" {
+		t.Errorf("qvo on %q", on)
+	}
+	pingRetry(t, a, "10.89.0.6")
+	for _, p := range []*pod{a, a, b} {
+		if err := r.inHost(func(ctx context.Context) error { return r.cninet.DelNetworkList(ctx, l, p.rt) }); err != nil {
+			t.Fatalf("DEL: %v", err)
+		}
+	}
+	if ports := r.ovs.Vsctl(t, "list-ports", "br-int"); ports != "" {
+		t.Errorf("ports left: %q", ports)
+	}
+	_ = r.ovs.NetNS().Do(func() error {
+		for _, n := range []string{"tap" + id[:11], "qbr" + id[:11], ("qvb" + id)[:14]} {
+			if _, err := netlink.LinkByName(n); err == nil {
+				t.Errorf("%s left after DEL", n)
+			}
+		}
+		return nil
+	})
+}

@@ -7,6 +7,7 @@ import (
 	"net"
 
 	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netlink/nl"
 	"golang.org/x/sys/unix"
 )
 
@@ -127,25 +128,29 @@ func checkMAC(mac net.HardwareAddr) error {
 // Delete removes dev. A device that does not exist is not an error. Deleting one end of a
 // veth pair removes both.
 func (l *Links) Delete(ctx context.Context, dev string) error {
+	_, err := l.Remove(ctx, dev)
+	return err
+}
+
+// Remove is Delete reporting whether the device existed (and was removed by this call): one
+// RTM_DELLINK by name, no lookup first.
+func (l *Links) Remove(ctx context.Context, dev string) (removed bool, err error) {
 	if err := ValidateName(dev); err != nil {
-		return err
+		return false, err
 	}
 	if err := live(ctx, "delete", dev); err != nil {
-		return err
+		return false, err
 	}
-	nlink, err := l.h.LinkByName(dev)
-	if IsNotFound(err) {
-		return nil
-	}
-	if err != nil {
-		return opErr("delete", dev, err)
-	}
-	if err := l.h.LinkDel(nlink); err != nil {
+	req := nl.NewNetlinkRequest(unix.RTM_DELLINK, unix.NLM_F_ACK)
+	req.Sockets = l.raw
+	req.AddData(nl.NewIfInfomsg(unix.AF_UNSPEC))
+	req.AddData(nl.NewRtAttr(unix.IFLA_IFNAME, nl.ZeroTerminated(dev)))
+	if _, err := req.Execute(unix.NETLINK_ROUTE, 0); err != nil {
 		if IsNotFound(err) {
-			return nil // deleted meanwhile (e.g. its veth peer was)
+			return false, nil // absent, or deleted meanwhile (e.g. its veth peer was)
 		}
-		return opErr("delete", dev, err)
+		return false, opErr("delete", dev, err)
 	}
 	l.log.Debug("netdev: deleted", "dev", dev)
-	return nil
+	return true, nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // BridgeOptions tunes a bridge EnsureBridgeWith creates.
@@ -26,45 +28,54 @@ func (l *Links) EnsureBridge(ctx context.Context, name string) error {
 
 // EnsureBridgeWith is EnsureBridge with options for the bridge it creates.
 func (l *Links) EnsureBridgeWith(ctx context.Context, name string, opts BridgeOptions) error {
+	_, err := l.EnsureBridgeCreated(ctx, name, opts)
+	return err
+}
+
+// EnsureBridgeCreated is EnsureBridgeWith reporting whether this call created the bridge (so
+// that a rollback removes only what it made). When it created the bridge but a later step
+// failed, created is true with the error. A new bridge costs two netlink round trips: one
+// RTM_NEWLINK creating it (down, so that disable_ipv6 is written before it is up, as os-vif
+// does), one setting it up; an existing one costs the failed create, a lookup, and a set-up
+// only if it is down.
+func (l *Links) EnsureBridgeCreated(ctx context.Context, name string, opts BridgeOptions) (created bool, err error) {
 	if err := ValidateName(name); err != nil {
-		return err
+		return false, err
 	}
 	var ageing *uint32
 	if opts.AgeingTime != nil {
 		d := *opts.AgeingTime
 		if d < 0 || d > 1000000*time.Second {
-			return &ValueError{Field: "bridge ageing time", Value: d, Reason: "must be between 0 and 1000000s"}
+			return false, &ValueError{Field: "bridge ageing time", Value: d, Reason: "must be between 0 and 1000000s"}
 		}
 		cs := uint32(d / (10 * time.Millisecond))
 		ageing = &cs
 	}
 	const op = "ensure bridge"
 	if err := live(ctx, op, name); err != nil {
-		return err
+		return false, err
 	}
-	existing, err := l.getOrNil(op, name)
-	if err != nil {
-		return err
-	}
-	if existing == nil {
-		err := l.createBridge(name, ageing)
-		switch {
-		case err == nil:
-			l.log.Debug("netdev: created bridge", "bridge", name)
-		case isExist(err):
-			// Created meanwhile: check below that it is a bridge.
-			if existing, err = l.getOrNil(op, name); err != nil {
-				return err
-			}
-			if existing == nil {
-				return opErr("create bridge", name, ErrNotFound)
-			}
-		default:
-			return opErr("create bridge", name, err)
+	index := 0 // 0: address the new bridge by name
+	err = l.createBridge(name, ageing)
+	switch {
+	case err == nil:
+		created = true
+		l.log.Debug("netdev: created bridge", "bridge", name)
+	case isExist(err):
+		nlink, err := l.lookup(op, name)
+		if err != nil {
+			return false, err
 		}
-	}
-	if existing != nil && existing.Kind != "bridge" {
-		return &ConflictError{Name: name, Reason: fmt.Sprintf("exists as %s, want bridge", existing.Kind)}
+		if k := kindOf(nlink); k != "bridge" {
+			return false, &ConflictError{Name: name, Reason: fmt.Sprintf("exists as %s, want bridge", k)}
+		}
+		if nlink.Attrs().RawFlags&unix.IFF_UP != 0 {
+			index = -1 // up already
+		} else {
+			index = nlink.Attrs().Index
+		}
+	default:
+		return false, opErr("create bridge", name, err)
 	}
 	for _, s := range []struct{ path, value string }{
 		{"net/ipv6/conf/" + name + "/disable_ipv6", "1"},
@@ -72,10 +83,15 @@ func (l *Links) EnsureBridgeWith(ctx context.Context, name string, opts BridgeOp
 		{"net/ipv4/conf/" + name + "/arp_announce", "2"},
 	} {
 		if err := l.setSysctlIfExists(s.path, s.value); err != nil {
-			return err
+			return created, err
 		}
 	}
-	return l.SetUp(ctx, name)
+	if index >= 0 {
+		if err := l.setLink(index, name, linkChange{up: true}); err != nil {
+			return created, opErr("set up", name, err)
+		}
+	}
+	return created, nil
 }
 
 // AddToBridge enslaves dev to bridge. A device already in that bridge is left as it is; a

@@ -32,8 +32,11 @@ func TestCreateTap(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"tapsingle", "tapmulti"} {
-		if attrs := tunAttrs(t, l, name); attrs[nl.IFLA_TUN_OWNER] || attrs[nl.IFLA_TUN_GROUP] || !attrs[nl.IFLA_TUN_PERSIST] {
-			t.Errorf("%s tun attributes present: %v; want persist, and no owner or group", name, attrs)
+		attrs := tunAttrs(t, l, name)
+		_, owner := attrs[nl.IFLA_TUN_OWNER]
+		_, group := attrs[nl.IFLA_TUN_GROUP]
+		if p := attrs[nl.IFLA_TUN_PERSIST]; owner || group || len(p) != 1 || p[0] != 1 {
+			t.Errorf("%s tun attributes: %v; want persist=1, and no owner or group", name, attrs)
 		}
 	}
 	// Persistent for real: no /dev/net/tun descriptor of this process keeps the taps alive (a
@@ -259,9 +262,10 @@ func TestAddressesFlags(t *testing.T) {
 	}
 }
 
-// tunAttrs returns which IFLA_TUN_* attributes the kernel reports for the tap dev (it sends
-// IFLA_TUN_OWNER and IFLA_TUN_GROUP only when they are set).
-func tunAttrs(t *testing.T, l *Links, dev string) map[uint16]bool {
+// tunAttrs returns the IFLA_TUN_* attributes the kernel reports for the tap dev, with their
+// values (it sends IFLA_TUN_OWNER and IFLA_TUN_GROUP only when they are set; IFLA_TUN_PERSIST
+// always, 0 or 1).
+func tunAttrs(t *testing.T, l *Links, dev string) map[uint16][]byte {
 	t.Helper()
 	req := nl.NewNetlinkRequest(unix.RTM_GETLINK, 0)
 	req.Sockets = l.raw
@@ -271,7 +275,7 @@ func tunAttrs(t *testing.T, l *Links, dev string) map[uint16]bool {
 	if err != nil || len(msgs) != 1 {
 		t.Fatalf("get %s: %v (%d messages)", dev, err, len(msgs))
 	}
-	out := map[uint16]bool{}
+	out := map[uint16][]byte{}
 	attrs, err := nl.ParseRouteAttr(msgs[0][unix.SizeofIfInfomsg:])
 	if err != nil {
 		t.Fatal(err)
@@ -287,7 +291,7 @@ func tunAttrs(t *testing.T, l *Links, dev string) map[uint16]bool {
 			}
 			data, _ := nl.ParseRouteAttr(info.Value)
 			for _, d := range data {
-				out[d.Attr.Type] = true
+				out[d.Attr.Type] = d.Value
 			}
 		}
 	}

@@ -139,8 +139,9 @@ func New(name string) (Object, error) {
 func Classes() []ClassInfo { return classInfos(classList) }
 
 // KuryrClasses describes the classes kuryr-kubernetes adds to os-vif's (VIFVlanNested,
-// VIFMacvlanNested, VIFDPDKNested; in kuryr_kubernetes/objects/vif.py), sorted by name. They
-// subclass os-vif's VIFBase (or VIFNestedDPDK) and so live in the os_vif namespace.
+// VIFMacvlanNested, VIFDPDKNested and, from before kuryr dropped SR-IOV, VIFSriov; in
+// kuryr_kubernetes/objects/vif.py), sorted by name. They subclass os-vif's classes and so live
+// in the os_vif namespace.
 func KuryrClasses() []ClassInfo { return classInfos(kuryrList) }
 
 func classInfos(list []*classDesc) []ClassInfo {

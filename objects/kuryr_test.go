@@ -90,13 +90,18 @@ func TestKuryrClassesListed(t *testing.T) {
 		"VIFDPDKNested":    {"vif_name", "pci_address", "dev_driver", "id"},
 		"VIFMacvlanNested": {"vif_name", "id"},
 		"VIFVlanNested":    {"vif_name", "vlan_id", "id"},
+		"VIFSriov":         {"physnet", "pod_name", "pod_link", "vif_name", "dev_address", "mode", "vlan_name", "id"},
 	}
 	if len(ks) != len(want) {
 		t.Fatalf("KuryrClasses: %d, want %d", len(ks), len(want))
 	}
 	for _, k := range ks {
 		w := want[k.Name]
-		if k.Version != "1.0" || len(k.Fields) < len(w) {
+		wantV := "1.0"
+		if k.Name == "VIFSriov" {
+			wantV = "1.1"
+		}
+		if k.Version != wantV || len(k.Fields) < len(w) {
 			t.Fatalf("%s: version %s, %d fields", k.Name, k.Version, len(k.Fields))
 		}
 		for i, f := range w {
@@ -162,4 +167,31 @@ func TestKuryrInteropPython(t *testing.T) {
 		}
 		compareJSON(t, ours[i], r.Output, false)
 	}
+}
+
+// TestKuryrSriovBackport: kuryr's VIFSriov defines no obj_make_compatible, so Python keeps
+// pod_name and pod_link (added in 1.1) in a 1.0 primitive; govif does the same.
+func TestKuryrSriovBackport(t *testing.T) {
+	var prim, py10 json.RawMessage
+	for _, c := range loadKuryrGolden(t) {
+		switch c.Name {
+		case "sriov_full":
+			prim = c.Primitive
+		case "sriov_full_as_1.0":
+			py10 = c.Primitive // what Python's obj_to_primitive(target_version='1.0') gave
+		}
+	}
+	vif, err := objects.DecodeVIF(prim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, ok := vif.(*objects.VIFSriov)
+	if !ok || s.Physnet.Or("") != "physnet1" || s.PodName.Or("") != "pod-a" || s.DevAddress.Or("") != "0000:05:00.1" {
+		t.Fatalf("decoded %#v", vif)
+	}
+	out, err := objects.EncodeWith(vif, objects.EncodeOptions{TargetVersion: "1.0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	compareJSON(t, py10, out, false)
 }

@@ -3,6 +3,7 @@
 #   - govif-cni (config mode with host-local IPAM; VIF mode with the address in the VIF),
 #   - the same work done with `ip` and `ovs-vsctl` commands (what shell-based plugins pay),
 #   - the floor: the netlink calls and one OVSDB transaction per pod, in-process,
+#   - govif-cni in VIF mode plugging through a govif daemon (daemon.Server, as `govif serve`),
 # all in one run against ONE private OVS sandbox (ovsdb-server + ovs-vswitchd, userspace
 # datapath, br-int) in a private network namespace, started and removed by bench/cnibench.
 # Pods are named network namespaces (cnib<pid>-<i>), created before and removed after the runs.

@@ -164,20 +164,50 @@ func (v *VSwitch) bridgeOf(ctx context.Context, p ovsdb.UUID) (string, error) {
 // Apply performs the batch in one transaction (retrying with fresh reads when a guard shows
 // that another client changed the same ports meanwhile). Adds come before deletes; a port may
 // appear at most once in a batch.
+//
+// Created reports the ports the commit created even when the wait for ovs-vswitchd that
+// follows it fails (the rows are then in the database: a caller rolling back must remove
+// them). A transaction whose reply never came (connection lost, ctx ended while it was out)
+// gives *OutcomeUnknownError naming the ports it would have created.
 func (v *VSwitch) Apply(ctx context.Context, b *Batch) error {
-	if err := b.validate(); err != nil {
+	aw, err := v.commit(ctx, b, nil)
+	if err != nil {
 		return err
+	}
+	return aw.wait(ctx)
+}
+
+// applyWait is the wait for ovs-vswitchd a committed batch still owes: the cur_cfg watch and
+// the next_cfg the transaction set. Any number of callers may wait on it, each with its own
+// context.
+type applyWait struct {
+	w   *cfgWatch
+	sel ovsdb.OperationResult
+}
+
+func (a *applyWait) wait(ctx context.Context) error {
+	if a == nil || a.w == nil {
+		return nil
+	}
+	return a.w.waitFor(ctx, a.sel)
+}
+
+// commit is Apply without the wait for ovs-vswitchd, which it returns instead. sent, when not
+// nil, is told before every transaction goes out which ports that transaction would create.
+func (v *VSwitch) commit(ctx context.Context, b *Batch, sent func(creates []string)) (*applyWait, error) {
+	if err := b.validate(); err != nil {
+		return nil, err
 	}
 	b.created = nil
 	if b.Len() == 0 && !b.WaitApplied {
-		return nil
+		return nil, nil
 	}
 	mtu := false
 	for _, a := range b.adds {
 		if a.MTURequest > 0 {
 			var err error
 			if mtu, err = v.HasColumn(ctx, "Interface", "mtu_request"); err != nil {
-				return err
+				return nil, err
 			}
 			break
 		}
@@ -197,7 +227,7 @@ func (v *VSwitch) Apply(ctx context.Context, b *Batch) error {
 	if b.WaitApplied {
 		var err error
 		if w, err = v.cfgWatcher(ctx); err != nil { // before the commit: no update missed
-			return err
+			return nil, err
 		}
 	}
 	var prev map[string]portState // the state the last failed attempt acted on
@@ -206,16 +236,25 @@ func (v *VSwitch) Apply(ctx context.Context, b *Batch) error {
 		if read {
 			fresh, err := v.readPorts(ctx, names)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if prev != nil && sameState(prev, fresh) {
 				// The database is as the failed attempt assumed, so the failure was not
 				// contention (say, an Interface of that name on another port's row).
-				return fmt.Errorf("vswitch: apply %d port operations: %w", b.Len(), lastErr)
+				return nil, fmt.Errorf("vswitch: apply %d port operations: %w", b.Len(), lastErr)
 			}
 			state = fresh
 		}
 		t := b.build(state, mtu)
+		creates := make([]string, 0, len(t.created))
+		for _, a := range b.adds {
+			if _, ok := t.created[a.Name]; ok {
+				creates = append(creates, a.Name)
+			}
+		}
+		if sent != nil {
+			sent(creates)
+		}
 		res, err := v.transact(ctx, t.ops...)
 		if err == nil {
 			v.hints.learn(b, t, res, state)
@@ -224,9 +263,13 @@ func (v *VSwitch) Apply(ctx context.Context, b *Batch) error {
 				b.created[name] = true
 			}
 			if w != nil {
-				return w.waitFor(ctx, res[len(res)-1])
+				return &applyWait{w: w, sel: res[len(res)-1]}, nil
 			}
-			return nil
+			return nil, nil
+		}
+		if !answered(err) {
+			// The server may have committed it: only reading back can tell.
+			return nil, &OutcomeUnknownError{MayHaveCreated: creates, Err: err}
 		}
 		lastErr = err
 		if len(t.created) > 0 && errors.Is(err, ovsdb.ErrConstraintViolation) {
@@ -238,26 +281,34 @@ func (v *VSwitch) Apply(ctx context.Context, b *Batch) error {
 		i := failedGuard(err)
 		g, ok := t.guards[i]
 		if !ok {
-			return fmt.Errorf("vswitch: apply %d port operations: %w", b.Len(), err)
+			return nil, fmt.Errorf("vswitch: apply %d port operations: %w", b.Len(), err)
 		}
 		switch g.kind {
 		case guardBridge:
-			return &BridgeNotFoundError{Bridge: g.bridge}
+			return nil, &BridgeNotFoundError{Bridge: g.bridge}
 		case guardBridgeChanged:
-			return &BridgeChangedError{Bridge: g.bridge, DatapathType: g.datapath}
+			return nil, &BridgeChangedError{Bridge: g.bridge, DatapathType: g.datapath}
 		case guardOnBridge:
 			// The port is not (or no longer) where we thought: find where it is.
 			other, err := v.bridgeOf(ctx, g.port)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if other != "" && g.bridge != "" && other != g.bridge {
-				return &PortConflictError{Port: g.name, Bridge: g.bridge, OtherBridge: other}
+				return nil, &PortConflictError{Port: g.name, Bridge: g.bridge, OtherBridge: other}
 			}
 		}
 		read = true
 	}
-	return fmt.Errorf("vswitch: apply %d port operations: still contended after %d attempts", b.Len(), maxAttempts)
+	return nil, fmt.Errorf("vswitch: apply %d port operations: still contended after %d attempts", b.Len(), maxAttempts)
+}
+
+// answered reports whether err is the server's answer to a transaction (which then did not
+// commit), as opposed to a reply that never came.
+func answered(err error) bool {
+	var te *ovsdb.TransactError
+	var re *ovsdb.RPCError
+	return errors.As(err, &te) || errors.As(err, &re)
 }
 
 // sameState reports whether two reads found the same ports with the same rows.

@@ -18,6 +18,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/netip"
 	"os"
@@ -31,8 +32,13 @@ import (
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
 
+	"github.com/govif/govif"
+	"github.com/govif/govif/config"
+	"github.com/govif/govif/daemon"
 	"github.com/govif/govif/internal/sandbox"
+	"github.com/govif/govif/netdev"
 	"github.com/govif/govif/objects"
+	"github.com/govif/govif/plugins/ovs"
 	"github.com/govif/govif/vswitch"
 )
 
@@ -41,8 +47,9 @@ func main() {
 	n := flag.Int("n", 100, "pods per run")
 	rounds := flag.Int("rounds", 3, "interleaved rounds (medians are printed)")
 	conc := flag.String("c", "1,10", "concurrency levels")
+	only := flag.String("only", "", "run only the implementations whose name contains this (ratios need all)")
 	flag.Parse()
-	if err := run(*bin, *n, *rounds, strings.Split(*conc, ",")); err != nil {
+	if err := run(*bin, *n, *rounds, strings.Split(*conc, ","), *only); err != nil {
 		fmt.Fprintln(os.Stderr, "cnibench:", err)
 		os.Exit(1)
 	}
@@ -60,6 +67,7 @@ type pod struct {
 }
 
 type bench struct {
+	sock  string // the govif daemon's socket
 	ovs   *sandbox.OVS
 	bin   string
 	dir   string
@@ -74,7 +82,7 @@ type impl struct {
 	del  func(ctx context.Context, p *pod) error
 }
 
-func run(bin string, n, rounds int, concs []string) error {
+func run(bin string, n, rounds int, concs []string, only string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
 	if bin == "" {
@@ -121,9 +129,15 @@ func run(bin string, n, rounds int, concs []string) error {
 	if err := b.makeVIFs(); err != nil {
 		return err
 	}
+	stop, err := b.startDaemon(ctx)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	impls := []impl{
 		{"govif-cni (config mode, host-local IPAM)", b.cniAdd(false), b.cniDel(false)},
 		{"govif-cni (VIF mode, address in the VIF)", b.cniAdd(true), b.cniDel(true)},
+		{"govif-cni (VIF mode, through govif serve)", b.cniAddServer, b.cniDelServer},
 		{"ip + ovs-vsctl commands", b.shellAdd, b.shellDel},
 		{"floor (netlink + 1 OVSDB txn)", b.floorAdd, b.floorDel},
 	}
@@ -134,6 +148,9 @@ func run(bin string, n, rounds int, concs []string) error {
 			var cn int
 			fmt.Sscan(c, &cn)
 			for _, im := range impls {
+				if !strings.Contains(im.name, only) {
+					continue
+				}
 				d, err := b.once(ctx, im, cn)
 				if err != nil {
 					return fmt.Errorf("%s, %d at a time: %w", im.name, cn, err)
@@ -148,17 +165,31 @@ func run(bin string, n, rounds int, concs []string) error {
 	fmt.Println("|---|---|---|---|---|---|")
 	for _, c := range concs {
 		ref := median(times[key{impls[1].name, c}])
-		floor := median(times[key{impls[3].name, c}])
+		floor := median(times[key{impls[len(impls)-1].name, c}])
 		for _, im := range impls {
+			if len(times[key{im.name, c}]) == 0 {
+				continue
+			}
 			m := median(times[key{im.name, c}])
-			fmt.Printf("| %s | %s | %.2f s | %.1f ms | %.2f× | %.2f× |\n", im.name, c, m.Seconds(),
-				float64(m.Microseconds())/1000/float64(n), m.Seconds()/ref.Seconds(), m.Seconds()/floor.Seconds())
+			fmt.Printf("| %s | %s | %.2f s | %.1f ms | %s | %s |\n", im.name, c, m.Seconds(),
+				float64(m.Microseconds())/1000/float64(n), ratio(m, ref), ratio(m, floor))
 		}
 	}
 	return nil
 }
 
+func ratio(a, b time.Duration) string {
+	if b == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f×", a.Seconds()/b.Seconds())
+}
+
+// median is the middle value (0 for none).
 func median(d []time.Duration) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
 	s := slices.Clone(d)
 	slices.Sort(s)
 	return s[len(s)/2]
@@ -167,10 +198,12 @@ func median(d []time.Duration) time.Duration {
 // once times ADD of every pod then DEL of every pod, c at a time, and checks nothing is left.
 func (b *bench) once(ctx context.Context, im impl, c int) (time.Duration, error) {
 	start := time.Now()
-	for _, op := range []func(context.Context, *pod) error{im.add, im.del} {
+	for i, op := range []func(context.Context, *pod) error{im.add, im.del} {
+		ps := time.Now()
 		if err := parallel(ctx, b.pods, c, op); err != nil {
 			return 0, err
 		}
+		fmt.Fprintf(os.Stderr, "  %s %s: %.2f s\n", im.name, []string{"ADD", "DEL"}[i], time.Since(ps).Seconds())
 	}
 	d := time.Since(start)
 	ports, err := b.vs.ListPorts(ctx, "br-int")
@@ -253,9 +286,60 @@ func (b *bench) makeVIFs() error {
 	return nil
 }
 
-func (b *bench) conf(p *pod, vifMode bool) []byte {
+// startDaemon runs a govif daemon (daemon.Server over a Host whose ovs plugin works in the
+// sandbox) on a socket in the bench's temp dir, as `govif serve` would.
+func (b *bench) startDaemon(ctx context.Context) (func(), error) {
+	cfg := config.Default()
+	cfg.OVS.OVSDBConnection = b.ovs.Endpoint()
+	links, err := netdev.New(netdev.InNamespace(b.ovs.NetNS().Handle()))
+	if err != nil {
+		return nil, err
+	}
+	log := slog.New(slog.DiscardHandler)
+	op := ovs.New(&ovs.VSwitchSwitch{V: b.vs, WaitApplied: true}, ovs.NetdevLinks{L: links}, ovs.OptionsFrom(cfg.OVS), log)
+	host, err := govif.NewHost(ctx, cfg, govif.WithPlugin(ovs.Name, op), govif.WithoutExecPlugins(), govif.WithLogger(log))
+	if err != nil {
+		links.Close()
+		return nil, err
+	}
+	b.sock = filepath.Join(b.dir, "govif.sock")
+	ln, err := daemon.ListenUnix(b.sock, 0o600, -1)
+	if err != nil {
+		host.Close()
+		links.Close()
+		return nil, err
+	}
+	srv := daemon.NewServer(host, daemon.Options{Logger: log, Access: daemon.AccessPolicy{UIDs: []uint32{uint32(os.Geteuid())}}})
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	return func() {
+		c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(c)
+		<-done
+		host.Close()
+		links.Close()
+	}, nil
+}
+
+func (b *bench) cniAddServer(ctx context.Context, p *pod) error {
+	_, err := b.inHost(ctx, b.confWith(p, true, b.sock), b.cniEnv("ADD", p), filepath.Join(b.bin, "govif-cni"))
+	return err
+}
+
+func (b *bench) cniDelServer(ctx context.Context, p *pod) error {
+	_, err := b.inHost(ctx, b.confWith(p, true, b.sock), b.cniEnv("DEL", p), filepath.Join(b.bin, "govif-cni"))
+	return err
+}
+
+func (b *bench) conf(p *pod, vifMode bool) []byte { return b.confWith(p, vifMode, "") }
+
+func (b *bench) confWith(p *pod, vifMode bool, sock string) []byte {
 	m := map[string]any{"cniVersion": "1.1.0", "name": "benchnet", "type": "govif-cni", "bridge": "br-int",
 		"ovsdb": b.ovs.Endpoint(), "mtu": 1400, "datapathType": "netdev", "stateDir": filepath.Join(b.dir, "state")}
+	if sock != "" {
+		m["server"] = "unix:" + sock
+	}
 	if vifMode {
 		m["runtimeConfig"] = map[string]any{"vif": p.vif}
 	} else {

@@ -190,6 +190,24 @@ func (o *OVS) PIDs() []int {
 	return pids
 }
 
+// SignalDaemon sends sig to the running daemon named name ("ovsdb-server", "ovs-vswitchd"):
+// tests freeze one with SIGSTOP (a hung daemon) and thaw it with SIGCONT.
+func (o *OVS) SignalDaemon(name string, sig os.Signal) error {
+	o.closeMu.Lock()
+	defer o.closeMu.Unlock()
+	for _, d := range o.daemons {
+		select {
+		case <-d.done:
+			continue
+		default:
+		}
+		if d.name == name {
+			return d.cmd.Process.Signal(sig)
+		}
+	}
+	return fmt.Errorf("sandbox: no running %s", name)
+}
+
 // StopDB stops ovsdb-server (SIGTERM, then SIGKILL after 5 s) and waits for it to exit. The
 // database file stays; StartDB starts a new server on it. Stopping a stopped server is a no-op.
 func (o *OVS) StopDB() {

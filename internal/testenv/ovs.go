@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/govif/govif/internal/sandbox"
@@ -125,6 +126,18 @@ func (o *OVS) vsctlOut(args ...string) (string, error) {
 		return "", fmt.Errorf("%w: %s", err, strings.TrimSpace(stderr.String()))
 	}
 	return strings.TrimSpace(string(out)), nil
+}
+
+// SignalDaemon sends sig to the daemon named name ("ovsdb-server", "ovs-vswitchd"); a daemon
+// frozen with SIGSTOP is thawed (SIGCONT) when the test ends, so that it can be stopped.
+func (o *OVS) SignalDaemon(t testing.TB, name string, sig os.Signal) {
+	t.Helper()
+	if err := o.sb.SignalDaemon(name, sig); err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+	if sig == syscall.SIGSTOP {
+		t.Cleanup(func() { o.sb.SignalDaemon(name, syscall.SIGCONT) })
+	}
 }
 
 // StopDB stops ovsdb-server (SIGTERM, then SIGKILL) and waits for it to exit. The database file

@@ -7,9 +7,13 @@ import (
 	"github.com/govif/govif/internal/sandbox"
 )
 
-// RequireRoot skips t unless the test runs as root.
+// RequireRoot skips t unless the test runs as root, and in -short mode (what needs root needs
+// namespaces, devices or daemons: the short run is the unit tests alone).
 func RequireRoot(t testing.TB) {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("skipping in -short mode: needs root (network namespaces, netlink devices, OVS daemons)")
+	}
 	if os.Geteuid() != 0 {
 		t.Skip("skipping: needs root (network namespaces, netlink devices, OVS daemons); CI runs it as root")
 	}

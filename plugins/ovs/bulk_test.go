@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
+
+	"github.com/govif/govif/vswitch"
 
 	"github.com/govif/govif/objects"
 	"github.com/govif/govif/plugin"
@@ -51,14 +54,14 @@ func TestUnplugMany(t *testing.T) {
 				s.id = fmt.Sprintf("%08d-1111-4222-8333-444455556666", i)
 				s.bridgeName = portName("qbr", s.id, nicNameLen)
 				s.vifName = portName("tap", s.id, nicNameLen)
-				if err := c.plug(ctx, s); err != nil {
+				if err := c.plug(ctx, s, vswitch.WaitForVSwitchd); err != nil {
 					t.Fatal(err)
 				}
 				specs = append(specs, s)
 			}
 			vh := &vifSpec{kind: kindVHostUser, id: "vh000000-1111-4222-8333-444455556666", mac: tMAC, netBridge: "br-int",
 				mtu: 1500, datapath: DatapathNetdev, interfaceID: tID, instanceUUID: tInst, vhostMode: "client"}
-			if err := c.plug(ctx, vh); err != nil {
+			if err := c.plug(ctx, vh, vswitch.WaitForVSwitchd); err != nil {
 				t.Fatal(err)
 			}
 			specs = append(specs, vh, specs[0], nil) // a duplicate, and a slot that failed conversion
@@ -94,7 +97,7 @@ func TestUnplugManyAttributesErrors(t *testing.T) {
 	a, b := hybridSpec(), hybridSpec()
 	b.id, b.bridgeName = "b1b2c3d4-1111-4222-8333-444455556666", "qbrb1b2c3d4-11"
 	for _, s := range []*vifSpec{a, b} {
-		if err := c.plug(ctx, s); err != nil {
+		if err := c.plug(ctx, s, vswitch.WaitForVSwitchd); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -141,18 +144,41 @@ func TestPlugManyWaitsOnceAndChecksInterfaces(t *testing.T) {
 	if syncs != 1 {
 		t.Errorf("%d Syncs, want 1", syncs)
 	}
+	// The VIF ovs-vswitchd could not attach is rolled back; the others stay.
+	if _, ok := sw.port("br-int", "qvo00000003-11"); ok {
+		t.Error("failed VIF 3 left its OVS port")
+	}
+	if _, ok := fl.get("qbr00000003-11"); ok {
+		t.Error("failed VIF 3 left its bridge")
+	}
+	if _, ok := sw.port("br-int", "qvo00000002-11"); !ok {
+		t.Error("VIF 2's port removed")
+	}
 }
 
-// A request withdrawn before any leader took it never reaches the database.
-func TestGroupCommitWithdrawsCancelled(t *testing.T) {
-	s := &VSwitchSwitch{}
-	s.leading = true // pretend another caller is committing
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if err := s.commit(ctx, &portReq{dels: [][2]string{{"br-int", "p"}}}); !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v", err)
+// A PlugMany whose single wait for ovs-vswitchd fails rolls every VIF back.
+func TestPlugManyRollsBackWhenTheWaitFails(t *testing.T) {
+	ctx := context.Background()
+	sw, fl := newFakeSwitch(), newFakeLinks()
+	p := New(sw, fl, DefaultOptions(), nil)
+	var reqs []plugin.Request
+	for i := 0; i < 3; i++ {
+		id := fmt.Sprintf("%08d-1111-4222-8333-444455556666", i)
+		b := testBase(testNetwork("br-int", 1450), testProfile("netdev"))
+		b.ID = objects.Set(id)
+		reqs = append(reqs, plugin.Request{VIF: &objects.VIFBridge{VIFBase: b, VIFName: objects.Set(("tap" + id)[:14]),
+			BridgeName: objects.Set(("qbr" + id)[:14])}, Instance: testInstance()})
 	}
-	if len(s.pending) != 0 {
-		t.Errorf("cancelled request left queued: %d", len(s.pending))
+	sw.fail["Sync"] = context.DeadlineExceeded
+	for i, err := range p.PlugMany(ctx, reqs) {
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("VIF %d: err = %v, want the wait's error", i, err)
+		}
+	}
+	if got := sw.portNames("br-int"); !slices.Equal(got, []string{"br-int"}) {
+		t.Errorf("ports left: %v", got)
+	}
+	if n := fl.names(); len(n) != 0 {
+		t.Errorf("devices left: %v", n)
 	}
 }

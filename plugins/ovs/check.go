@@ -25,20 +25,11 @@ var (
 // ones can.
 var ErrCannotRead = errors.New("ovs: this plugin's switch or links cannot read the host")
 
-// vswitchReader is a Switch that can hand out its *vswitch.VSwitch for reading.
+// vswitchReader is a Switch that can hand out its *vswitch.VSwitch for reading
+// (*vswitch.Writer dials it first if need be; VSwitchSwitch has it).
 type vswitchReader interface {
-	readVSwitch(ctx context.Context) (*vswitch.VSwitch, error)
+	VSwitch(ctx context.Context) (*vswitch.VSwitch, error)
 }
-
-func (l *lazySwitch) readVSwitch(ctx context.Context) (*vswitch.VSwitch, error) {
-	sw, err := l.get(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return sw.V, nil
-}
-
-func (s *VSwitchSwitch) readVSwitch(context.Context) (*vswitch.VSwitch, error) { return s.V, nil }
 
 // readers returns the OVSDB and netlink handles Check and the collector read through.
 func (p *Plugin) readers(ctx context.Context) (*vswitch.VSwitch, *netdev.Links, error) {
@@ -47,7 +38,7 @@ func (p *Plugin) readers(ctx context.Context) (*vswitch.VSwitch, *netdev.Links, 
 	if !ok || !ok2 || nl.L == nil {
 		return nil, nil, ErrCannotRead
 	}
-	vs, err := r.readVSwitch(ctx)
+	vs, err := r.VSwitch(ctx)
 	if err != nil {
 		return nil, nil, err
 	}

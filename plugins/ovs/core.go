@@ -5,6 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/govif/govif/netdev"
+	"github.com/govif/govif/vswitch"
 )
 
 // core is the plugin's host logic on normalized VIFs (vifSpec), independent of the object
@@ -24,6 +29,9 @@ type op struct {
 	s    *vifSpec
 	name string // "plug" or "unplug"
 	u    undo
+	// wait says whether port additions wait for ovs-vswitchd and the interface is checked
+	// afterwards; PlugMany passes vswitch.DontWait and waits once for all with Sync.
+	wait vswitch.Wait
 }
 
 func (o *op) fail(step, dev string, err error) error {
@@ -31,18 +39,25 @@ func (o *op) fail(step, dev string, err error) error {
 }
 
 // plug plugs s, rolling back what it created if a step fails.
-func (c *core) plug(ctx context.Context, s *vifSpec) error {
+func (c *core) plug(ctx context.Context, s *vifSpec, wait vswitch.Wait) error {
+	_, err := c.plugKeep(ctx, s, wait)
+	return err
+}
+
+// plugKeep is plug that returns, on success, the rollback of what it created, for a caller
+// that may still fail the plug afterwards (PlugMany, after its single wait for ovs-vswitchd).
+func (c *core) plugKeep(ctx context.Context, s *vifSpec, wait vswitch.Wait) (*undo, error) {
 	if err := s.validate(); err != nil {
-		return err
+		return nil, err
 	}
 	unlock, err := c.vifLocks.lock(ctx, s.id)
 	if err != nil {
-		return &OpError{VIF: s.id, Op: "plug", Step: "wait for VIF lock", Device: s.id, Err: err}
+		return nil, &OpError{VIF: s.id, Op: "plug", Step: "wait for VIF lock", Device: s.id, Err: err}
 	}
 	defer unlock()
-	o := &op{c: c, s: s, name: "plug"}
+	o := &op{c: c, s: s, name: "plug", wait: wait}
 	if err := o.checkOwnership(ctx); err != nil { // owner.go
-		return err
+		return nil, err
 	}
 	switch s.kind {
 	case kindBridge:
@@ -58,17 +73,44 @@ func (c *core) plug(ctx context.Context, s *vifSpec) error {
 	case kindHostDevice:
 		err = o.plugHostDevice(ctx)
 	default:
-		return fmt.Errorf("ovs: plug VIF %s: unsupported VIF kind %v", s.id, s.kind)
+		return nil, fmt.Errorf("ovs: plug VIF %s: unsupported VIF kind %v", s.id, s.kind)
 	}
 	if err != nil {
-		if rb := o.u.run(ctx, c.log); rb != nil {
+		if rb := o.u.run(ctx, c.rollbackTimeout(), c.log); rb != nil {
 			err = errors.Join(err, rb)
 		}
-		return err
+		return nil, err
 	}
 	c.log.Debug("ovs: plugged", "vif", s.id, "kind", s.kind.String())
-	return nil
+	return &o.u, nil
 }
+
+// rollBack runs the rollback plugKeep returned for s under its VIF lock, and returns err
+// joined with the rollback's errors.
+func (c *core) rollBack(ctx context.Context, s *vifSpec, u *undo, err error) error {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.rollbackTimeout())
+	defer cancel()
+	unlock, lerr := c.vifLocks.lock(rctx, s.id)
+	if lerr != nil {
+		return errors.Join(err, fmt.Errorf("rollback: wait for VIF lock: %w", lerr))
+	}
+	defer unlock()
+	if rb := u.run(rctx, c.rollbackTimeout(), c.log); rb != nil {
+		return errors.Join(err, rb)
+	}
+	return err
+}
+
+// rollbackTimeout bounds a rollback, which runs even when the plug's context is done.
+func (c *core) rollbackTimeout() time.Duration {
+	if c.opts.RollbackTimeout > 0 {
+		return c.opts.RollbackTimeout
+	}
+	return defaultRollbackTimeout
+}
+
+// defaultRollbackTimeout is Options.RollbackTimeout's default.
+const defaultRollbackTimeout = 30 * time.Second
 
 // ensureOVSBridge ensures an OVS bridge under its bridge lock; a bridge this plug created is
 // removed on rollback only when it is per-VIF (pb…), never a shared integration bridge.
@@ -79,34 +121,13 @@ func (o *op) ensureOVSBridge(ctx context.Context, name string, perVIF bool) erro
 	}
 	defer unlock()
 	created, err := o.c.sw.EnsureBridge(ctx, o.bridgeSpec(name))
+	if created && perVIF { // also on error: what it made, it removes
+		o.u.push("delete OVS bridge "+name, func(ctx context.Context) error { return o.c.sw.DelBridge(ctx, name) })
+	}
 	if err != nil {
 		return o.fail("ensure OVS bridge", name, err)
 	}
-	if created && perVIF {
-		o.u.push("delete OVS bridge "+name, func(ctx context.Context) error { return o.c.sw.DelBridge(ctx, name) })
-	}
 	return nil
-}
-
-// ensureBridgeFor ensures bridge and, concurrently (two OVSDB round trips in flight at once),
-// looks up whether port already exists; the result goes to createVIFPort as portOpts.exists.
-func (o *op) ensureBridgeFor(ctx context.Context, bridge string, perVIF bool, port string) (*bool, error) {
-	var exists bool
-	var lookupErr error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		exists, lookupErr = o.c.sw.PortExists(ctx, bridge, port)
-	}()
-	err := o.ensureOVSBridge(ctx, bridge, perVIF)
-	<-done
-	if err != nil {
-		return nil, err
-	}
-	if lookupErr != nil {
-		return nil, o.fail("look up OVS port", bridge+"/"+port, lookupErr)
-	}
-	return &exists, nil
 }
 
 // portOpts are the per-call parts of createVIFPort.
@@ -115,35 +136,56 @@ type portOpts struct {
 	ifaceType  string
 	options    map[string]string
 	mtuRequest int
-	exists     *bool // already looked up (ensureBridgeFor); nil: createVIFPort looks it up
 }
 
 // createVIFPort is os-vif's _create_vif_port at HEAD: may-exist add-port with external_ids;
-// dead VLAN and QoS only for a port that is new on that bridge.
+// the dead VLAN and QoS go only on a port the transaction creates (vswitch applies them only
+// then: PortSpec.KeepPortColumns), so no lookup is needed first. One OVSDB transaction.
 func (o *op) createVIFPort(ctx context.Context, bridge, name string, po portOpts) error {
-	var exists bool
-	if po.exists != nil {
-		exists = *po.exists
-	} else {
-		var err error
-		if exists, err = o.c.sw.PortExists(ctx, bridge, name); err != nil {
-			return o.fail("look up OVS port", bridge+"/"+name, err)
-		}
-	}
-	p := o.vifPort(bridge, name, po, !exists)
-	if err := o.c.sw.AddPorts(ctx, p); err != nil {
+	p := o.vifPort(bridge, name, po)
+	created, err := o.c.sw.AddPorts(ctx, o.wait, p)
+	o.undoAdded(bridge, p, created, err)
+	if err != nil {
 		return o.fail("add OVS port", bridge+"/"+name, err)
-	}
-	if !exists {
-		o.u.push("delete OVS port "+name, func(ctx context.Context) error { return o.c.sw.DelPort(ctx, bridge, name) })
 	}
 	return nil
 }
 
-// vifPort is the Port createVIFPort adds; the dead VLAN and QoS columns only when isNew.
-func (o *op) vifPort(bridge, name string, po portOpts, isNew bool) Port {
+// undoAdded pushes the rollback of an add of p: a port the add created is deleted; a port an
+// unanswered add may have created (*vswitch.OutcomeUnknownError) is read back once the add is
+// settled and deleted if it carries this VIF's external_ids (what it added).
+func (o *op) undoAdded(bridge string, p vswitch.PortSpec, created []string, err error) {
+	name := p.Name
+	if slices.Contains(created, name) {
+		o.u.push("delete OVS port "+name, func(ctx context.Context) error { return o.c.sw.DelPort(ctx, bridge, name) })
+		return
+	}
+	var ue *vswitch.OutcomeUnknownError
+	if !errors.As(err, &ue) || !slices.Contains(ue.MayHaveCreated, name) {
+		return
+	}
+	ids := p.ExternalIDs
+	if len(ids) == 0 {
+		ids = map[string]string{} // no ids: the port's name is all there is to go by
+	}
+	o.u.push("delete OVS port "+name+" if it is ours", func(ctx context.Context) error {
+		created, known := ue.Settle(ctx)
+		switch {
+		case known && slices.Contains(created, name):
+			return o.c.sw.DelPort(ctx, bridge, name)
+		case known:
+			return nil // answered: it did not create the port
+		}
+		return o.c.sw.DelPortIfOwned(ctx, bridge, name, ids)
+	})
+}
+
+// vifPort is the Port createVIFPort adds; the dead VLAN and QoS columns apply only if it is
+// created.
+func (o *op) vifPort(bridge, name string, po portOpts) vswitch.PortSpec {
 	s, opts := o.s, o.c.opts
-	p := Port{Bridge: bridge, Name: name, Type: po.ifaceType, Options: po.options, MTURequest: po.mtuRequest}
+	p := vswitch.PortSpec{Bridge: bridge, Name: name, Type: po.ifaceType, Options: po.options, MTURequest: po.mtuRequest,
+		KeepPortColumns: true}
 	if po.setIDs {
 		trunk := ""
 		if isTrunkBridge(bridge) {
@@ -151,52 +193,49 @@ func (o *op) vifPort(bridge, name string, po portOpts, isNew bool) Port {
 		}
 		p.ExternalIDs = externalIDs(s.interfaceID, s.mac, s.instanceUUID, trunk)
 	}
-	if isNew {
-		if opts.IsolateVIF && !isTrunkBridge(bridge) {
-			p.Tag, p.VLANMode, p.Trunks = DeadVLAN, "trunk", []int{DeadVLAN}
-		}
-		if s.datapath == DatapathSystem && opts.DefaultQoSType != "" {
-			p.QoSType = opts.DefaultQoSType
-		}
+	if opts.IsolateVIF && !isTrunkBridge(bridge) {
+		p.Tag, p.VLANMode, p.Trunks = DeadVLAN, "trunk", []int{DeadVLAN}
+	}
+	if s.datapath == DatapathSystem && opts.DefaultQoSType != "" {
+		p.QoS = &vswitch.QoSSpec{Type: opts.DefaultQoSType, ExternalIDs: map[string]string{"id": QoSID(name), "_type": opts.DefaultQoSType}}
 	}
 	return p
 }
 
 // bridgeSpec is what ensureOVSBridge asks the Switch for.
-func (o *op) bridgeSpec(name string) BridgeSpec {
-	return BridgeSpec{Name: name, Datapath: o.s.datapath, Strict: o.s.dpExplicit}
+func (o *op) bridgeSpec(name string) vswitch.BridgeSpec {
+	return vswitch.BridgeSpec{Name: name, DatapathType: o.s.datapath, AcceptOtherDatapath: !o.s.dpExplicit}
 }
 
 // addPortToKnownBridge is createVIFPort in one OVSDB round trip, for a bridge the Switch
-// remembers (knownBridgeAdder): the create-only columns are sent and applied by the Switch
-// only if it creates the port, and the transaction requires the remembered bridge state.
-// known=false: the Switch does not remember the bridge (any more); nothing was changed and
-// the caller takes the full path.
-func (o *op) addPortToKnownBridge(ctx context.Context, kb knownBridgeAdder, bridge, name string, po portOpts) (known bool, err error) {
-	known, created, err := kb.AddPortToKnownBridge(ctx, o.bridgeSpec(bridge), o.vifPort(bridge, name, po, true))
+// remembers: the transaction requires the remembered bridge state. known=false: the Switch
+// does not remember the bridge (any more); nothing was changed and the caller takes the full
+// path.
+func (o *op) addPortToKnownBridge(ctx context.Context, bridge, name string, po portOpts) (known bool, err error) {
+	p := o.vifPort(bridge, name, po)
+	known, created, err := o.c.sw.AddPortToKnownBridge(ctx, o.bridgeSpec(bridge), o.wait, p)
+	var cr []string
+	if created {
+		cr = []string{name}
+	}
+	o.undoAdded(bridge, p, cr, err)
 	if err != nil {
 		return true, o.fail("add OVS port", bridge+"/"+name, err)
-	}
-	if created {
-		o.u.push("delete OVS port "+name, func(ctx context.Context) error { return o.c.sw.DelPort(ctx, bridge, name) })
 	}
 	return known, nil
 }
 
 // ensureBridgeAndPort ensures the shared bridge and adds port name to it: in one round trip
-// on a bridge the Switch remembers (addPortToKnownBridge), else through ensureBridgeFor and
-// createVIFPort.
+// on a bridge the Switch remembers (addPortToKnownBridge), else EnsureBridge then the add.
 func (o *op) ensureBridgeAndPort(ctx context.Context, bridge, name string, po portOpts) error {
-	if kb, ok := o.c.sw.(knownBridgeAdder); ok && kb.KnowsBridge(o.bridgeSpec(bridge)) {
-		if known, err := o.addPortToKnownBridge(ctx, kb, bridge, name, po); known || err != nil {
+	if o.c.sw.KnowsBridge(o.bridgeSpec(bridge)) {
+		if known, err := o.addPortToKnownBridge(ctx, bridge, name, po); known || err != nil {
 			return err
 		}
 	}
-	exists, err := o.ensureBridgeFor(ctx, bridge, false, name)
-	if err != nil {
+	if err := o.ensureOVSBridge(ctx, bridge, false); err != nil {
 		return err
 	}
-	po.exists = exists
 	return o.createVIFPort(ctx, bridge, name, po)
 }
 
@@ -214,7 +253,7 @@ func (e *InterfaceFailedError) Error() string {
 // checkInterface fails when ovs-vswitchd reported an error for an interface whose device the
 // plug made or found (so the error is real, not "the tap does not exist yet").
 func (o *op) checkInterface(ctx context.Context, bridge, name string) error {
-	if waitDeferred(ctx) {
+	if o.wait == vswitch.DontWait {
 		return nil // PlugMany checks after its single Sync
 	}
 	reason, err := o.c.sw.InterfaceError(ctx, name)
@@ -228,16 +267,10 @@ func (o *op) checkInterface(ctx context.Context, bridge, name string) error {
 }
 
 // setMTUIfExists applies the MTU through netlink when dev exists (a tap libvirt has not made
-// yet is skipped, as in os-vif).
+// yet is skipped, as in os-vif): one lookup, and a set only if the MTU differs.
 func (o *op) setMTUIfExists(ctx context.Context, dev string) error {
-	ok, err := o.c.links.Exists(ctx, dev)
-	if err != nil {
-		return o.fail("look up device", dev, err)
-	}
-	if !ok {
-		return nil
-	}
-	if err := o.c.links.SetMTU(ctx, dev, o.s.mtu); err != nil {
+	err := o.c.links.SetMTU(ctx, dev, o.s.mtu)
+	if err != nil && !netdev.IsNotFound(err) {
 		return o.fail(fmt.Sprintf("set MTU %d", o.s.mtu), dev, err)
 	}
 	return nil

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sync"
 	"testing"
+
+	"github.com/govif/govif/vswitch"
 )
 
 const (
@@ -31,7 +33,7 @@ func ovsSpec() *vifSpec {
 		netBridge: "br-int", mtu: 1442, datapath: DatapathSystem, interfaceID: tID, instanceUUID: tInst, createPort: true}
 }
 
-func wantIDs(t *testing.T, p Port, extra map[string]string) {
+func wantIDs(t *testing.T, p vswitch.PortSpec, extra map[string]string) {
 	t.Helper()
 	want := externalIDs(tID, tMAC, tInst, "")
 	for k, v := range extra {
@@ -57,7 +59,7 @@ func TestHybridPlugUnplug(t *testing.T) {
 	ctx := context.Background()
 	c, sw, l := newTestCore(DefaultOptions())
 	s := hybridSpec()
-	if err := c.plug(ctx, s); err != nil {
+	if err := c.plug(ctx, s, vswitch.WaitForVSwitchd); err != nil {
 		t.Fatal(err)
 	}
 	qbr, _ := l.get("qbra1b2c3d4-11")
@@ -74,19 +76,13 @@ func TestHybridPlugUnplug(t *testing.T) {
 	if qvb.master != "qbra1b2c3d4-11" {
 		t.Errorf("qvb master = %q", qvb.master)
 	}
-	for k, v := range map[string]string{"net/ipv6/conf/qbra1b2c3d4-11/disable_ipv6": "1",
-		"net/ipv4/conf/qbra1b2c3d4-11/arp_ignore": "1", "net/ipv4/conf/qbra1b2c3d4-11/arp_announce": "2"} {
-		if l.sysctls[k] != v {
-			t.Errorf("sysctl %s = %q, want %q", k, l.sysctls[k], v)
-		}
-	}
 	p, ok := sw.port("br-int", "qvoa1b2c3d4-11")
 	if !ok {
 		t.Fatalf("no OVS port qvo; ports %v", sw.portNames("br-int"))
 	}
 	wantIDs(t, p, nil)
-	if p.QoSType != "linux-noop" || sw.qos[QoSID("qvoa1b2c3d4-11")] != "linux-noop" {
-		t.Errorf("QoS = %q/%v, want linux-noop row", p.QoSType, sw.qos)
+	if p.QoS == nil || p.QoS.Type != "linux-noop" || sw.qos[QoSID("qvoa1b2c3d4-11")] != "linux-noop" {
+		t.Errorf("QoS = %q/%v, want linux-noop row", p.QoS, sw.qos)
 	}
 	if p.Tag != 0 {
 		t.Errorf("tag %d without isolate_vif", p.Tag)
@@ -113,14 +109,14 @@ func TestHybridReplugRepairs(t *testing.T) {
 	ctx := context.Background()
 	c, sw, l := newTestCore(DefaultOptions())
 	s := hybridSpec()
-	if err := c.plug(ctx, s); err != nil {
+	if err := c.plug(ctx, s, vswitch.WaitForVSwitchd); err != nil {
 		t.Fatal(err)
 	}
 	_ = sw.DelPort(ctx, "br-int", "qvoa1b2c3d4-11")
 	l.devs["qvba1b2c3d4-11"].master = ""
 	l.devs["qvoa1b2c3d4-11"].promisc = false
 	s.mtu = 1400
-	if err := c.plug(ctx, s); err != nil {
+	if err := c.plug(ctx, s, vswitch.WaitForVSwitchd); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok := sw.port("br-int", "qvoa1b2c3d4-11"); !ok {
@@ -133,7 +129,7 @@ func TestHybridReplugRepairs(t *testing.T) {
 	}
 	// The veth pair itself gone (e.g. deleted by hand): re-created.
 	_ = l.Delete(ctx, "qvoa1b2c3d4-11")
-	if err := c.plug(ctx, s); err != nil {
+	if err := c.plug(ctx, s, vswitch.WaitForVSwitchd); err != nil {
 		t.Fatal(err)
 	}
 	if d, ok := l.get("qvba1b2c3d4-11"); !ok || d.master != "qbra1b2c3d4-11" {
@@ -146,7 +142,7 @@ func TestHybridPlugRollsBackOnOVSDBError(t *testing.T) {
 	c, sw, l := newTestCore(DefaultOptions())
 	cause := errors.New("ovsdb: constraint violation")
 	sw.fail["AddPorts qvoa1b2c3d4-11"] = cause
-	err := c.plug(ctx, hybridSpec())
+	err := c.plug(ctx, hybridSpec(), vswitch.WaitForVSwitchd)
 	var oe *OpError
 	if !errors.As(err, &oe) || !errors.Is(err, cause) {
 		t.Fatalf("err = %v, want *OpError wrapping the cause", err)
@@ -167,8 +163,8 @@ func TestHybridPlugRollsBackOnNetlinkError(t *testing.T) {
 	ctx := context.Background()
 	c, sw, l := newTestCore(DefaultOptions())
 	cause := errors.New("operation not permitted")
-	l.fail["SetMaster qvba1b2c3d4-11"] = cause
-	err := c.plug(ctx, hybridSpec())
+	l.fail["EnsureHybridVeth qvba1b2c3d4-11"] = cause
+	err := c.plug(ctx, hybridSpec(), vswitch.WaitForVSwitchd)
 	if !errors.Is(err, cause) {
 		t.Fatalf("err = %v", err)
 	}
@@ -184,11 +180,11 @@ func TestRollbackKeepsPreexistingDevices(t *testing.T) {
 	ctx := context.Background()
 	c, sw, l := newTestCore(DefaultOptions())
 	s := hybridSpec()
-	if err := c.plug(ctx, s); err != nil {
+	if err := c.plug(ctx, s, vswitch.WaitForVSwitchd); err != nil {
 		t.Fatal(err)
 	}
-	sw.fail["EnsureBridge br-int"] = errors.New("boom")
-	if err := c.plug(ctx, s); err == nil {
+	sw.fail["AddPorts qvoa1b2c3d4-11"] = errors.New("boom")
+	if err := c.plug(ctx, s, vswitch.WaitForVSwitchd); err == nil {
 		t.Fatal("want error")
 	}
 	// Nothing this re-plug created, so nothing removed.
@@ -205,13 +201,13 @@ func TestRollbackKeepsPreexistingDevices(t *testing.T) {
 func TestDatapathConflict(t *testing.T) {
 	ctx := context.Background()
 	c, sw, l := newTestCore(DefaultOptions())
-	if _, err := sw.EnsureBridge(ctx, BridgeSpec{Name: "br-int", Datapath: DatapathNetdev}); err != nil {
+	if _, err := sw.EnsureBridge(ctx, vswitch.BridgeSpec{Name: "br-int", DatapathType: DatapathNetdev}); err != nil {
 		t.Fatal(err)
 	}
 	s := ovsSpec()
 	s.dpExplicit = true
-	err := c.plug(ctx, s)
-	var fc *fakeConflict
+	err := c.plug(ctx, s, vswitch.WaitForVSwitchd)
+	var fc *vswitch.DatapathConflictError
 	if !errors.As(err, &fc) {
 		t.Fatalf("err = %v, want the switch's conflict error", err)
 	}
@@ -223,7 +219,7 @@ func TestDatapathConflict(t *testing.T) {
 	}
 	// Without an explicit datapath_type the existing bridge is used as it is.
 	s.dpExplicit = false
-	if err := c.plug(ctx, s); err != nil {
+	if err := c.plug(ctx, s, vswitch.WaitForVSwitchd); err != nil {
 		t.Fatal(err)
 	}
 	_ = l
@@ -243,7 +239,7 @@ func TestValidationChangesNothing(t *testing.T) {
 			s := hybridSpec()
 			mutate(s)
 			var ie *InvalidVIFError
-			if err := c.plug(ctx, s); !errors.As(err, &ie) {
+			if err := c.plug(ctx, s, vswitch.WaitForVSwitchd); !errors.As(err, &ie) {
 				t.Fatalf("err = %v, want *InvalidVIFError", err)
 			}
 			if len(sw.calls)+len(l.calls) != 0 {
@@ -257,7 +253,7 @@ func TestUnplugSurfacesErrorsAndContinues(t *testing.T) {
 	ctx := context.Background()
 	c, sw, l := newTestCore(DefaultOptions())
 	s := hybridSpec()
-	if err := c.plug(ctx, s); err != nil {
+	if err := c.plug(ctx, s, vswitch.WaitForVSwitchd); err != nil {
 		t.Fatal(err)
 	}
 	cause := errors.New("ovsdb-server went away")
@@ -283,7 +279,7 @@ func TestConcurrentPlugsOfDifferentVIFs(t *testing.T) {
 			s := hybridSpec()
 			s.id = fmt.Sprintf("%08d-1111-4222-8333-444455556666", i)
 			s.bridgeName = portName("qbr", s.id, nicNameLen)
-			errs[i] = c.plug(ctx, s)
+			errs[i] = c.plug(ctx, s, vswitch.WaitForVSwitchd)
 		}(i)
 	}
 	wg.Wait()
@@ -305,7 +301,7 @@ func TestInterfaceErrorFailsPlug(t *testing.T) {
 	ctx := context.Background()
 	c, sw, l := newTestCore(DefaultOptions())
 	sw.ifErr = map[string]string{"qvoa1b2c3d4-11": "could not open network device qvoa1b2c3d4-11 (No such device)"}
-	err := c.plug(ctx, hybridSpec())
+	err := c.plug(ctx, hybridSpec(), vswitch.WaitForVSwitchd)
 	var ife *InterfaceFailedError
 	if !errors.As(err, &ife) || ife.Interface != "qvoa1b2c3d4-11" {
 		t.Fatalf("err = %v", err)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"slices"
 	"testing"
+
+	"github.com/govif/govif/vswitch"
 )
 
 func TestGenericCreatePort(t *testing.T) {
@@ -12,7 +14,7 @@ func TestGenericCreatePort(t *testing.T) {
 	c, sw, l := newTestCore(DefaultOptions())
 	s := ovsSpec()
 	s.createPort = false
-	if err := c.plug(ctx, s); err != nil {
+	if err := c.plug(ctx, s, vswitch.WaitForVSwitchd); err != nil {
 		t.Fatal(err)
 	}
 	if n := sw.portNames("br-int"); !slices.Equal(n, []string{"br-int"}) {
@@ -20,7 +22,7 @@ func TestGenericCreatePort(t *testing.T) {
 	}
 	s.createPort = true
 	l.devs["tapa1b2c3d4-11"] = &fakeDev{kind: "tap", mtu: 1500}
-	if err := c.plug(ctx, s); err != nil {
+	if err := c.plug(ctx, s, vswitch.WaitForVSwitchd); err != nil {
 		t.Fatal(err)
 	}
 	p, ok := sw.port("br-int", "tapa1b2c3d4-11")
@@ -48,7 +50,7 @@ func TestIsolateVIF(t *testing.T) {
 	opts.IsolateVIF = true
 	c, sw, _ := newTestCore(opts)
 	s := ovsSpec()
-	if err := c.plug(ctx, s); err != nil {
+	if err := c.plug(ctx, s, vswitch.WaitForVSwitchd); err != nil {
 		t.Fatal(err)
 	}
 	p, _ := sw.port("br-int", s.vifName)
@@ -56,17 +58,20 @@ func TestIsolateVIF(t *testing.T) {
 		t.Errorf("isolated port = tag %d mode %q trunks %v", p.Tag, p.VLANMode, p.Trunks)
 	}
 	// Neutron's agent re-tags the port; a re-plug must not put it back in the dead VLAN.
-	sw.bridges["br-int"].ports[s.vifName] = Port{Bridge: "br-int", Name: s.vifName, Tag: 5}
-	if err := c.plug(ctx, s); err != nil {
+	sw.bridges["br-int"].ports[s.vifName] = vswitch.PortSpec{Bridge: "br-int", Name: s.vifName, Tag: 5}
+	if err := c.plug(ctx, s, vswitch.WaitForVSwitchd); err != nil {
 		t.Fatal(err)
 	}
 	if p, _ := sw.port("br-int", s.vifName); p.Tag != 5 {
 		t.Errorf("re-plug changed the tag to %d", p.Tag)
 	}
 	// Trunk bridges: no dead VLAN, and external_ids:bridge_name.
+	if err := c.unplug(ctx, s); err != nil {
+		t.Fatal(err)
+	}
 	s2 := ovsSpec()
 	s2.netBridge = "tbr-0123abcd-e"
-	if err := c.plug(ctx, s2); err != nil {
+	if err := c.plug(ctx, s2, vswitch.WaitForVSwitchd); err != nil {
 		t.Fatal(err)
 	}
 	p, _ = sw.port("tbr-0123abcd-e", s2.vifName)
@@ -88,7 +93,7 @@ func TestPerPortBridge(t *testing.T) {
 	opts.PerPortBridge, opts.IsolateVIF = true, true
 	c, sw, _ := newTestCore(opts)
 	s := ovsSpec()
-	if err := c.plug(ctx, s); err != nil {
+	if err := c.plug(ctx, s, vswitch.WaitForVSwitchd); err != nil {
 		t.Fatal(err)
 	}
 	pb := "pba1b2c3d4-111"
@@ -123,14 +128,14 @@ func TestVHostUser(t *testing.T) {
 	c, sw, _ := newTestCore(DefaultOptions())
 	s := &vifSpec{kind: kindVHostUser, id: tID, mac: tMAC, netBridge: "br-int", mtu: 9000, datapath: DatapathNetdev,
 		interfaceID: tID, instanceUUID: tInst, vhostMode: "server", vhostPath: "/run/vhu.sock"}
-	if err := c.plug(ctx, s); err != nil {
+	if err := c.plug(ctx, s, vswitch.WaitForVSwitchd); err != nil {
 		t.Fatal(err)
 	}
 	p, ok := sw.port("br-int", "vhua1b2c3d4-11")
 	if !ok || p.Type != "dpdkvhostuserclient" || p.Options["vhost-server-path"] != "/run/vhu.sock" || p.MTURequest != 9000 {
 		t.Errorf("port = %+v", p)
 	}
-	if p.QoSType != "" || len(sw.qos) != 0 {
+	if p.QoS != nil || len(sw.qos) != 0 {
 		t.Errorf("QoS on a netdev vhost-user port: %v", sw.qos)
 	}
 	if sw.bridges["br-int"].datapath != DatapathNetdev {
@@ -140,7 +145,7 @@ func TestVHostUser(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.vhostMode = "client"
-	if err := c.plug(ctx, s); err != nil {
+	if err := c.plug(ctx, s, vswitch.WaitForVSwitchd); err != nil {
 		t.Fatal(err)
 	}
 	if p, _ := sw.port("br-int", "vhua1b2c3d4-11"); p.Type != "dpdkvhostuser" || p.Options != nil {
@@ -156,7 +161,7 @@ func TestHostDevice(t *testing.T) {
 	l.devs["eth4"] = &fakeDev{kind: "rep", mtu: 1500}
 	s := &vifSpec{kind: kindHostDevice, id: tID, mac: tMAC, netBridge: "br-int", mtu: 1450, datapath: DatapathSystem,
 		interfaceID: tID, instanceUUID: tInst, devAddress: "0000:3b:00.2"}
-	if err := c.plug(ctx, s); err != nil {
+	if err := c.plug(ctx, s, vswitch.WaitForVSwitchd); err != nil {
 		t.Fatal(err)
 	}
 	if d, _ := l.get("eth4"); !d.up || d.mtu != 1450 {
@@ -174,7 +179,7 @@ func TestHostDevice(t *testing.T) {
 	}
 	// DPDK representor on the netdev datapath.
 	s.datapath = DatapathNetdev
-	if err := c.plug(ctx, s); err != nil {
+	if err := c.plug(ctx, s, vswitch.WaitForVSwitchd); err != nil {
 		t.Fatal(err)
 	}
 	p, _ = sw.port("br-int", "vfra1b2c3d4-11")
@@ -183,7 +188,7 @@ func TestHostDevice(t *testing.T) {
 	}
 	// Unknown VF: the error names the device.
 	s.devAddress = "0000:3b:00.7"
-	err := c.plug(ctx, s)
+	err := c.plug(ctx, s, vswitch.WaitForVSwitchd)
 	var oe *OpError
 	if !errors.As(err, &oe) || oe.Device != "0000:3b:00.7" {
 		t.Errorf("err = %v", err)
@@ -195,7 +200,7 @@ func TestCreateTap(t *testing.T) {
 	c, sw, l := newTestCore(DefaultOptions())
 	s := ovsSpec()
 	s.createTap, s.multiqueue = true, true
-	if err := c.plug(ctx, s); err != nil {
+	if err := c.plug(ctx, s, vswitch.WaitForVSwitchd); err != nil {
 		t.Fatal(err)
 	}
 	d, ok := l.get(s.vifName)
@@ -212,7 +217,7 @@ func TestCreateTap(t *testing.T) {
 	h := hybridSpec()
 	h.createTap = true
 	var ie *InvalidVIFError
-	if err := c.plug(ctx, h); !errors.As(err, &ie) || ie.Field != "port_profile.create_tap" {
+	if err := c.plug(ctx, h, vswitch.WaitForVSwitchd); !errors.As(err, &ie) || ie.Field != "port_profile.create_tap" {
 		t.Errorf("create_tap on VIFBridge: err = %v", err)
 	}
 }
@@ -222,7 +227,7 @@ func TestCreateTap(t *testing.T) {
 func TestUnplugOpenVSwitchTakesHybridPath(t *testing.T) {
 	ctx := context.Background()
 	c, sw, l := newTestCore(DefaultOptions())
-	if err := c.plug(ctx, hybridSpec()); err != nil {
+	if err := c.plug(ctx, hybridSpec(), vswitch.WaitForVSwitchd); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.unplug(ctx, ovsSpec()); err != nil {

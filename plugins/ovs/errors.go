@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 )
 
 // OpError is a plug or unplug step that failed: which VIF, what was being done, on which
@@ -37,10 +38,15 @@ func (u *undo) push(what string, fn func(ctx context.Context) error) {
 	u.steps = append(u.steps, undoStep{what, fn})
 }
 
-// run undoes in reverse order, on a context that is not cancelled (the plug's own context may
-// be the reason for the failure), and returns the rollback errors joined.
-func (u *undo) run(ctx context.Context, log *slog.Logger) error {
-	ctx = context.WithoutCancel(ctx)
+// run undoes in reverse order, on a context of its own bounded by timeout (the plug's own
+// context may be done: it may be the reason for the failure), and returns the rollback errors
+// joined.
+func (u *undo) run(ctx context.Context, timeout time.Duration, log *slog.Logger) error {
+	if len(u.steps) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+	defer cancel()
 	var errs []error
 	for i := len(u.steps) - 1; i >= 0; i-- {
 		s := u.steps[i]

@@ -2,21 +2,20 @@ package ovs
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"github.com/govif/govif/netdev"
 	"maps"
 	"slices"
-	"strings"
 	"sync"
 )
 
 // fakeLinks is an in-memory set of network devices for unit tests.
 type fakeLinks struct {
-	mu      sync.Mutex
-	devs    map[string]*fakeDev
-	sysctls map[string]string
-	fail    map[string]error
-	calls   []string
+	mu   sync.Mutex
+	devs map[string]*fakeDev
+
+	fail  map[string]error
+	calls []string
 	// sysfs: VF PCI address -> (vf number, PF netdev, PF PCI); PF netdev -> VF -> representor.
 	vfs  map[string]fakeVF
 	reps map[string]map[int]string
@@ -35,7 +34,7 @@ type fakeDev struct {
 }
 
 func newFakeLinks() *fakeLinks {
-	return &fakeLinks{devs: map[string]*fakeDev{}, sysctls: map[string]string{}, fail: map[string]error{},
+	return &fakeLinks{devs: map[string]*fakeDev{}, fail: map[string]error{},
 		vfs: map[string]fakeVF{}, reps: map[string]map[int]string{}}
 }
 
@@ -44,7 +43,7 @@ func (f *fakeLinks) hit(call string) error {
 	return f.fail[call]
 }
 
-var errNoDev = errors.New("no such network device")
+var errNoDev = netdev.ErrNotFound // what the real Links wrap for a missing device
 
 func (f *fakeLinks) Exists(_ context.Context, dev string) (bool, error) {
 	f.mu.Lock()
@@ -62,11 +61,10 @@ func (f *fakeLinks) EnsureHybridBridge(_ context.Context, name string) (bool, er
 	if err := f.hit("EnsureHybridBridge " + name); err != nil {
 		return false, err
 	}
-	for _, sc := range []string{"net/ipv6/conf/%s/disable_ipv6=1", "net/ipv4/conf/%s/arp_ignore=1", "net/ipv4/conf/%s/arp_announce=2"} {
-		k, v, _ := strings.Cut(fmt.Sprintf(sc, name), "=")
-		f.sysctls[k] = v
-	}
 	if d, ok := f.devs[name]; ok {
+		if d.kind != "bridge" {
+			return false, fmt.Errorf("%s exists as %s, want bridge", name, d.kind)
+		}
 		d.up = true
 		return false, nil
 	}
@@ -74,22 +72,30 @@ func (f *fakeLinks) EnsureHybridBridge(_ context.Context, name string) (bool, er
 	return true, nil
 }
 
-func (f *fakeLinks) EnsureVeth(_ context.Context, a, b string, mtu int) (bool, error) {
+func (f *fakeLinks) EnsureHybridVeth(_ context.Context, a, b, bridge string, mtu int) (bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := f.hit("EnsureVeth " + a); err != nil {
+	if err := f.hit("EnsureHybridVeth " + a); err != nil {
 		return false, err
 	}
+	br, ok := f.devs[bridge]
+	if !ok || br.kind != "bridge" {
+		return false, fmt.Errorf("add %s to bridge %s: %w", a, bridge, errNoDev)
+	}
 	if d, ok := f.devs[a]; ok {
-		if d.peer != b {
-			return false, fmt.Errorf("%s exists with peer %q", a, d.peer)
+		if d.kind != "veth" || d.peer != b {
+			return false, fmt.Errorf("%s exists as %s with peer %q", a, d.kind, d.peer)
 		}
-		d.up, d.mtu = true, mtu
-		f.devs[b].up, f.devs[b].mtu = true, mtu
+		d.up, d.mtu, d.promisc, d.master = true, mtu, true, bridge
+		pd := f.devs[b]
+		pd.up, pd.mtu, pd.promisc = true, mtu, true
 		return false, nil
 	}
-	f.devs[a] = &fakeDev{kind: "veth", peer: b, mtu: mtu, up: true}
-	f.devs[b] = &fakeDev{kind: "veth", peer: a, mtu: mtu, up: true}
+	if d, ok := f.devs[b]; ok {
+		return false, fmt.Errorf("%s exists as %s", b, d.kind)
+	}
+	f.devs[a] = &fakeDev{kind: "veth", peer: b, mtu: mtu, up: true, promisc: true, master: bridge}
+	f.devs[b] = &fakeDev{kind: "veth", peer: a, mtu: mtu, up: true, promisc: true}
 	return true, nil
 }
 
@@ -164,22 +170,38 @@ func (f *fakeLinks) CreateTap(_ context.Context, name, mac string, mtu int, mq b
 	if err := f.hit("CreateTap " + name); err != nil {
 		return false, err
 	}
-	if _, ok := f.devs[name]; ok {
+	if d, ok := f.devs[name]; ok {
+		if d.kind != "tap" || d.mq != mq {
+			return false, fmt.Errorf("%s exists as %s (multiqueue %t), want tap (multiqueue %t)", name, d.kind, d.mq, mq)
+		}
+		d.up, d.mtu = true, mtu
+		if mac != "" {
+			d.mac = mac
+		}
 		return false, nil
 	}
 	f.devs[name] = &fakeDev{kind: "tap", mac: mac, mtu: mtu, mq: mq, up: true}
 	return true, nil
 }
 
-func (f *fakeLinks) Delete(_ context.Context, dev string) error {
+func (f *fakeLinks) Delete(ctx context.Context, dev string) error {
+	_, err := f.remove("Delete", dev)
+	return err
+}
+
+func (f *fakeLinks) Remove(ctx context.Context, dev string) (bool, error) {
+	return f.remove("Remove", dev)
+}
+
+func (f *fakeLinks) remove(op, dev string) (bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := f.hit("Delete " + dev); err != nil {
-		return err
+	if err := f.hit(op + " " + dev); err != nil {
+		return false, err
 	}
 	d, ok := f.devs[dev]
 	if !ok {
-		return nil
+		return false, nil
 	}
 	delete(f.devs, dev)
 	if d.peer != "" {
@@ -192,7 +214,7 @@ func (f *fakeLinks) Delete(_ context.Context, dev string) error {
 			}
 		}
 	}
-	return nil
+	return true, nil
 }
 
 func (f *fakeLinks) VFNumber(_ context.Context, addr string) (int, error) {

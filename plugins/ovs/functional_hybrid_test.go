@@ -98,22 +98,38 @@ type failingSwitch struct {
 	beforeAdd func() error
 }
 
-func (f *failingSwitch) AddPorts(ctx ctxT, ports ...Port) error {
+func (f *failingSwitch) AddPorts(ctx ctxT, wait vswitch.Wait, ports ...vswitch.PortSpec) ([]string, error) {
 	if f.beforeAdd != nil {
 		if err := f.beforeAdd(); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return f.Switch.AddPorts(ctx, ports...)
+	return f.Switch.AddPorts(ctx, wait, ports...)
 }
 
-// failingLinks wraps the real Links and fails SetMaster.
+func (f *failingSwitch) AddPortToKnownBridge(ctx ctxT, b vswitch.BridgeSpec, wait vswitch.Wait, p vswitch.PortSpec) (bool, bool, error) {
+	if f.beforeAdd != nil {
+		if err := f.beforeAdd(); err != nil {
+			return true, false, err
+		}
+	}
+	return f.Switch.AddPortToKnownBridge(ctx, b, wait, p)
+}
+
+// failingLinks wraps the real Links: EnsureHybridVeth makes the pair, then fails (a step after
+// the creation failing), so the rollback must remove what was made although the call failed.
 type failingLinks struct {
 	Links
 	err error
 }
 
-func (f failingLinks) SetMaster(ctx ctxT, dev, bridge string) error { return f.err }
+func (f failingLinks) EnsureHybridVeth(ctx ctxT, a, b, bridge string, mtu int) (bool, error) {
+	created, err := f.Links.EnsureHybridVeth(ctx, a, b, bridge, mtu)
+	if err != nil {
+		return created, err
+	}
+	return created, f.err
+}
 
 func TestFunctionalHybridFailuresRollBack(t *testing.T) {
 	r := newRig(t, true)
@@ -158,7 +174,7 @@ func TestFunctionalHybridFailuresRollBack(t *testing.T) {
 	// A netlink error.
 	cause := errors.New("injected: operation not permitted")
 	p = New(r.sw, failingLinks{NetdevLinks{r.links}, cause}, DefaultOptions(), nil)
-	if err := p.Plug(r.ctx, vif, testInstance()); !errors.Is(err, cause) || !errors.As(err, &oe) || oe.Device != "qvba1b2c3d4-11" {
+	if err := p.Plug(r.ctx, vif, testInstance()); !errors.Is(err, cause) || !errors.As(err, &oe) || oe.Device != "qvba1b2c3d4-11/qvoa1b2c3d4-11" {
 		t.Fatalf("netlink error: err = %v", err)
 	}
 	noDevices("netlink error")

@@ -12,20 +12,20 @@ import (
 )
 
 // countingSwitch is the real VSwitchSwitch, counting the reads the full plug path makes (its
-// embedded pointer keeps the knownBridgeAdder methods, so the one-round-trip path stays on).
+// embedded pointer keeps KnowsBridge and AddPortToKnownBridge, so the one-round-trip path stays on).
 type countingSwitch struct {
 	*VSwitchSwitch
 	ensures, lookups atomic.Int32
 }
 
-func (c *countingSwitch) EnsureBridge(ctx context.Context, b BridgeSpec) (bool, error) {
+func (c *countingSwitch) EnsureBridge(ctx context.Context, b vswitch.BridgeSpec) (bool, error) {
 	c.ensures.Add(1)
 	return c.VSwitchSwitch.EnsureBridge(ctx, b)
 }
 
-func (c *countingSwitch) PortExists(ctx context.Context, bridge, port string) (bool, error) {
+func (c *countingSwitch) PortExists(ctx context.Context, port string) (bool, error) {
 	c.lookups.Add(1)
-	return c.VSwitchSwitch.PortExists(ctx, bridge, port)
+	return c.VSwitchSwitch.PortExists(ctx, port)
 }
 
 // TestFunctionalKnownBridgePlug covers the steady VIFOpenVSwitch plug on a remembered bridge
@@ -64,12 +64,12 @@ func TestFunctionalKnownBridgePlug(t *testing.T) {
 	}
 
 	plug("cold plug") // creates br-int: full path
-	if e, l := reads(); e != 1 || l != 1 {
-		t.Fatalf("cold plug: %d bridge and %d port reads, want 1 and 1", e, l)
+	if e, l := reads(); e != 1 || l != 0 {
+		t.Fatalf("cold plug: %d bridge and %d port reads, want 1 and 0", e, l)
 	}
 	unplug()
 	plug("steady plug")
-	if e, l := reads(); e != 1 || l != 1 {
+	if e, l := reads(); e != 1 || l != 0 {
 		t.Errorf("steady plug read again: %d bridge and %d port reads", e, l)
 	}
 	isolated("steady plug (port created)")
@@ -107,7 +107,7 @@ func TestFunctionalKnownBridgePlug(t *testing.T) {
 	}
 	delete(fl.fail, "SetMTU "+tap)
 	delete(fl.devs, tap)
-	if e, l := reads(); e != 1 || l != 1 {
+	if e, l := reads(); e != 1 || l != 0 {
 		t.Errorf("steady plugs read: %d bridge and %d port reads", e, l)
 	}
 
@@ -133,7 +133,7 @@ func TestFunctionalKnownBridgePlug(t *testing.T) {
 	if got := r.ports("br-int"); len(got) != 0 {
 		t.Errorf("port added to a re-typed bridge: %v", got)
 	}
-	if r.sw.KnowsBridge(BridgeSpec{Name: "br-int", Datapath: "netdev", Strict: true}) {
+	if r.sw.KnowsBridge(vswitch.BridgeSpec{Name: "br-int", DatapathType: "netdev"}) {
 		t.Error("a re-typed bridge is still taken as known for netdev")
 	}
 	// Typed back: full path once, then steady again.
@@ -203,7 +203,7 @@ func TestFunctionalFactoryRemembersBridge(t *testing.T) {
 		}
 	}
 	cycle("cold")
-	if !p.sw.(knownBridgeAdder).KnowsBridge(BridgeSpec{Name: "br-int", Datapath: "netdev", Strict: true}) {
+	if !p.sw.KnowsBridge(vswitch.BridgeSpec{Name: "br-int", DatapathType: "netdev"}) {
 		t.Fatal("the Factory plugin does not remember br-int: every steady plug would read it again")
 	}
 	r.ovs.Vsctl(t, "del-br", "br-int")

@@ -1,53 +1,36 @@
 package ovs
 
-import "context"
+import (
+	"context"
 
-// BridgeSpec asks for an Open vSwitch bridge.
-type BridgeSpec struct {
-	Name string
-	// Datapath is the datapath_type a new bridge gets.
-	Datapath string
-	// Strict makes an existing bridge with another datapath_type an error (a
-	// *DatapathConflictError from the Switch) instead of being accepted as it is. os-vif
-	// re-types the bridge instead, which breaks every port already on it.
-	Strict bool
-}
+	"github.com/govif/govif/vswitch"
+)
 
-// Port is one VIF port to create (may-exist) on an Open vSwitch bridge.
-type Port struct {
-	Bridge string
-	Name   string
-	// Type is the Interface type ("" for a kernel netdev, "dpdkvhostuser", "patch", ...).
-	Type string
-	// ExternalIDs are merged into Interface.external_ids key by key.
-	ExternalIDs map[string]string
-	// Options are merged into Interface.options.
-	Options map[string]string
-	// MTURequest sets Interface.mtu_request when > 0.
-	MTURequest int
-	// Tag, Trunks and VLANMode go on the Port row (zero values: not written). The plugin sets
-	// them only for a port it creates, never on a re-plug.
-	Tag      int
-	Trunks   []int
-	VLANMode string
-	// QoSType, when set, creates a QoS row of that type (external_ids id=QoSID(Name),
-	// _type=QoSType) and attaches it to the port. Only for a port being created.
-	QoSType string
-}
-
-// Switch is the Open_vSwitch database work the plugin needs. Each method is one OVSDB
-// transaction and surfaces every error the database returns.
+// Switch is the Open_vSwitch database work the plugin needs; *vswitch.Writer implements it
+// (batching concurrent writes into few transactions, remembering ensured bridges). Every
+// method surfaces every error the database returns.
 type Switch interface {
 	// EnsureBridge creates the bridge (with its internal port) if it is missing and reports
-	// whether it did.
-	EnsureBridge(ctx context.Context, b BridgeSpec) (created bool, err error)
-	// PortExists reports whether a Port named port is on bridge.
-	PortExists(ctx context.Context, bridge, port string) (bool, error)
-	// AddPorts creates the ports that are missing and merges external_ids, options and
-	// mtu_request into all of them, in one transaction. A missing bridge is an error.
-	AddPorts(ctx context.Context, ports ...Port) error
+	// whether it did; an existing bridge whose datapath_type b does not accept is a
+	// *vswitch.DatapathConflictError. The Switch remembers the bridge (KnowsBridge).
+	EnsureBridge(ctx context.Context, b vswitch.BridgeSpec) (created bool, err error)
+	// KnowsBridge reports whether the Switch remembers bridge b.Name with a datapath_type b
+	// accepts (a hint: AddPortToKnownBridge re-checks it in its transaction).
+	KnowsBridge(b vswitch.BridgeSpec) bool
+	// AddPortToKnownBridge adds p in one transaction requiring the remembered bridge; see
+	// vswitch.Writer.AddPortToKnownBridge. known=false: nothing changed, take the full path.
+	AddPortToKnownBridge(ctx context.Context, b vswitch.BridgeSpec, wait vswitch.Wait, p vswitch.PortSpec) (known, created bool, err error)
+	// PortExists reports whether a Port named port exists on any bridge.
+	PortExists(ctx context.Context, port string) (bool, error)
+	// AddPorts creates the ports that are missing and merges external_ids and options (key by
+	// key) and mtu_request into all of them, in one transaction, and returns the ports it
+	// created, also when it then fails waiting for ovs-vswitchd. A missing bridge is an error;
+	// an unanswered transaction is a *vswitch.OutcomeUnknownError.
+	AddPorts(ctx context.Context, wait vswitch.Wait, ports ...vswitch.PortSpec) (created []string, err error)
 	// DelPort removes port from bridge if it is there, with the QoS rows os-vif made for it.
 	DelPort(ctx context.Context, bridge, port string) error
+	// DelPortIfOwned is DelPort only when the port's Interface external_ids hold ids.
+	DelPortIfOwned(ctx context.Context, bridge, port string, ids map[string]string) error
 	// DelBridge removes bridge and all its ports if it exists.
 	DelBridge(ctx context.Context, name string) error
 	// Sync waits until ovs-vswitchd has applied every change made so far (a no-op for a
@@ -58,6 +41,8 @@ type Switch interface {
 	InterfaceError(ctx context.Context, name string) (string, error)
 }
 
+var _ Switch = (*vswitch.Writer)(nil)
+
 // Links is the host network device work the plugin needs. Operations other than Exists and
 // Delete fail on a missing device; the plugin checks Exists first where os-vif tolerates
 // absence.
@@ -65,24 +50,27 @@ type Links interface {
 	// Exists reports whether a network device named dev exists.
 	Exists(ctx context.Context, dev string) (bool, error)
 	// EnsureHybridBridge creates a Linux bridge with forward_delay 0, STP off, multicast
-	// snooping off and MAC ageing 0 if it is missing, and reports whether it created it. On
+	// snooping off and MAC ageing 0 if it is missing, and reports whether it created it (true
+	// also with an error when a step after the creation failed). On
 	// every call it writes disable_ipv6=1, arp_ignore=1, arp_announce=2 for it (where the
 	// kernel has those sysctls) and sets it up.
 	EnsureHybridBridge(ctx context.Context, name string) (created bool, err error)
-	// EnsureVeth creates the veth pair a/b if it is missing (a veth a whose peer is not b is an
-	// error), brings both ends up at mtu, and reports whether it created the pair.
-	EnsureVeth(ctx context.Context, a, b string, mtu int) (created bool, err error)
+	// EnsureHybridVeth creates the veth pair a/b if it is missing (a veth a whose peer is not
+	// b is an error), with both ends up, promiscuous and at mtu, and a enslaved to bridge;
+	// it repairs an existing pair, and reports whether it created the pair (true also with
+	// an error when a step after the creation failed).
+	EnsureHybridVeth(ctx context.Context, a, b, bridge string, mtu int) (created bool, err error)
 	SetUp(ctx context.Context, dev string) error
 	SetDown(ctx context.Context, dev string) error
 	SetMTU(ctx context.Context, dev string, mtu int) error
-	SetPromisc(ctx context.Context, dev string, on bool) error
-	// SetMaster enslaves dev to bridge (a no-op when it already is).
-	SetMaster(ctx context.Context, dev, bridge string) error
-	// CreateTap creates a persistent tap (multi_queue when asked) with the MAC, up, MTU set,
-	// and reports whether it created it.
+	// CreateTap creates a persistent tap (multi_queue when asked, no owner or group, no
+	// descriptor kept) with the MAC, up, MTU set, and reports whether it created it (true also
+	// with an error when a step after the creation failed).
 	CreateTap(ctx context.Context, name, mac string, mtu int, multiqueue bool) (created bool, err error)
 	// Delete removes dev; a missing device is not an error.
 	Delete(ctx context.Context, dev string) error
+	// Remove is Delete reporting whether dev existed.
+	Remove(ctx context.Context, dev string) (removed bool, err error)
 
 	// VFNumber returns the VF number of the PCI device vfAddr under its physical function.
 	VFNumber(ctx context.Context, vfAddr string) (int, error)

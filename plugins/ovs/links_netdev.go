@@ -20,27 +20,13 @@ func (n NetdevLinks) Exists(ctx context.Context, dev string) (bool, error) {
 
 // EnsureHybridBridge implements Links with ageing 0 (os-vif's hybrid plug bridge).
 func (n NetdevLinks) EnsureHybridBridge(ctx context.Context, name string) (bool, error) {
-	existed, err := n.L.Exists(ctx, name)
-	if err != nil {
-		return false, err
-	}
 	zero := time.Duration(0)
-	if err := n.L.EnsureBridgeWith(ctx, name, netdev.BridgeOptions{AgeingTime: &zero}); err != nil {
-		return false, err
-	}
-	return !existed, nil
+	return n.L.EnsureBridgeCreated(ctx, name, netdev.BridgeOptions{AgeingTime: &zero})
 }
 
-// EnsureVeth implements Links.
-func (n NetdevLinks) EnsureVeth(ctx context.Context, a, b string, mtu int) (bool, error) {
-	existed, err := n.L.Exists(ctx, a)
-	if err != nil {
-		return false, err
-	}
-	if err := n.L.CreateVethPair(ctx, a, b, mtu); err != nil {
-		return false, err
-	}
-	return !existed, nil
+// EnsureHybridVeth implements Links.
+func (n NetdevLinks) EnsureHybridVeth(ctx context.Context, a, b, bridge string, mtu int) (bool, error) {
+	return n.L.EnsureVeth(ctx, a, b, netdev.VethOptions{MTU: mtu, Promisc: true, Master: bridge})
 }
 
 // SetUp implements Links.
@@ -66,10 +52,6 @@ func (n NetdevLinks) SetMaster(ctx context.Context, dev, bridge string) error {
 
 // CreateTap implements Links.
 func (n NetdevLinks) CreateTap(ctx context.Context, name, mac string, mtu int, multiqueue bool) (bool, error) {
-	existed, err := n.L.Exists(ctx, name)
-	if err != nil {
-		return false, err
-	}
 	opts := netdev.TapOptions{MTU: mtu, Multiqueue: multiqueue}
 	if mac != "" {
 		hw, err := net.ParseMAC(mac)
@@ -78,14 +60,16 @@ func (n NetdevLinks) CreateTap(ctx context.Context, name, mac string, mtu int, m
 		}
 		opts.MAC = hw
 	}
-	if err := n.L.CreateTap(ctx, name, opts); err != nil {
-		return false, err
-	}
-	return !existed, nil
+	return n.L.EnsureTap(ctx, name, opts)
 }
 
 // Delete implements Links.
 func (n NetdevLinks) Delete(ctx context.Context, dev string) error { return n.L.Delete(ctx, dev) }
+
+// Remove implements Links.
+func (n NetdevLinks) Remove(ctx context.Context, dev string) (bool, error) {
+	return n.L.Remove(ctx, dev)
+}
 
 // VFNumber implements Links.
 func (n NetdevLinks) VFNumber(ctx context.Context, vf string) (int, error) {

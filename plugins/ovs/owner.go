@@ -28,9 +28,9 @@ import (
 //   - qbr is a Linux bridge and qvb/qvo are veths; when no OVS port of the VIF's own exists,
 //     every device enslaved to qbr is qvb or a tap of the VIF's own (same MAC rule).
 //
-// Anything else is a *NameConflictError: nothing is changed. The check needs Switch and Links
-// that can read (ifaceOwnerReader, linkReader: the real VSwitchSwitch and NetdevLinks do); a
-// Switch or Links that cannot skips its half.
+// Anything else is a *NameConflictError: nothing is changed. The check needs a Switch and
+// Links that can read (vswitchReader, linkReader: vswitch.Writer, VSwitchSwitch and
+// NetdevLinks do); a Switch or Links that cannot (test fakes) skips its half.
 
 // NameConflictError is a VIF whose derived names are carried by something that is not its
 // own: another VIF's OVS port or tap (an id prefix collision), or a device of another kind.
@@ -59,13 +59,6 @@ func (e *NameConflictError) As(target any) bool {
 	return true
 }
 
-// ifaceOwnerReader is a Switch that can read the external_ids of OVS Interfaces.
-type ifaceOwnerReader interface {
-	// InterfaceExternalIDs returns the external_ids of the Interfaces among names that exist
-	// (absent names are not in the map), in one OVSDB round trip.
-	InterfaceExternalIDs(ctx context.Context, names []string) (map[string]map[string]string, error)
-}
-
 // linkReader is a Links that can describe devices.
 type linkReader interface {
 	// Link returns the device named name, or nil when there is none.
@@ -74,43 +67,44 @@ type linkReader interface {
 	Slaves(ctx context.Context, master string) ([]netdev.Link, error)
 }
 
-// InterfaceExternalIDs implements ifaceOwnerReader.
-func (s *VSwitchSwitch) InterfaceExternalIDs(ctx context.Context, names []string) (map[string]map[string]string, error) {
+// interfaceExternalIDs returns the external_ids of the OVS Interfaces among names that exist
+// (absent names are not in the map), in one OVSDB round trip. ok is false when the Switch
+// cannot read (test fakes without vswitchReader).
+func interfaceExternalIDs(ctx context.Context, sw Switch, names []string) (ids map[string]map[string]string, ok bool, err error) {
+	r, ok := sw.(vswitchReader)
+	if !ok {
+		return nil, false, nil
+	}
+	out := map[string]map[string]string{}
 	if len(names) == 0 {
-		return map[string]map[string]string{}, nil
+		return out, true, nil
+	}
+	vs, err := r.VSwitch(ctx)
+	if err != nil {
+		return nil, true, err
 	}
 	ops := make([]ovsdb.Operation, 0, len(names))
 	for _, n := range names {
 		ops = append(ops, ovsdb.Select("Interface", []ovsdb.Condition{ovsdb.Equal("name", n)}, "name", "external_ids"))
 	}
-	res, err := s.V.Client().Transact(ctx, "Open_vSwitch", ops...)
+	res, err := vs.Client().Transact(ctx, "Open_vSwitch", ops...)
 	if err != nil {
-		return nil, fmt.Errorf("read the external_ids of %v: %w", names, err)
+		return nil, true, fmt.Errorf("read the external_ids of %v: %w", names, err)
 	}
-	out := map[string]map[string]string{}
 	for _, r := range res {
 		for _, row := range r.Rows {
 			name, err := row.String("name")
 			if err != nil {
-				return nil, err
+				return nil, true, err
 			}
-			ids, err := row.Map("external_ids")
+			m, err := row.Map("external_ids")
 			if err != nil {
-				return nil, err
+				return nil, true, err
 			}
-			out[name] = ids
+			out[name] = m
 		}
 	}
-	return out, nil
-}
-
-// InterfaceExternalIDs implements ifaceOwnerReader.
-func (l *lazySwitch) InterfaceExternalIDs(ctx context.Context, names []string) (map[string]map[string]string, error) {
-	sw, err := l.get(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return sw.InterfaceExternalIDs(ctx, names)
+	return out, true, nil
 }
 
 // Link implements linkReader.
@@ -170,11 +164,11 @@ func (o *op) checkOwnership(ctx context.Context) error {
 		return nil
 	}
 	own := map[string]bool{}
-	if r, ok := o.c.sw.(ifaceOwnerReader); ok {
-		found, err := r.InterfaceExternalIDs(ctx, names)
-		if err != nil {
-			return o.fail("read OVS interfaces", strings.Join(names, ","), err)
-		}
+	found, canRead, err := interfaceExternalIDs(ctx, o.c.sw, names)
+	if err != nil {
+		return o.fail("read OVS interfaces", strings.Join(names, ","), err)
+	}
+	if canRead {
 		for _, n := range names {
 			ids, ok := found[n]
 			if !ok {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+
+	"github.com/govif/govif/vswitch"
 )
 
 // plugHybrid is the VIFBridge plug: qbr Linux bridge, qvb/qvo veth pair, qvo on OVS. Unlike
@@ -14,26 +16,18 @@ func (o *op) plugHybrid(ctx context.Context, qbr string) error {
 	qvb, qvo := vethNames(s.id)
 
 	created, err := c.links.EnsureHybridBridge(ctx, qbr)
+	if created { // also on error: what it made, it removes
+		o.u.push("delete bridge "+qbr, func(ctx context.Context) error { return c.links.Delete(ctx, qbr) })
+	}
 	if err != nil {
 		return o.fail("create Linux bridge", qbr, err)
 	}
-	if created {
-		o.u.push("delete bridge "+qbr, func(ctx context.Context) error { return c.links.Delete(ctx, qbr) })
-	}
-	created, err = c.links.EnsureVeth(ctx, qvb, qvo, s.mtu)
-	if err != nil {
-		return o.fail("create veth pair", qvb+"/"+qvo, err)
-	}
+	created, err = c.links.EnsureHybridVeth(ctx, qvb, qvo, qbr, s.mtu)
 	if created {
 		o.u.push("delete veth "+qvo, func(ctx context.Context) error { return c.links.Delete(ctx, qvo) })
 	}
-	for _, dev := range []string{qvb, qvo} {
-		if err := c.links.SetPromisc(ctx, dev, true); err != nil {
-			return o.fail("set promisc on", dev, err)
-		}
-	}
-	if err := c.links.SetMaster(ctx, qvb, qbr); err != nil {
-		return o.fail("add to bridge "+qbr, qvb, err)
+	if err != nil {
+		return o.fail("create veth pair", qvb+"/"+qvo, err)
 	}
 	if err := o.ensureBridgeAndPort(ctx, s.netBridge, qvo, portOpts{setIDs: true}); err != nil {
 		return err
@@ -47,44 +41,27 @@ func (o *op) plugHybrid(ctx context.Context, qbr string) error {
 // transaction): ovs-vswitchd then opens the device on the reconfiguration that adds the port,
 // instead of recording "could not open network device" until the next one.
 //
-// The steady case, a bridge the Switch remembers (knownBridgeAdder), costs one OVSDB round
-// trip: the port is added in a transaction that requires the bridge to be as remembered; if it
-// is not (deleted or re-typed meanwhile), the plug takes the full path below.
+// The steady case, a bridge the Switch remembers, costs one OVSDB round trip: the port is
+// added in a transaction that requires the bridge to be as remembered; if it is not (deleted
+// or re-typed meanwhile), the plug takes the full path below.
 func (o *op) plugGeneric(ctx context.Context) error {
 	s := o.s
-	if kb, ok := o.c.sw.(knownBridgeAdder); ok && s.createPort && kb.KnowsBridge(o.bridgeSpec(s.netBridge)) {
-		if err := o.createTap(ctx); err != nil {
+	if !s.createPort {
+		if err := o.ensureOVSBridge(ctx, s.netBridge, false); err != nil {
 			return err
 		}
-		known, err := o.addPortToKnownBridge(ctx, kb, s.netBridge, s.vifName, portOpts{setIDs: true})
-		if err != nil {
-			return err
-		}
-		if known {
-			return o.setMTUIfExists(ctx, s.vifName)
-		}
-	}
-	var exists *bool
-	if s.createPort {
-		var err error
-		if exists, err = o.ensureBridgeFor(ctx, s.netBridge, false, s.vifName); err != nil {
-			return err
-		}
-	} else if err := o.ensureOVSBridge(ctx, s.netBridge, false); err != nil {
-		return err
+		return o.createTap(ctx)
 	}
 	if err := o.createTap(ctx); err != nil {
 		return err
 	}
-	if s.createPort {
-		if err := o.createVIFPort(ctx, s.netBridge, s.vifName, portOpts{setIDs: true, exists: exists}); err != nil {
-			return err
-		}
-		if err := o.setMTUIfExists(ctx, s.vifName); err != nil {
-			return err
-		}
+	if err := o.ensureBridgeAndPort(ctx, s.netBridge, s.vifName, portOpts{setIDs: true}); err != nil {
+		return err
 	}
-	return nil
+	if s.createTap {
+		return nil // made (or repaired) at the MTU just above
+	}
+	return o.setMTUIfExists(ctx, s.vifName)
 }
 
 // createTap pre-creates the VIF's tap (profile 1.4 create_tap) if it is missing.
@@ -94,11 +71,11 @@ func (o *op) createTap(ctx context.Context) error {
 		return nil
 	}
 	created, err := c.links.CreateTap(ctx, s.vifName, s.mac, s.mtu, s.multiqueue)
+	if created { // also on error: what it made, it removes
+		o.u.push("delete tap "+s.vifName, func(ctx context.Context) error { return c.links.Delete(ctx, s.vifName) })
+	}
 	if err != nil {
 		return o.fail("create tap", s.vifName, err)
-	}
-	if created {
-		o.u.push("delete tap "+s.vifName, func(ctx context.Context) error { return c.links.Delete(ctx, s.vifName) })
 	}
 	return nil
 }
@@ -122,30 +99,23 @@ func (o *op) plugPerPortBridge(ctx context.Context) error {
 	if err := o.createTap(ctx); err != nil { // before its port, as in plugGeneric
 		return err
 	}
-	if err := o.createVIFPort(ctx, pb, s.vifName, portOpts{}); err != nil {
-		return err
-	}
-	if err := o.setMTUIfExists(ctx, s.vifName); err != nil {
-		return err
-	}
-	exists, err := c.sw.PortExists(ctx, s.netBridge, ibp)
-	if err != nil {
-		return o.fail("look up OVS port", s.netBridge+"/"+ibp, err)
-	}
-	intSide := Port{Bridge: s.netBridge, Name: ibp, Type: ifaceTypePatch,
+	// The tap's port and the patch pair in ONE transaction (one ovs-vswitchd reconfiguration).
+	tapPort := o.vifPort(pb, s.vifName, portOpts{})
+	intSide := vswitch.PortSpec{Bridge: s.netBridge, Name: ibp, Type: ifaceTypePatch,
 		Options:     map[string]string{"peer": pbp},
-		ExternalIDs: externalIDs(s.id, s.mac, s.instanceUUID, "")}
-	if !exists && c.opts.IsolateVIF {
-		intSide.Tag = DeadVLAN
+		ExternalIDs: externalIDs(s.id, s.mac, s.instanceUUID, ""), KeepPortColumns: true}
+	if c.opts.IsolateVIF {
+		intSide.Tag = DeadVLAN // only if created (KeepPortColumns)
 	}
-	pbSide := Port{Bridge: pb, Name: pbp, Type: ifaceTypePatch, Options: map[string]string{"peer": ibp}}
-	if err := c.sw.AddPorts(ctx, intSide, pbSide); err != nil {
-		return o.fail("add patch port pair", s.netBridge+"/"+ibp+" <-> "+pb+"/"+pbp, err)
+	pbSide := vswitch.PortSpec{Bridge: pb, Name: pbp, Type: ifaceTypePatch, Options: map[string]string{"peer": ibp}}
+	created, err := c.sw.AddPorts(ctx, o.wait, tapPort, intSide, pbSide)
+	for _, p := range []vswitch.PortSpec{tapPort, intSide, pbSide} {
+		o.undoAdded(p.Bridge, p, created, err)
 	}
-	if !exists {
-		o.u.push("delete patch port "+ibp, func(ctx context.Context) error { return c.sw.DelPort(ctx, s.netBridge, ibp) })
+	if err != nil {
+		return o.fail("add OVS port and patch port pair", pb+"/"+s.vifName+", "+s.netBridge+"/"+ibp+" <-> "+pb+"/"+pbp, err)
 	}
-	return nil
+	return o.setMTUIfExists(ctx, s.vifName)
 }
 
 // plugVHostUser is the VIFVHostUser plug: a dpdkvhostuser(client) port vhu<id>.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/govif/govif/objects"
 	"github.com/govif/govif/plugin"
+	"github.com/govif/govif/vswitch"
 )
 
 // Name is the plugin name VIFs carry in their "plugin" field.
@@ -65,7 +66,7 @@ func (p *Plugin) Plug(ctx context.Context, vif objects.VIF, inst *objects.Instan
 	if err != nil {
 		return err
 	}
-	return p.plug(ctx, s)
+	return p.plug(ctx, s, vswitch.WaitForVSwitchd)
 }
 
 // Unplug removes what Plug made for vif. Unplugging what is already gone succeeds.
@@ -80,22 +81,28 @@ func (p *Plugin) Unplug(ctx context.Context, vif objects.VIF, inst *objects.Inst
 // PlugMany plugs every request concurrently (bounded) and returns one error slot per request.
 // The port additions do not wait for ovs-vswitchd one by one: PlugMany waits once, when all are
 // made (one reconfiguration for many ports instead of one per group), then checks the
-// interfaces ovs-vswitchd could not attach and reports those VIFs as failed (left plugged, for
-// the caller to unplug).
+// interfaces ovs-vswitchd could not attach. A VIF whose wait or check fails is reported failed
+// and rolled back like a failed Plug (what its plug created is removed).
 func (p *Plugin) PlugMany(ctx context.Context, reqs []plugin.Request) []error {
 	specs := make([]*vifSpec, len(reqs))
+	undos := make([]*undo, len(reqs))
 	errs := p.many(ctx, reqs, func(ctx context.Context, i int) error {
 		s, err := p.toSpec(reqs[i].VIF, reqs[i].Instance, true)
 		if err != nil {
 			return err
 		}
 		specs[i] = s
-		return p.plug(deferWait(ctx), s)
+		undos[i], err = p.plugKeep(ctx, s, vswitch.DontWait)
+		return err
 	})
+	// A VIF whose wait or interface check fails is rolled back like a failed single plug.
+	failed := func(i int, err error) {
+		errs[i] = p.rollBack(ctx, specs[i], undos[i], err)
+	}
 	if err := p.sw.Sync(ctx); err != nil {
 		for i := range errs {
 			if errs[i] == nil {
-				errs[i] = &OpError{VIF: specs[i].id, Op: "plug", Step: "wait for ovs-vswitchd", Device: specs[i].netBridge, Err: err}
+				failed(i, &OpError{VIF: specs[i].id, Op: "plug", Step: "wait for ovs-vswitchd", Device: specs[i].netBridge, Err: err})
 			}
 		}
 		return errs
@@ -111,8 +118,10 @@ func (p *Plugin) PlugMany(ctx context.Context, reqs []plugin.Request) []error {
 		default:
 			continue
 		}
-		o := &op{c: &p.core, s: s, name: "plug"}
-		errs[i] = o.checkInterface(ctx, s.netBridge, dev)
+		o := &op{c: &p.core, s: s, name: "plug", wait: vswitch.WaitForVSwitchd}
+		if err := o.checkInterface(ctx, s.netBridge, dev); err != nil {
+			failed(i, err)
+		}
 	}
 	return errs
 }

@@ -6,7 +6,9 @@ import (
 	"net"
 	"testing"
 
+	"github.com/govif/govif/config"
 	"github.com/govif/govif/objects"
+	"github.com/govif/govif/ovsdb"
 	"github.com/govif/govif/plugin"
 )
 
@@ -170,5 +172,24 @@ func TestDescribeNegotiates(t *testing.T) {
 	}
 	if len(want) != 0 {
 		t.Errorf("missing VIF classes %v", want)
+	}
+}
+
+// A plugin built by Factory never dials OVSDB after Close: its plugs fail with ovsdb.ErrClosed
+// at once (here the endpoint is a socket nobody listens on: a dial would fail differently).
+func TestFactoryNoRedialAfterClose(t *testing.T) {
+	cfg := config.Default()
+	cfg.OVS.OVSDBConnection = "unix:" + t.TempDir() + "/nobody.sock"
+	pl, err := Factory(plugin.Env{Name: Name, Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pl.(*Plugin).Close(); err != nil {
+		t.Fatal(err)
+	}
+	vh := &objects.VIFVHostUser{VIFBase: testBase(testNetwork("br-int", 1500), testProfile("")), Path: objects.Set("/run/s.sock")}
+	err = pl.Plug(context.Background(), vh, testInstance())
+	if !errors.Is(err, ovsdb.ErrClosed) {
+		t.Fatalf("plug after Close: %v, want ovsdb.ErrClosed", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"net"
 	"regexp"
 	"strings"
+	"time"
 )
 
 // Options are the [os_vif_ovs] settings the plugin uses (same names and defaults as os-vif).
@@ -19,6 +20,9 @@ type Options struct {
 	// DefaultQoSType is the QoS row type attached to a port created on a system-datapath
 	// bridge (default "linux-noop"); "" disables QoS rows.
 	DefaultQoSType string
+	// RollbackTimeout bounds the rollback of a failed plug, which runs on a context of its
+	// own (the plug's may be done). 0: 30 seconds.
+	RollbackTimeout time.Duration
 }
 
 // DefaultOptions returns os-vif's defaults.

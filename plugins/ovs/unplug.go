@@ -64,20 +64,21 @@ func (o *op) unplugHybrid(ctx context.Context, qbr string) []error {
 	return append(errs, o.delPort(ctx, o.s.netBridge, qvo, true)...)
 }
 
-// unplugOpenVSwitch takes the hybrid path when a qbr<id> bridge exists (the VIF was plugged
-// hybrid and is now described as plain OVS), else removes the port (and pb<id> bridge).
+// unplugOpenVSwitch takes the hybrid path when a qbr<id> bridge existed (the VIF was plugged
+// hybrid and is now described as plain OVS: the bridge is removed by the same call that finds
+// it), else removes the port (and pb<id> bridge).
 func (o *op) unplugOpenVSwitch(ctx context.Context) []error {
 	s, c := o.s, o.c
 	if c.opts.PerPortBridge {
 		return o.unplugPerPortBridge(ctx)
 	}
 	qbr := portName(prefixHybridBridge, s.id, nicNameLen)
-	ok, err := c.links.Exists(ctx, qbr)
+	removed, err := c.links.Remove(ctx, qbr)
 	if err != nil {
-		return []error{o.fail("look up device", qbr, err)}
+		return []error{o.fail("delete bridge", qbr, err)}
 	}
-	if ok {
-		return o.unplugHybrid(ctx, qbr)
+	if removed {
+		return o.unplugHybrid(ctx, "") // qbr is gone already
 	}
 	if s.vifName == "" {
 		return nil

@@ -47,6 +47,21 @@ class VIFMacvlanNested(obj_osvif.VIFBase):
 
 
 @obj_base.VersionedObjectRegistry.register
+class VIFSriov(obj_osvif.VIFDirect):
+    # This is OVO based SRIOV vif.
+    # Version 1.0: Initial version
+    # Version 1.1: Added pod_name field and pod_link field.
+    VERSION = '1.1'
+
+    fields = {
+        # physnet of the VIF
+        'physnet': obj_fields.StringField(),
+        'pod_name': obj_fields.StringField(),
+        'pod_link': obj_fields.StringField(),
+    }
+
+
+@obj_base.VersionedObjectRegistry.register
 class VIFDPDKNested(obj_osvif.VIFNestedDPDK):
     # This is OVO based DPDK Nested vif.
 
@@ -56,7 +71,8 @@ class VIFDPDKNested(obj_osvif.VIFNestedDPDK):
         # name of the VIF
         'vif_name': obj_fields.StringField(),
     }
-# --- end of kuryr's definitions ---
+# --- end of kuryr's definitions (VIFSriov: from kuryr before commit 04d44396, "Remove SR-IOV
+# support", 2022) ---
 
 
 def network():
@@ -80,6 +96,10 @@ def cases():
         ('macvlan_full', VIFMacvlanNested(id=vid, address='fa:16:3e:ab:cd:ef', network=network(),
                                           plugin='noop', active=False, vif_name='eth0')),
         ('macvlan_min', VIFMacvlanNested(id=vid, vif_name='tap3f1a0b62-8b')),
+        ('sriov_full', VIFSriov(id=vid, address='fa:16:3e:00:00:02', plugin='sriov',
+                                vif_name='tap3f1a0b62-8b', dev_address='0000:05:00.1',
+                                mode='passthrough', vlan_name='', physnet='physnet1',
+                                pod_name='pod-a', pod_link='/api/v1/namespaces/default/pods/pod-a')),
         ('dpdk_full', VIFDPDKNested(id=vid, address='fa:16:3e:00:00:01', plugin='noop',
                                     pci_address='0000:00:05.0', dev_driver='vfio-pci',
                                     vif_name='tap3f1a0b62-8b')),
@@ -97,8 +117,12 @@ def main():
                 out.append({'error': type(e).__name__})
         json.dump(out, sys.stdout, indent=1, sort_keys=True)
         return
-    json.dump([{'name': n, 'primitive': o.obj_to_primitive()} for n, o in cases()],
-              sys.stdout, indent=1, sort_keys=True)
+    out = [{'name': n, 'primitive': o.obj_to_primitive()} for n, o in cases()]
+    # VIFSriov backported to 1.0: kuryr defines no obj_make_compatible, so oslo keeps the 1.1
+    # fields.
+    sriov = [o for n, o in cases() if n == 'sriov_full'][0]
+    out.append({'name': 'sriov_full_as_1.0', 'primitive': sriov.obj_to_primitive(target_version='1.0')})
+    json.dump(out, sys.stdout, indent=1, sort_keys=True)
 
 
 if __name__ == '__main__':
