@@ -1,14 +1,17 @@
 package ovs
 
 import (
+	"context"
 	"errors"
 	"net"
 	"testing"
 
 	"github.com/vishvananda/netlink"
 
+	"github.com/govif/govif/internal/testenv"
 	"github.com/govif/govif/netdev"
 	"github.com/govif/govif/policy"
+	"github.com/govif/govif/vswitch"
 )
 
 // wantOwnerConflict checks err is a *NameConflictError on name from field, seen by errors.As
@@ -84,5 +87,39 @@ func TestFunctionalOwnership(t *testing.T) {
 	wantOwnerConflict(t, "hybrid unplug of another VIF's port", p.Unplug(ctx, hybridVIF(tID, tMAC, "netdev", 1450), testInstance()), "id", qvo)
 	if got := r.ports("br-int"); len(got) != 1 || got[0] != qvo {
 		t.Errorf("ports after the refused unplug: %v", got)
+	}
+}
+
+// BenchmarkOwnershipCheck measures what the ownership check adds to a plug or unplug of a
+// plugged hybrid VIF on a real OVS: one OVSDB transaction (its qvo and tap) and the netlink
+// lookups of tap, qvb, qvo and qbr. Run: go test -run '^$' -bench OwnershipCheck ./plugins/ovs/
+func BenchmarkOwnershipCheck(b *testing.B) {
+	o := testenv.StartOVS(b, testenv.OVSOptions{})
+	ctx := context.Background()
+	v, err := vswitch.Open(ctx, o.Endpoint())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer v.Close()
+	l, err := netdev.New(netdev.InNamespace(o.NetNS().Handle()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	p := New(&VSwitchSwitch{V: v}, NetdevLinks{l}, DefaultOptions(), nil)
+	vif := hybridVIF(tID, tMAC, "netdev", 1450)
+	if err := p.Plug(ctx, vif, testInstance()); err != nil {
+		b.Fatal(err)
+	}
+	s, err := p.toSpec(vif, testInstance(), true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	op := &op{c: &p.core, s: s, name: "plug"}
+	b.ResetTimer()
+	for range b.N {
+		if err := op.checkOwnership(ctx); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
