@@ -57,7 +57,7 @@ func (c *core) unplugMany(ctx context.Context, specs []*vifSpec, errs []error) {
 	// Per-VIF locks, taken in id order so that two bulk calls cannot deadlock.
 	ids := make([]string, 0, len(bulk))
 	for _, i := range bulk {
-		ids = append(ids, specs[i].id)
+		ids = append(ids, vifLockKey(specs[i].id))
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)

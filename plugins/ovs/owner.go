@@ -131,6 +131,12 @@ func (n NetdevLinks) Slaves(ctx context.Context, master string) ([]netdev.Link, 
 	return out, nil
 }
 
+// vifLockKey is the key of the VIF lock plug and unplug take: the first 11 characters of the
+// id, from which every name os-vif derives for a VIF comes (prefix + id, cut to 14). VIFs
+// whose ids share them are serialised, so that the ownership check of one and the changes of
+// the other cannot interleave.
+func vifLockKey(id string) string { return portName("", id, nicNameLen-3) }
+
 // checkOwnership refuses (a *NameConflictError) a plug or unplug whose derived names are
 // carried by something that is not the VIF's own (see the rules at the top of this file).
 func (o *op) checkOwnership(ctx context.Context) error {

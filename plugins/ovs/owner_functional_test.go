@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"sync"
 	"testing"
 
 	"github.com/vishvananda/netlink"
@@ -120,6 +121,48 @@ func BenchmarkOwnershipCheck(b *testing.B) {
 	for range b.N {
 		if err := op.checkOwnership(ctx); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestFunctionalConcurrentCollidingPlugs: two VIFs whose ids share their first 11 characters
+// plugged at the same moment: the VIF lock is per 11-character prefix, so exactly one wins and
+// the other is refused with a name conflict; the port is the winner's.
+func TestFunctionalConcurrentCollidingPlugs(t *testing.T) {
+	r := newRig(t, false)
+	p := r.plugin(DefaultOptions())
+	ids := []string{tID, "a1b2c3d4-11ff-4222-8333-444455556666"}
+	macs := []string{tMAC, "fa:16:3e:65:43:21"}
+	qvo := ("qvo" + tID)[:14]
+	for round := range 5 {
+		errs := make([]error, 2)
+		var wg sync.WaitGroup
+		for i := range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = p.Plug(r.ctx, hybridVIF(ids[i], macs[i], "netdev", 1450), testInstance())
+			}()
+		}
+		wg.Wait()
+		var nc *NameConflictError
+		winner := -1
+		switch {
+		case errs[0] == nil && errors.As(errs[1], &nc):
+			winner = 0
+		case errs[1] == nil && errors.As(errs[0], &nc):
+			winner = 1
+		default:
+			t.Fatalf("round %d: errs = %v, want one success and one name conflict", round, errs)
+		}
+		if got := unq(r.get("Interface", qvo, "external_ids:iface-id")); got != ids[winner] {
+			t.Fatalf("round %d: qvo iface-id %s, want the winner's %s", round, got, ids[winner])
+		}
+		if err := p.Unplug(r.ctx, hybridVIF(ids[winner], macs[winner], "netdev", 1450), testInstance()); err != nil {
+			t.Fatal(err)
+		}
+		if got := r.ports("br-int"); len(got) != 0 {
+			t.Fatalf("round %d: ports left %v", round, got)
 		}
 	}
 }

@@ -12,7 +12,7 @@ func (c *core) unplug(ctx context.Context, s *vifSpec) error {
 	if s.id == "" {
 		return &InvalidVIFError{Field: "id", Value: `""`, Reason: "empty"}
 	}
-	unlock, err := c.vifLocks.lock(ctx, s.id)
+	unlock, err := c.vifLocks.lock(ctx, vifLockKey(s.id))
 	if err != nil {
 		return &OpError{VIF: s.id, Op: "unplug", Step: "wait for VIF lock", Device: s.id, Err: err}
 	}
