@@ -24,6 +24,17 @@ type VIFRequest struct {
 	InstanceInfo json.RawMessage `json:"instance_info"`
 }
 
+// HostInfoRequest is the optional JSON body of POST /v1/host-info.
+type HostInfoRequest struct {
+	// Permitted keeps only these VIF class names (os-vif's permitted_vif_type_names); absent
+	// or null filters nothing, an empty list keeps nothing.
+	Permitted *[]string `json:"permitted,omitempty"`
+	// Manifest is the caller's version manifest: os-vif class name → the newest version of
+	// that class the caller knows. The reply's version ranges are lowered to it
+	// (objects.HostInfo.LimitVersions) and the HostInfo objects backported to it.
+	Manifest map[string]string `json:"manifest,omitempty"`
+}
+
 // Error codes the API returns. They are stable: clients branch on them.
 const (
 	CodeBadRequest        = "bad_request"        // 400: body is not the JSON the endpoint takes

@@ -80,6 +80,30 @@ func (c *Client) HostInfo(ctx context.Context, permitted ...string) (*objects.Ho
 	return hi, nil
 }
 
+// HostInfoFor is HostInfo for a caller that knows the os-vif class versions in manifest
+// (class name → newest known version): POST /v1/host-info, whose reply has its version ranges
+// lowered and its objects backported to those versions. permitted filters as in HostInfo; nil
+// filters nothing.
+func (c *Client) HostInfoFor(ctx context.Context, manifest map[string]string, permitted []string) (*objects.HostInfo, error) {
+	req := HostInfoRequest{Manifest: manifest}
+	if permitted != nil {
+		req.Permitted = &permitted
+	}
+	b, err := json.Marshal(req)
+	if err != nil {
+		return nil, err
+	}
+	body, err := c.do(ctx, http.MethodPost, "http://govif"+PathHostInfo, b)
+	if err != nil {
+		return nil, err
+	}
+	hi, err := objects.DecodeHostInfo(body)
+	if err != nil {
+		return nil, fmt.Errorf("daemon: host-info reply: %w", err)
+	}
+	return hi, nil
+}
+
 // Health returns nil when the daemon answers /healthz "ready" (200). When it is degraded or
 // stopping (503) the error is an *APIError with code unavailable whose message says why.
 func (c *Client) Health(ctx context.Context) error {

@@ -46,10 +46,12 @@ type Config struct {
 const DefaultStatePath = "/var/lib/govif"
 
 // ConfigOptions lists the options of [govif_daemon]; any other option set there is reported as
-// unknown (Config.Warnings).
+// unknown (Config.Warnings). connect_timeout is read only by the os-vif bridge in nova-compute
+// (python/, docs/nova.md), which shares the section: the daemon accepts and ignores it, so that
+// nova.conf itself can be the daemon's configuration.
 var ConfigOptions = []string{"socket", "socket_mode", "socket_group", "allowed_uids", "allowed_gids",
 	"max_body_bytes", "request_timeout", "header_timeout", "body_timeout", "idle_timeout",
-	"max_connections", "abort_timeout", "state_path"}
+	"max_connections", "abort_timeout", "state_path", "connect_timeout"}
 
 // DefaultSocket is where `govif serve` listens unless told otherwise.
 const DefaultSocket = "/run/govif/govif.sock"

@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -320,23 +322,39 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, status, body)
 }
 
+// handleHostInfo serves GET /v1/host-info?permitted=... and POST /v1/host-info with a
+// HostInfoRequest body (a version manifest and/or a permitted list).
 func (s *Server) handleHostInfo(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet {
-		writeError(w, methodNotAllowed(r, http.MethodGet))
-		return
-	}
-	// No permitted parameter: no filter (nil). A permitted parameter, even empty: a filter
-	// (an empty, non-nil list keeps nothing), as govif.Host.HostInfo and os-vif do.
 	var permitted []string
-	if vals, ok := r.URL.Query()["permitted"]; ok {
-		permitted = []string{}
-		for _, v := range vals {
-			for _, name := range strings.Split(v, ",") {
-				if name = strings.TrimSpace(name); name != "" {
-					permitted = append(permitted, name)
+	var manifest map[string]string
+	switch r.Method {
+	case http.MethodGet:
+		// No permitted parameter: no filter (nil). A permitted parameter, even empty: a filter
+		// (an empty, non-nil list keeps nothing), as govif.Host.HostInfo and os-vif do.
+		if vals, ok := r.URL.Query()["permitted"]; ok {
+			permitted = []string{}
+			for _, v := range vals {
+				for _, name := range strings.Split(v, ",") {
+					if name = strings.TrimSpace(name); name != "" {
+						permitted = append(permitted, name)
+					}
 				}
 			}
 		}
+	case http.MethodPost:
+		req, apiErr := s.readHostInfoRequest(w, r)
+		if apiErr != nil {
+			s.log.Info("host-info request rejected", "code", apiErr.Code, "field", apiErr.Field, "err", apiErr.Message)
+			writeError(w, apiErr)
+			return
+		}
+		if req.Permitted != nil {
+			permitted = append([]string{}, (*req.Permitted)...)
+		}
+		manifest = req.Manifest
+	default:
+		writeError(w, methodNotAllowed(r, http.MethodGet+" or "+http.MethodPost))
+		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.RequestTimeout)
 	defer cancel()
@@ -345,7 +363,17 @@ func (s *Server) handleHostInfo(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &APIError{Status: http.StatusInternalServerError, Code: CodeInternal, Message: err.Error()})
 		return
 	}
-	body, err := objects.Encode(hi)
+	var body []byte
+	if manifest == nil {
+		body, err = objects.Encode(hi)
+	} else {
+		body, err = encodeHostInfoFor(hi, manifest)
+		var fe *objects.FieldError
+		if errors.As(err, &fe) {
+			writeError(w, &APIError{Status: http.StatusBadRequest, Code: CodeInvalidObject, Field: fe.Path, Message: err.Error()})
+			return
+		}
+	}
 	if err != nil {
 		writeError(w, &APIError{Status: http.StatusInternalServerError, Code: CodeInternal, Message: err.Error()})
 		return
@@ -431,6 +459,78 @@ func (s *Server) handleVIF(op string) http.HandlerFunc {
 		s.log.Info(op+" done", "vif", id, "plugin", plugin, "type", vif.ObjName(), "duration", elapsed)
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "vif_id": id})
 	}
+}
+
+// readHostInfoRequest decodes the body of POST /v1/host-info; an empty body is an empty request.
+func (s *Server) readHostInfoRequest(w http.ResponseWriter, r *http.Request) (*HostInfoRequest, *APIError) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, &APIError{Status: http.StatusRequestEntityTooLarge, Code: CodeTooLarge,
+				Message: fmt.Sprintf("request body over %d bytes", tooBig.Limit)}
+		}
+		return nil, &APIError{Status: http.StatusBadRequest, Code: CodeBadRequest, Message: "read body: " + err.Error()}
+	}
+	req := &HostInfoRequest{}
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return req, nil
+	}
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(req); err != nil {
+		return nil, &APIError{Status: http.StatusBadRequest, Code: CodeBadRequest,
+			Message: `body is not a JSON object {"permitted": [VIF class names], "manifest": {class: version}}: ` + err.Error()}
+	}
+	return req, nil
+}
+
+// encodeHostInfoFor returns hi for a peer whose os-vif knows the class versions in manifest:
+// version ranges lowered with HostInfo.LimitVersions, and the Host* objects themselves
+// backported to the peer's versions (never above ours).
+func encodeHostInfoFor(hi *objects.HostInfo, manifest map[string]string) ([]byte, error) {
+	if err := hi.LimitVersions(manifest); err != nil {
+		return nil, err
+	}
+	ours := map[string]string{}
+	for _, c := range objects.Classes() {
+		ours[c.Name] = c.Version
+	}
+	enc := map[string]string{}
+	for _, name := range []string{"HostInfo", "HostPluginInfo", "HostVIFInfo", "HostPortProfileInfo"} {
+		v, ok := manifest[name]
+		if !ok {
+			continue
+		}
+		if compareVersions(v, ours[name]) > 0 {
+			v = ours[name]
+		}
+		enc[name] = v
+	}
+	return objects.EncodeWith(hi, objects.EncodeOptions{Manifest: enc})
+}
+
+// compareVersions compares two dotted versions as integer tuples (LimitVersions has checked
+// that they are versions).
+func compareVersions(a, b string) int {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(as) || i < len(bs); i++ {
+		var x, y int
+		if i < len(as) {
+			x, _ = strconv.Atoi(as[i])
+		} else {
+			x = -1
+		}
+		if i < len(bs) {
+			y, _ = strconv.Atoi(bs[i])
+		} else {
+			y = -1
+		}
+		if x != y {
+			return cmp.Compare(x, y)
+		}
+	}
+	return 0
 }
 
 // hostReturnSlack is how long past a request's deadline the handler waits for the host to

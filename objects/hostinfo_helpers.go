@@ -154,3 +154,83 @@ func (m *objMeta) markChanged(class, field string) {
 		m.changes |= f.bit
 	}
 }
+
+// LimitVersions lowers the version ranges in h to what a peer knows, for a peer that sends
+// known: class name → the newest version of that class it has (its version manifest, e.g.
+// {"VIFPortProfileOpenVSwitch": "1.3"} from os-vif 3.0.0). Every HostVIFInfo and
+// HostPortProfileInfo whose class is in known gets max_version = min(max_version, known
+// version); an entry whose min_version is above the known version is removed (the peer can use
+// no version of it). Classes known does not name are left as they are; plugins are kept even
+// when no VIF class is left. A version in known that is not a version gives a *FieldError whose
+// Path is "manifest.<class>", and h is unchanged.
+func (h *HostInfo) LimitVersions(known map[string]string) error {
+	limits := make(map[string][]int, len(known))
+	for name, v := range known {
+		t, ok := versionTuple(v)
+		if !ok {
+			return &FieldError{Path: "manifest." + name, Value: v, Reason: "invalid version"}
+		}
+		limits[name] = t
+	}
+	// limit returns the capped max and whether the entry stays; bounds that are not versions
+	// are left for Validate to report.
+	limit := func(name, minS, maxS string) (string, bool) {
+		lim, ok := limits[name]
+		if !ok {
+			return maxS, true
+		}
+		if lo, ok := versionTuple(minS); ok && slices.Compare(lo, lim) > 0 {
+			return "", false
+		}
+		if hi, ok := versionTuple(maxS); ok && slices.Compare(hi, lim) > 0 {
+			return known[name], true
+		}
+		return maxS, true
+	}
+	for _, p := range h.PluginInfo.Value() {
+		if p == nil {
+			continue
+		}
+		vifs := []*HostVIFInfo{}
+		for _, v := range p.VIFInfo.Value() {
+			if v == nil {
+				continue
+			}
+			maxV, keep := limit(v.VIFObjectName.Value(), v.MinVersion.Value(), v.MaxVersion.Value())
+			if !keep {
+				continue
+			}
+			if maxV != v.MaxVersion.Value() {
+				v.MaxVersion.Set(maxV)
+				v.meta.markChanged("HostVIFInfo", "max_version")
+			}
+			if v.SupportedPortProfiles.HasValue() {
+				profiles := []*HostPortProfileInfo{}
+				for _, pp := range v.SupportedPortProfiles.Value() {
+					if pp == nil {
+						continue
+					}
+					maxP, keep := limit(pp.ProfileObjectName.Value(), pp.MinVersion.Value(), pp.MaxVersion.Value())
+					if !keep {
+						continue
+					}
+					if maxP != pp.MaxVersion.Value() {
+						pp.MaxVersion.Set(maxP)
+						pp.meta.markChanged("HostPortProfileInfo", "max_version")
+					}
+					profiles = append(profiles, pp)
+				}
+				if len(profiles) != len(v.SupportedPortProfiles.Value()) {
+					v.SupportedPortProfiles.Set(profiles)
+					v.meta.markChanged("HostVIFInfo", "supported_port_profiles")
+				}
+			}
+			vifs = append(vifs, v)
+		}
+		if len(vifs) != len(p.VIFInfo.Value()) {
+			p.VIFInfo.Set(vifs)
+			p.meta.markChanged("HostPluginInfo", "vif_info")
+		}
+	}
+	return nil
+}

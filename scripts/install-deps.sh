@@ -6,7 +6,7 @@
 # "What the install script changes").
 set -euo pipefail
 
-pkgs=(openvswitch-switch python3-os-vif python3-nova python3-ovsdbapp iproute2 iptables ethtool procps)
+pkgs=(openvswitch-switch python3-os-vif python3-nova python3-ovsdbapp python3-pip iproute2 iptables ethtool procps)
 
 missing=()
 for p in "${pkgs[@]}"; do

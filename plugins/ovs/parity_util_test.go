@@ -3,20 +3,16 @@ package ovs
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"testing"
 
+	"github.com/govif/govif/internal/hoststate"
 	"github.com/govif/govif/internal/testenv"
-	"github.com/govif/govif/netdev"
 	"github.com/govif/govif/objects"
-	"github.com/vishvananda/netlink"
-	"golang.org/x/sys/unix"
 )
 
 // pyVIF is the VIF description scripts/python-osvif/ovs_osvif.py reads; the Go side builds the
@@ -123,113 +119,12 @@ func runPython(t *testing.T, py string, o *testenv.OVS, c pyCase) {
 	}
 }
 
-// hostState is a sandbox's OVSDB rows and network devices as comparable lines (no UUIDs, no
-// ofports, no MACs of kernel-made devices).
-func hostState(t *testing.T, ctx context.Context, o *testenv.OVS) []string {
+// hostState is a sandbox's OVSDB rows, network devices and iptables filter table as comparable
+// lines (internal/hoststate, shared with the Nova bridge's parity test in python/).
+func hostState(t *testing.T, _ context.Context, o *testenv.OVS) []string {
 	t.Helper()
-	var lines []string
-	add := func(format string, a ...any) { lines = append(lines, fmt.Sprintf(format, a...)) }
-	csv := func(table, cols string) []string {
-		out := o.Vsctl(t, "--format=csv", "--data=bare", "--no-headings", "--columns="+cols, "list", table)
-		if out == "" {
-			return nil
-		}
-		return strings.Split(out, "\n")
-	}
-	for _, l := range csv("Bridge", "name,datapath_type,external_ids,other_config,fail_mode") {
-		add("Bridge %s", l)
-		br := strings.SplitN(l, ",", 2)[0]
-		for _, p := range strings.Split(o.Vsctl(t, "list-ports", br), "\n") {
-			if p != "" {
-				add("Bridge %s port %s", br, p)
-			}
-		}
-	}
-	for _, l := range csv("Port", "name,tag,trunks,vlan_mode,external_ids,other_config") {
-		add("Port %s", l)
-	}
-	for _, l := range csv("Port", "name,qos") {
-		name, qos, _ := strings.Cut(l, ",")
-		if qos != "" {
-			add("Port %s has QoS", name)
-		}
-	}
-	for _, l := range csv("Interface", "name,type,options,external_ids,mtu_request,other_config") {
-		add("Interface %s", l)
-	}
-	for _, l := range csv("QoS", "type,external_ids,other_config") {
-		add("QoS %s", l)
-	}
-	h, err := netlink.NewHandleAt(o.NetNS().Handle())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
-	nl, err := netdev.New(netdev.InNamespace(o.NetNS().Handle()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nl.Close()
-	links, err := h.LinkList()
-	if err != nil {
-		t.Fatal(err)
-	}
-	byIndex := map[int]string{}
-	for _, l := range links {
-		byIndex[l.Attrs().Index] = l.Attrs().Name
-	}
-	for _, l := range links {
-		a := l.Attrs()
-		flags := []string{}
-		if a.RawFlags&unix.IFF_UP != 0 {
-			flags = append(flags, "UP")
-		}
-		if a.RawFlags&unix.IFF_PROMISC != 0 {
-			flags = append(flags, "PROMISC")
-		}
-		if l.Type() == "tuntap" {
-			// ovs-vswitchd's own devices (bridge internal ports, ovs-netdev): their MTU and
-			// flags follow its reconfiguration timing, not the plugin.
-			add("Link %s type=tuntap", a.Name)
-			continue
-		}
-		add("Link %s type=%s mtu=%d flags=%s master=%s", a.Name, l.Type(), a.MTU, strings.Join(flags, "|"), byIndex[a.MasterIndex])
-		if br, ok := l.(*netlink.Bridge); ok {
-			add("Link %s ageing=%v", a.Name, deref(br.AgeingTime))
-			for _, key := range []string{"net/ipv6/conf/%s/disable_ipv6", "net/ipv4/conf/%s/arp_ignore", "net/ipv4/conf/%s/arp_announce"} {
-				k := fmt.Sprintf(key, a.Name)
-				v, err := nl.Sysctl(ctx, k)
-				if err != nil {
-					t.Fatal(err)
-				}
-				add("Sysctl %s=%s", k, v)
-			}
-		}
-	}
-	slices.Sort(lines)
-	return lines
-}
-
-func deref(p *uint32) string {
-	if p == nil {
-		return "<nil>"
-	}
-	return fmt.Sprint(*p)
+	return hoststate.Capture(t, o)
 }
 
 // diffLines returns "- x" for lines only in a (Python) and "+ x" for lines only in b (govif).
-func diffLines(a, b []string) []string {
-	var d []string
-	for _, l := range a {
-		if !slices.Contains(b, l) {
-			d = append(d, "- "+l)
-		}
-	}
-	for _, l := range b {
-		if !slices.Contains(a, l) {
-			d = append(d, "+ "+l)
-		}
-	}
-	slices.Sort(d)
-	return d
-}
+func diffLines(a, b []string) []string { return hoststate.Diff(a, b) }
