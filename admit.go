@@ -1,0 +1,14 @@
+package govif
+
+import "github.com/govif/govif/objects"
+
+// Admit runs the checks Plug or Unplug (op "plug" or "unplug") runs before any plugin: the
+// VIF and instance are validated, the values OVSDB and the kernel cannot take are refused, the
+// admission policy (WithPolicy) applies and the VIF's plugin must be loaded. It returns the
+// error Plug or Unplug would return for them, and changes nothing. Layers above the Host that
+// add checks of their own (ops: the inventory's records) call it first, so that a VIF the
+// policy refuses is refused for the policy's reason.
+func (h *Host) Admit(op string, vif objects.VIF, inst *objects.InstanceInfo) error {
+	_, _, err := h.route(op, vif, inst)
+	return err
+}
