@@ -42,7 +42,9 @@ func (m *Manager) PlugMany(ctx context.Context, reqs []plugin.Request) []error {
 			prev[i], _ = m.inv.Get(id)
 		}
 	}
-	res := m.host.PlugMany(ctx, reqs)
+	// The same refusals as Plug (owner.go): a VIF whose names are recorded for another VIF id
+	// never reaches the host, and the others still go as one batch.
+	res := m.admitted("plug", reqs, errs, func(sub []plugin.Request) []error { return m.host.PlugMany(ctx, sub) })
 	// The records of the VIFs plugged are written together: one directory sync for the batch.
 	var recs []*inventory.Record
 	var at []int
@@ -64,7 +66,9 @@ func (m *Manager) PlugMany(ctx context.Context, reqs []plugin.Request) []error {
 	}
 	perr := m.inv.PutMany(recs)
 	for k, i := range at {
-		errs[i] = perr[k]
+		if errs[i] = perr[k]; errs[i] == nil {
+			m.noteRecord(recs[k])
+		}
 	}
 	// A VIF plugged but not recorded is undone when it had no record before, as Plug does.
 	each(len(reqs), func(i int) {
@@ -113,18 +117,19 @@ func (m *Manager) UnplugMany(ctx context.Context, reqs []plugin.Request) []error
 		return errs
 	}
 	defer unlock()
-	var res []error
-	if bh, ok := m.host.(unplugManyHost); ok {
-		res = bh.UnplugMany(ctx, reqs)
-	} else {
-		res = make([]error, len(reqs))
+	res := m.admitted("unplug", reqs, errs, func(sub []plugin.Request) []error {
+		if bh, ok := m.host.(unplugManyHost); ok {
+			return bh.UnplugMany(ctx, sub)
+		}
+		out := make([]error, len(sub))
 		var wg sync.WaitGroup
-		for i, r := range reqs {
+		for i, r := range sub {
 			wg.Add(1)
-			go func() { defer wg.Done(); res[i] = m.host.Unplug(ctx, r.VIF, r.Instance) }()
+			go func() { defer wg.Done(); out[i] = m.host.Unplug(ctx, r.VIF, r.Instance) }()
 		}
 		wg.Wait()
-	}
+		return out
+	})
 	each(len(reqs), func(i int) {
 		r := reqs[i]
 		if i >= len(res) {
@@ -136,9 +141,42 @@ func (m *Manager) UnplugMany(ctx context.Context, reqs []plugin.Request) []error
 		}
 		if err := m.inv.Delete(idOf(r)); err != nil {
 			errs[i] = &InventoryError{Op: "unplug", VIFID: idOf(r), Err: err}
+			return
 		}
+		m.forgetRecord(idOf(r))
 	})
 	return errs
+}
+
+// admitted runs checkRecordedNames (owner.go) on every request with an id, puts each refusal
+// in errs, and calls run with the requests that passed; it returns one result per request of
+// reqs, the refused ones carrying their refusal.
+func (m *Manager) admitted(op string, reqs []plugin.Request, errs []error, run func([]plugin.Request) []error) []error {
+	res := make([]error, len(reqs))
+	var sub []plugin.Request
+	var at []int
+	for i, r := range reqs {
+		if idOf(r) != "" {
+			if err := m.checkRecordedNames(op, r.VIF, r.Instance); err != nil {
+				res[i], errs[i] = err, err
+				continue
+			}
+		}
+		sub = append(sub, r)
+		at = append(at, i)
+	}
+	if len(sub) == 0 {
+		return res
+	}
+	out := run(sub)
+	for k, i := range at {
+		if k < len(out) {
+			res[i] = out[k]
+		} else {
+			res[i] = fmt.Errorf("%s VIF %s: host returned %d results for %d requests", op, idOf(reqs[i]), len(out), len(sub))
+		}
+	}
+	return res
 }
 
 // idOf is a request's VIF id, "" when it has none (the host reports that).

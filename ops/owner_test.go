@@ -84,3 +84,39 @@ func TestRecordedNamesOfAnotherVIFRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestRecordedNamesRefusedInBatches: the daemon's coalesced batches go through PlugMany and
+// UnplugMany, which must refuse exactly what Plug and Unplug refuse, keep the other VIFs of the
+// batch going, and keep the name index current (a VIF unplugged in a batch frees its names).
+func TestRecordedNamesRefusedInBatches(t *testing.T) {
+	m, _, _ := newTest(t)
+	pp := &prefixPlugin{}
+	m.host.(*fakeHost).plugins["prefix"] = pp
+	ctx := context.Background()
+	req := func(id string) plugin.Request { return plugin.Request{VIF: testVIF(id, "prefix"), Instance: testInst} }
+	if errs := m.PlugMany(ctx, []plugin.Request{req("abc1"), req("xyz1")}); errors.Join(errs...) != nil {
+		t.Fatalf("PlugMany = %v", errs)
+	}
+	errs := m.PlugMany(ctx, []plugin.Request{req("abc2"), req("qrs1")})
+	wantConflict(t, "batched plug of abc2", errs[0], "abc1")
+	if errs[1] != nil {
+		t.Fatalf("the other VIF of the batch failed: %v", errs[1])
+	}
+	if _, err := m.inv.Get("abc2"); !errors.Is(err, inventory.ErrNotFound) {
+		t.Fatalf("refused plug recorded: %v", err)
+	}
+	errs = m.UnplugMany(ctx, []plugin.Request{req("abc2"), req("qrs1")})
+	wantConflict(t, "batched unplug of never-plugged abc2", errs[0], "abc1")
+	if errs[1] != nil {
+		t.Fatalf("the other VIF of the batch failed: %v", errs[1])
+	}
+	if pp.plugs != 3 || pp.unplugs != 1 {
+		t.Fatalf("the host ran for a refused VIF: %d plugs, %d unplugs, want 3 and 1", pp.plugs, pp.unplugs)
+	}
+	if errs := m.UnplugMany(ctx, []plugin.Request{req("abc1")}); errs[0] != nil {
+		t.Fatal(errs[0])
+	}
+	if err := m.Plug(ctx, testVIF("abc2", "prefix"), testInst); err != nil {
+		t.Fatalf("plug after the owner's batched unplug: %v", err)
+	}
+}
