@@ -112,13 +112,12 @@ func (s *Server) handleMany(op string) http.HandlerFunc {
 				}
 				results[i] = BulkResult{Status: apiErr.Status, VIFID: id, Error: apiErr}
 				s.metrics.observe(op, pluginLabel(apiErr.Code, name), typ, apiErr.Code, elapsed)
-				s.log.Warn(op+" failed", "vif", id, "plugin", name, "type", typ, "code", apiErr.Code, "duration", elapsed, "err", err)
 				continue
 			}
 			results[i] = BulkResult{Status: http.StatusOK, VIFID: id}
 			s.metrics.observe(op, name, typ, "ok", elapsed)
-			s.log.Info(op+" done", "vif", id, "plugin", name, "type", typ, "duration", elapsed)
 		}
+		// Each VIF's one log line comes from the Host, as for single requests.
 		writeJSON(w, http.StatusOK, BulkReply{Results: results})
 	}
 }

@@ -165,8 +165,16 @@ func (m *Manager) checkRecordedNames(op string, vif objects.VIF, inst *objects.I
 	}
 	for _, n := range ownedNames(objs) {
 		if other, ok := m.names.owner[n]; ok && other != id {
-			return fmt.Errorf("govif: %s: refused: %w", op, &policy.Violation{Code: policy.CodeNameConflict, Field: fieldOf(vif, n), Value: n,
+			err := fmt.Errorf("govif: %s: refused: %w", op, &policy.Violation{Code: policy.CodeNameConflict, Field: fieldOf(vif, n), Value: n,
 				Rule: "the inventory records " + n + " as made for VIF " + other + ", not for VIF " + id})
+			// The operation ends here: its one log line, in the Host's form (docs/operations.md, "Logs").
+			var uuid string
+			if inst != nil {
+				uuid = inst.UUID.Value()
+			}
+			m.log.Warn(op, "vif_id", id, "vif_type", vif.ObjName(), "instance_uuid", uuid, "plugin", b.Plugin.Value(),
+				"outcome", "rejected", "duration_seconds", 0.0, "error", err.Error())
+			return err
 		}
 	}
 	return nil

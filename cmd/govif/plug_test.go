@@ -267,7 +267,8 @@ func TestCommandsThroughServe(t *testing.T) {
 	if _, err := os.Stat(sock); !os.IsNotExist(err) {
 		t.Errorf("socket left behind after shutdown: %v", err)
 	}
-	// One JSON line per operation: the plug and the unplug that succeeded, the plug without a
+	// One JSON line per operation: the plug and the unplug that succeeded, the batched plug and
+	// unplug of two VIFs (a line per VIF), the plug without a
 	// VIF (the bad mode never left the CLI); every line is JSON.
 	var ops []map[string]any
 	for _, l := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
@@ -281,6 +282,7 @@ func TestCommandsThroughServe(t *testing.T) {
 		}
 	}
 	want := []struct{ msg, outcome, level string }{{"plug", "ok", "INFO"}, {"unplug", "ok", "INFO"},
+		{"plug", "ok", "INFO"}, {"plug", "ok", "INFO"}, {"unplug", "ok", "INFO"}, {"unplug", "ok", "INFO"}, // two --vif, one batch each
 		{"plug", "rejected", "WARN"}, {"plug", "rejected", "WARN"}, {"plug", "ok", "INFO"}, // the exit code cases
 		{"plug", "rejected", "WARN"}} // the request without a VIF
 	if len(ops) != len(want) {
@@ -294,7 +296,7 @@ func TestCommandsThroughServe(t *testing.T) {
 		if _, ok := m["duration_seconds"].(float64); !ok {
 			t.Errorf("line %d lacks duration_seconds: %v", i, m)
 		}
-		if w.outcome == "ok" && (m["vif_id"] != "5e1f3a7c-9b2d-4e6f-8a0c-1d3e5f7a9b2c" || m["instance_uuid"] != "c0ffee00-1111-4222-8333-444455556666" || m["plugin"] != "noop") {
+		if id := m["vif_id"]; w.outcome == "ok" && (id != "5e1f3a7c-9b2d-4e6f-8a0c-1d3e5f7a9b2c" && id != "6e1f3a7c-9b2d-4e6f-8a0c-1d3e5f7a9b2c" || m["instance_uuid"] != "c0ffee00-1111-4222-8333-444455556666" || m["plugin"] != "noop") {
 			t.Errorf("line %d: %v, want vif_id, instance_uuid and plugin", i, m)
 		}
 	}
