@@ -152,13 +152,21 @@ func TestCheckVHostUserFP(t *testing.T) {
 	}
 	d, err = ch.Check(ctx, vif, nil)
 	wantDrift(t, "drifted", d, err, "device brfpc1 up yes no", "device tapfpc1 master brfpc1 ", "device tapfpc1 mtu 1450 1300")
-	// Plugging again restores the bridge and the membership; the MTU of an existing fast-path
-	// device is left as it is (as the vendor plugin, which only configures a device it makes).
+	if err := l.SetDown(ctx, "tapfpc1"); err != nil {
+		t.Fatal(err)
+	}
+	d, err = ch.Check(ctx, vif, nil)
+	wantDrift(t, "drifted more", d, err, "device brfpc1 up yes no", "device tapfpc1 master brfpc1 ", "device tapfpc1 up yes no", "device tapfpc1 mtu 1450 1300")
+	// Plugging again repairs all of it, without running fp-vdev for the existing device.
+	n := len(readCalls(t, log))
 	if err := p.Plug(ctx, vif, nil); err != nil {
 		t.Fatal(err)
 	}
 	d, err = ch.Check(ctx, vif, nil)
-	wantDrift(t, "replugged", d, err, "device tapfpc1 mtu 1450 1300")
+	wantDrift(t, "replugged", d, err)
+	if len(readCalls(t, log)) != n {
+		t.Errorf("replug ran fp-vdev: %v", readCalls(t, log)[n:])
+	}
 	if err := p.Unplug(ctx, vif, nil); err != nil {
 		t.Fatal(err)
 	}
