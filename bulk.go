@@ -30,8 +30,10 @@ func (h *Host) many(ctx context.Context, op string, reqs []plugin.Request) []err
 	groups := map[string][]int{} // plugin name -> request indexes
 	var order []string
 	for i, r := range reqs {
+		start := time.Now()
 		_, name, err := h.route(op, r.VIF, r.Instance)
 		if err != nil {
+			h.logOp(ctx, op, r.VIF, r.Instance, name, start, "rejected", err)
 			errs[i] = err
 			continue
 		}
@@ -61,7 +63,7 @@ func (h *Host) many(ctx context.Context, op string, reqs []plugin.Request) []err
 				unlock, err := h.lockVIFs(ctx, p, batch)
 				if err != nil {
 					for _, i := range idx {
-						errs[i] = h.finish(ctx, op, reqs[i].VIF, name, start, err)
+						errs[i] = h.finish(ctx, op, reqs[i].VIF, reqs[i].Instance, name, start, err)
 					}
 					return
 				}
@@ -72,7 +74,7 @@ func (h *Host) many(ctx context.Context, op string, reqs []plugin.Request) []err
 					if len(res) == len(idx) {
 						err = res[j]
 					}
-					errs[i] = h.finish(ctx, op, reqs[i].VIF, name, start, err)
+					errs[i] = h.finish(ctx, op, reqs[i].VIF, reqs[i].Instance, name, start, err)
 				}
 			}()
 			continue
@@ -92,7 +94,7 @@ func (h *Host) many(ctx context.Context, op string, reqs []plugin.Request) []err
 					err = call(ctx, reqs[i].VIF, reqs[i].Instance)
 					unlock()
 				}
-				errs[i] = h.finish(ctx, op, reqs[i].VIF, name, start, err)
+				errs[i] = h.finish(ctx, op, reqs[i].VIF, reqs[i].Instance, name, start, err)
 			}()
 		}
 	}

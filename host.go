@@ -210,22 +210,23 @@ func (h *Host) route(op string, vif objects.VIF, inst *objects.InstanceInfo) (pl
 }
 
 func (h *Host) do(ctx context.Context, op string, vif objects.VIF, inst *objects.InstanceInfo) error {
+	start := time.Now()
 	p, name, err := h.route(op, vif, inst)
 	if err != nil {
+		h.logOp(ctx, op, vif, inst, name, start, "rejected", err)
 		return err
 	}
 	call := p.Plug
 	if op == "unplug" {
 		call = p.Unplug
 	}
-	start := time.Now()
 	unlock, err := h.lockVIF(ctx, p, vif.Base().ID.Value())
 	if err != nil {
-		return h.finish(ctx, op, vif, name, start, err)
+		return h.finish(ctx, op, vif, inst, name, start, err)
 	}
 	defer unlock()
 	err = call(ctx, vif, inst)
-	return h.finish(ctx, op, vif, name, start, err)
+	return h.finish(ctx, op, vif, inst, name, start, err)
 }
 
 // lockVIF serialises the operations on one VIF id: through the Host's own per-VIF lock, or not
@@ -242,13 +243,50 @@ func (h *Host) lockVIF(ctx context.Context, p plugin.Plugin, id string) (func(),
 	return unlock, nil
 }
 
-func (h *Host) finish(ctx context.Context, op string, vif objects.VIF, name string, start time.Time, err error) error {
-	id := vif.Base().ID.Value()
-	attrs := []any{"vif_id", id, "vif_type", vif.ObjName(), "plugin", name, "duration", time.Since(start)}
+// finish logs the operation's one line and wraps a failure in a *PlugError.
+func (h *Host) finish(ctx context.Context, op string, vif objects.VIF, inst *objects.InstanceInfo, name string, start time.Time, err error) error {
 	if err != nil {
-		h.logger.ErrorContext(ctx, "Failed to "+op+" vif", append(attrs, "error", err)...)
-		return &PlugError{Op: op, VIFID: id, Plugin: name, Err: err}
+		outcome := "failed"
+		switch {
+		case errors.Is(err, context.DeadlineExceeded):
+			outcome = "timeout"
+		case errors.Is(err, context.Canceled):
+			outcome = "canceled"
+		}
+		h.logOp(ctx, op, vif, inst, name, start, outcome, err)
+		return &PlugError{Op: op, VIFID: vif.Base().ID.Value(), Plugin: name, Err: err}
 	}
-	h.logger.InfoContext(ctx, "Successfully "+op+"ged vif", attrs...)
+	h.logOp(ctx, op, vif, inst, name, start, "ok", nil)
 	return nil
+}
+
+// logOp writes the one structured line each plug or unplug gets (docs/operations.md, "Logs"):
+// msg "plug" or "unplug"; vif_id, vif_type, instance_uuid, plugin, outcome (ok, rejected,
+// failed, timeout, canceled), duration_seconds and, on failure, error. Level INFO when ok,
+// WARN when rejected (bad input, policy, no such plugin), ERROR otherwise.
+func (h *Host) logOp(ctx context.Context, op string, vif objects.VIF, inst *objects.InstanceInfo, name string, start time.Time, outcome string, err error) {
+	level := slog.LevelInfo
+	switch outcome {
+	case "ok":
+	case "rejected":
+		level = slog.LevelWarn
+	default:
+		level = slog.LevelError
+	}
+	if !h.logger.Enabled(ctx, level) {
+		return
+	}
+	var id, typ, uuid string
+	if vif != nil && vif.Base() != nil {
+		id, typ = vif.Base().ID.Value(), vif.ObjName()
+	}
+	if inst != nil {
+		uuid = inst.UUID.Value()
+	}
+	attrs := []slog.Attr{slog.String("vif_id", id), slog.String("vif_type", typ), slog.String("instance_uuid", uuid),
+		slog.String("plugin", name), slog.String("outcome", outcome), slog.Float64("duration_seconds", time.Since(start).Seconds())}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	h.logger.LogAttrs(ctx, level, op, attrs...)
 }

@@ -111,17 +111,17 @@ func (c *Client) Health(ctx context.Context) error {
 	return err
 }
 
-// HealthInfo asks /healthz and returns the daemon's answer (its version among others).
+// HealthInfo asks /healthz and returns the daemon's answer (its version among others). When
+// the daemon is not ready (503 degraded or stopping) it returns the answer and the error.
 func (c *Client) HealthInfo(ctx context.Context) (Health, error) {
 	var h Health
 	data, err := c.do(ctx, http.MethodGet, "http://govif"+PathHealth, nil)
-	if err != nil {
-		return h, err
+	if len(data) > 0 {
+		if jerr := json.Unmarshal(data, &h); jerr != nil && err == nil {
+			return h, fmt.Errorf("daemon: GET %s: decode reply: %w", PathHealth, jerr)
+		}
 	}
-	if err := json.Unmarshal(data, &h); err != nil {
-		return h, fmt.Errorf("daemon: GET %s: decode reply: %w", PathHealth, err)
-	}
-	return h, nil
+	return h, err
 }
 
 func (c *Client) vifCall(ctx context.Context, path string, vif objects.VIF, inst *objects.InstanceInfo) error {
@@ -182,5 +182,5 @@ func (c *Client) do(ctx context.Context, method, u string, body []byte) ([]byte,
 	e := eb.Error
 	e.Status = resp.StatusCode
 	e.cause = clientCause(&e)
-	return nil, &e
+	return data, &e // the body too: some error replies carry more (/healthz's Health)
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/govif/govif"
+	"github.com/govif/govif/internal/buildinfo"
 	"github.com/govif/govif/objects"
 	_ "github.com/govif/govif/plugins/noop"
 )
@@ -241,6 +242,11 @@ func TestHealthReadyDegradedStopping(t *testing.T) {
 	status, body := getJSON(t, ts, PathHealth)
 	if status != http.StatusServiceUnavailable || body.Status != HealthDegraded || body.Checks["ovsdb"] == "ok" {
 		t.Fatalf("degraded body: %d %+v", status, body)
+	}
+	// The client still gets the body (the version, the checks) beside the error.
+	h, err := ts.client.HealthInfo(context.Background())
+	if err == nil || h.Status != HealthDegraded || h.Version != buildinfo.Version() || h.Checks["ovsdb"] == "ok" {
+		t.Fatalf("HealthInfo when degraded = %+v, %v; want the body and an error", h, err)
 	}
 }
 

@@ -26,6 +26,11 @@ func hostError(op string, err error) *APIError {
 	switch {
 	case errors.As(err, &pv):
 		e.Status, e.Code, e.Field, e.Rule = http.StatusForbidden, CodePolicy, pv.Field, pv.Code
+		if pv.Code == policy.CodeNameConflict {
+			// The names are the VIF's own by the rules but carried by another VIF (an id
+			// prefix collision): the request conflicts with the host's state.
+			e.Status = http.StatusConflict
+		}
 	case errors.Is(err, govif.ErrNoMatchingPlugin):
 		e.Status, e.Code = http.StatusUnprocessableEntity, CodeNoMatchingPlugin
 	case errors.Is(err, plugin.ErrUnsupportedVIFType), errors.Is(err, plugin.ErrMissingPortProfile), errors.As(err, &wrong):

@@ -54,7 +54,8 @@ func TestMetricsCountOutcomes(t *testing.T) {
 		`govif_vif_operations_total{op="unplug",outcome="ok",plugin="ovs",vif_type="VIFOpenVSwitch"} 1`,
 		`govif_vif_operations_total{op="plug",outcome="no_matching_plugin",plugin="unknown",vif_type="VIFOpenVSwitch"} 5`,
 		`govif_vif_operation_duration_seconds_count{op="plug",plugin="ovs",vif_type="VIFOpenVSwitch"} 3`,
-		`govif_requests_in_flight 1`, // the scrape itself
+		`govif_requests_in_flight 1`,                                           // the scrape itself
+		"go_goroutines ", "go_memstats_heap_alloc_bytes ", "process_open_fds ", // the runtime's, as docs/api.md says
 	} {
 		if !strings.Contains(m, want) {
 			t.Errorf("metrics lack %q", want)

@@ -239,8 +239,9 @@ func startServe(t testing.TB, sb *sandbox.OVS) *servedDaemon {
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "govif.conf")
 	sock := filepath.Join(dir, "govif.sock")
-	ini := fmt.Sprintf("[os_vif_ovs]\novsdb_connection = %s\n\n[oslo_concurrency]\nlock_path = %s\n\n[govif_daemon]\nsocket = %s\nrequest_timeout = 120\n",
-		sb.Endpoint(), filepath.Join(dir, "locks"), sock)
+	// state_path in the test's dir: the inventory must not go to the host's /var/lib/govif.
+	ini := fmt.Sprintf("[os_vif_ovs]\novsdb_connection = %s\n\n[oslo_concurrency]\nlock_path = %s\n\n[govif_daemon]\nsocket = %s\nrequest_timeout = 120\nstate_path = %s\n",
+		sb.Endpoint(), filepath.Join(dir, "locks"), sock, filepath.Join(dir, "state"))
 	if err := os.WriteFile(conf, []byte(ini), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -36,6 +36,10 @@ func launchServe(t testing.TB, run func(func() error) error, ini string, args ..
 	conf := filepath.Join(dir, "govif.conf")
 	sock := filepath.Join(dir, "govif.sock")
 	ini = strings.ReplaceAll(ini, "@SOCK@", sock)
+	// The inventory goes to the test's dir, never to the host's /var/lib/govif.
+	if !strings.Contains(ini, "state_path") {
+		ini += "\n[govif_daemon]\nstate_path = " + filepath.Join(dir, "state") + "\n"
+	}
 	if err := os.WriteFile(conf, []byte(ini), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/govif/govif/objects"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -63,8 +64,12 @@ type Options struct {
 	Checks []HealthCheck
 	// Logger receives one structured line per request. Default slog.Default().
 	Logger *slog.Logger
-	// Registry receives the metrics; default a fresh registry (served at /metrics).
+	// Registry receives the metrics; default a fresh registry with the Go runtime and process
+	// collectors (served at /metrics).
 	Registry *prometheus.Registry
+	// MaxBatch bounds the requests one coalesced PlugMany/UnplugMany call carries (see
+	// BatchHost). Default DefaultMaxBatch.
+	MaxBatch int
 }
 
 // Server serves a Host over HTTP+JSON. Create it with NewServer, run it with Serve, stop it
@@ -74,6 +79,7 @@ type Server struct {
 	opts    Options
 	log     *slog.Logger
 	metrics *metrics
+	co      *coalescer
 	http    *http.Server
 	health  *healthCache
 
@@ -127,6 +133,8 @@ func NewServer(host Host, opts Options) *Server {
 	}
 	if opts.Registry == nil {
 		opts.Registry = prometheus.NewRegistry()
+		// The Go runtime's and the process's metrics (go_*, process_*), as docs/api.md says.
+		opts.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
 	s := &Server{
 		host:     host,
@@ -138,9 +146,12 @@ func NewServer(host Host, opts Options) *Server {
 		opsEnded: make(chan struct{}),
 	}
 	s.base, s.cancel = context.WithCancel(context.Background())
+	s.co = newCoalescer(host, opts.MaxBatch, opts.Logger, opts.Registry)
 	mux := http.NewServeMux()
 	mux.HandleFunc(PathPlug, s.guard(s.handleVIF("plug")))
 	mux.HandleFunc(PathUnplug, s.guard(s.handleVIF("unplug")))
+	mux.HandleFunc(PathPlugMany, s.guard(s.handleMany("plug")))
+	mux.HandleFunc(PathUnplugMany, s.guard(s.handleMany("unplug")))
 	mux.HandleFunc(PathHostInfo, s.guard(s.handleHostInfo))
 	mux.HandleFunc(PathHealth, s.guard(s.handleHealth))
 	s.registerOps(mux)
@@ -396,7 +407,7 @@ func (s *Server) handleVIF(op string) http.HandlerFunc {
 		vif, inst, apiErr := s.readVIFRequest(w, r)
 		if apiErr != nil {
 			s.metrics.observe(op, "", "", apiErr.Code, time.Since(start))
-			s.log.Info("request rejected", "op", op, "code", apiErr.Code, "field", apiErr.Field, "err", apiErr.Message)
+			s.logRefused(r.Context(), op, apiErr, start)
 			writeError(w, apiErr)
 			return
 		}
@@ -413,6 +424,9 @@ func (s *Server) handleVIF(op string) http.HandlerFunc {
 		s.mu.Unlock()
 		s.metrics.running.Inc()
 		go func() {
+			var err error
+			// The operation stops being tracked before its answer is given, so that a
+			// client that has its answer never sees it in InFlight.
 			defer func() {
 				s.mu.Lock()
 				delete(s.ops, o)
@@ -420,12 +434,11 @@ func (s *Server) handleVIF(op string) http.HandlerFunc {
 				s.opsEnded = make(chan struct{})
 				s.mu.Unlock()
 				s.metrics.running.Dec()
+				done <- err
 			}()
-			if op == "plug" {
-				done <- s.host.Plug(ctx, vif, inst)
-			} else {
-				done <- s.host.Unplug(ctx, vif, inst)
-			}
+			// Through the coalescer: concurrent requests share the Host's batch calls. It
+			// returns when the operation has really ended (withdrawn, or its batch returned).
+			err = s.co.one(ctx, op, vif, inst)
 		}()
 		var err error
 		select {
@@ -436,7 +449,7 @@ func (s *Server) handleVIF(op string) http.HandlerFunc {
 			case <-time.After(hostReturnSlack):
 				err = fmt.Errorf("%s of VIF %s did not end within request_timeout (%v); it goes on in the background (rolled back if it fails), so its outcome is unknown: retry, plug and unplug are idempotent: %w",
 					op, id, s.opts.RequestTimeout, ctx.Err())
-				s.log.Warn(op+" answered at its deadline while the host still runs it", "vif", id, "plugin", plugin)
+				s.log.Warn(op+" answered at its deadline while the host still runs it (its own line follows when it ends)", "vif_id", id, "plugin", plugin)
 			}
 		}
 
@@ -451,14 +464,22 @@ func (s *Server) handleVIF(op string) http.HandlerFunc {
 				}
 			}
 			s.metrics.observe(op, pluginLabel(apiErr.Code, plugin), vif.ObjName(), apiErr.Code, elapsed)
-			s.log.Warn(op+" failed", "vif", id, "plugin", plugin, "type", vif.ObjName(), "code", apiErr.Code, "duration", elapsed, "err", err)
 			writeError(w, apiErr)
 			return
 		}
 		s.metrics.observe(op, plugin, vif.ObjName(), "ok", elapsed)
-		s.log.Info(op+" done", "vif", id, "plugin", plugin, "type", vif.ObjName(), "duration", elapsed)
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "vif_id": id})
 	}
+}
+
+// logRefused logs a request refused before the Host saw it (the Host logs those it did, one
+// line each) in the same form as the Host's line: msg op, outcome "rejected",
+// duration_seconds, error, plus the API error code and field (vif_id and the other VIF keys are
+// empty: the VIF was not decoded).
+func (s *Server) logRefused(ctx context.Context, op string, e *APIError, start time.Time) {
+	s.log.LogAttrs(ctx, slog.LevelWarn, op, slog.String("vif_id", ""), slog.String("vif_type", ""), slog.String("instance_uuid", ""),
+		slog.String("plugin", ""), slog.String("outcome", "rejected"), slog.Float64("duration_seconds", time.Since(start).Seconds()),
+		slog.String("error", e.Message), slog.String("code", e.Code), slog.String("field", e.Field))
 }
 
 // readHostInfoRequest decodes the body of POST /v1/host-info; an empty body is an empty request.
@@ -539,31 +560,46 @@ const hostReturnSlack = 50 * time.Millisecond
 
 // readVIFRequest decodes and validates the body of a plug/unplug request.
 func (s *Server) readVIFRequest(w http.ResponseWriter, r *http.Request) (objects.VIF, *objects.InstanceInfo, *APIError) {
+	body, apiErr := s.readRawBody(w, r, s.opts.MaxBodyBytes)
+	if apiErr != nil {
+		return nil, nil, apiErr
+	}
+	var req VIFRequest
+	if err := json.Unmarshal(body, &req); err != nil {
+		return nil, nil, &APIError{Status: http.StatusBadRequest, Code: CodeBadRequest, Message: "body is not a JSON object with vif and instance_info: " + err.Error()}
+	}
+	return decodeVIFRequest(req)
+}
+
+// readRawBody reads a request body of at most limit bytes within BodyTimeout.
+func (s *Server) readRawBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *APIError) {
 	// The body must arrive within BodyTimeout. The deadline is lifted once it is read, so that
 	// the server's watch for a client hang-up (which cancels the request) keeps working.
 	rc := http.NewResponseController(w)
 	_ = rc.SetReadDeadline(time.Now().Add(s.opts.BodyTimeout))
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
 		// The rest of the body is not waited for: the reply closes the connection.
 		w.Header().Set("Connection", "close")
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() {
-			return nil, nil, &APIError{Status: http.StatusRequestTimeout, Code: CodeBodyTimeout,
+			return nil, &APIError{Status: http.StatusRequestTimeout, Code: CodeBodyTimeout,
 				Message: fmt.Sprintf("request body not received within body_timeout (%v)", s.opts.BodyTimeout)}
 		}
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return nil, nil, &APIError{Status: http.StatusRequestEntityTooLarge, Code: CodeTooLarge,
+			return nil, &APIError{Status: http.StatusRequestEntityTooLarge, Code: CodeTooLarge,
 				Message: fmt.Sprintf("request body over %d bytes", tooBig.Limit)}
 		}
-		return nil, nil, &APIError{Status: http.StatusBadRequest, Code: CodeBadRequest, Message: "read body: " + err.Error()}
+		return nil, &APIError{Status: http.StatusBadRequest, Code: CodeBadRequest, Message: "read body: " + err.Error()}
 	}
 	_ = rc.SetReadDeadline(time.Time{})
-	var req VIFRequest
-	if err := json.Unmarshal(body, &req); err != nil {
-		return nil, nil, &APIError{Status: http.StatusBadRequest, Code: CodeBadRequest, Message: "body is not a JSON object with vif and instance_info: " + err.Error()}
-	}
+	return body, nil
+}
+
+// decodeVIFRequest decodes and checks the two primitives of one plug/unplug request (a whole
+// body of /v1/plug, or one item of /v1/plug-many).
+func decodeVIFRequest(req VIFRequest) (objects.VIF, *objects.InstanceInfo, *APIError) {
 	if len(req.VIF) == 0 || string(req.VIF) == "null" {
 		return nil, nil, &APIError{Status: http.StatusBadRequest, Code: CodeInvalidObject, Field: "vif", Message: "vif: missing"}
 	}

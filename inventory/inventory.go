@@ -116,6 +116,14 @@ func fileName(id string) string {
 // Put writes r, replacing the record of the same id, durably: when Put returns nil the record
 // survives a crash of the process or the machine.
 func (s *Store) Put(r *Record) error {
+	if err := s.write(r); err != nil {
+		return err
+	}
+	return s.syncDir(r.ID)
+}
+
+// write writes r's file (synced) and renames it into place; the directory is not synced.
+func (s *Store) write(r *Record) error {
 	if r == nil || r.ID == "" {
 		return errors.New("inventory: record without id")
 	}
@@ -154,7 +162,7 @@ func (s *Store) Put(r *Record) error {
 		return fmt.Errorf("inventory: write record %s: %w", r.ID, err)
 	}
 	ok = true
-	return s.syncDir(r.ID)
+	return nil
 }
 
 // Delete removes the record of id durably. A missing record is not an error.

@@ -42,6 +42,8 @@ type Manager struct {
 
 	mu       sync.Mutex
 	inFlight map[string]int // VIF ids with a plug under way (GC keeps them)
+
+	names nameIndex // recorded names -> VIF id (owner.go)
 }
 
 // Option configures New.
@@ -96,12 +98,17 @@ func (m *Manager) Plug(ctx context.Context, vif objects.VIF, inst *objects.Insta
 	}
 	defer unlock()
 	prev, _ := m.inv.Get(id)
+	if err := m.checkRecordedNames("plug", vif, inst); err != nil { // owner.go
+		return err
+	}
 	if err := m.host.Plug(ctx, vif, inst); err != nil {
 		return err
 	}
 	rec, err := m.record(vif, inst, prev)
 	if err == nil {
-		err = m.inv.Put(rec)
+		if err = m.inv.Put(rec); err == nil {
+			m.noteRecord(rec)
+		}
 	}
 	if err != nil {
 		if prev == nil {
@@ -125,12 +132,16 @@ func (m *Manager) Unplug(ctx context.Context, vif objects.VIF, inst *objects.Ins
 		return fmt.Errorf("unplug VIF %s: wait for another operation on it: %w", id, err)
 	}
 	defer unlock()
+	if err := m.checkRecordedNames("unplug", vif, inst); err != nil { // owner.go
+		return err
+	}
 	if err := m.host.Unplug(ctx, vif, inst); err != nil {
 		return err
 	}
 	if err := m.inv.Delete(id); err != nil {
 		return &InventoryError{Op: "unplug", VIFID: id, Err: err}
 	}
+	m.forgetRecord(id)
 	return nil
 }
 

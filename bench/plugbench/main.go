@@ -1,6 +1,8 @@
 // Command plugbench times govif's ovs plugin for scripts/bench-plug.sh: a cold one-shot plug,
 // steady sequential plugs and unplugs, bulk PlugMany/UnplugMany, and the "floor" (the netlink
-// calls and OVSDB transaction a plug needs, made directly through packages netdev and vswitch).
+// calls and OVSDB transaction a plug needs, made directly through packages netdev and vswitch);
+// and for scripts/bench-batch.sh the same bulk plugs and unplugs sent by concurrent clients to
+// a running `govif serve` (modes daemon, daemon-concurrent, daemon-bulk).
 // It runs in the caller's network namespace against the OVSDB at -db. Output: one JSON object.
 package main
 
@@ -24,7 +26,11 @@ import (
 
 func main() {
 	db := flag.String("db", "", "OVSDB endpoint (unix:PATH)")
-	mode := flag.String("mode", "steady", "cold | unplug1 | steady | bulk | floor | emit")
+	mode := flag.String("mode", "steady", "cold | unplug1 | steady | bulk | bulk-inventory | floor | emit | daemon | daemon-concurrent | daemon-bulk")
+	state := flag.String("state", "", "mode bulk-inventory: the inventory's state directory")
+	server := flag.String("server", "", "modes daemon*: the govif daemon (unix:PATH)")
+	clients := flag.Int("clients", 10, "modes daemon*: concurrent clients")
+	warm := flag.Bool("warm", false, "mode bulk: plug and unplug one other VIF before timing (connect to OVSDB, look the bridge up), as a long-running service is warm")
 	kind := flag.String("kind", "hybrid", "hybrid | ovs | ovs-tap (create_tap) | ovs-pb (per_port_bridge) | vhu (vhost-user)")
 	n := flag.Int("n", 50, "number of VIFs")
 	bridge := flag.String("bridge", "br-int", "integration bridge")
@@ -39,7 +45,32 @@ func main() {
 		}
 		return
 	}
-	if err := run(*db, *mode, *kind, *n, *bridge, *dp); err != nil {
+	if *mode == "daemon" || *mode == "daemon-concurrent" || *mode == "daemon-bulk" {
+		res := result{Mode: *mode, Kind: *kind, N: *n}
+		err := runDaemon(context.Background(), *mode, *server, *clients, vifs(*kind, *n, *bridge, *dp), &res)
+		if err == nil {
+			err = json.NewEncoder(os.Stdout).Encode(res)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "plugbench:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if *mode == "bulk-inventory" {
+		res := result{Mode: *mode, Kind: *kind, N: *n}
+		all := vifs(*kind, *n+1, *bridge, *dp)
+		err := runInventory(context.Background(), *db, *state, all[:*n], all[*n], &res)
+		if err == nil {
+			err = json.NewEncoder(os.Stdout).Encode(res)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "plugbench:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if err := run(*db, *mode, *kind, *n, *bridge, *dp, *warm); err != nil {
 		fmt.Fprintln(os.Stderr, "plugbench:", err)
 		os.Exit(1)
 	}
@@ -114,7 +145,7 @@ func median(v []float64) float64 {
 	return s[len(s)/2]
 }
 
-func run(db, mode, kind string, n int, bridge, dp string) error {
+func run(db, mode, kind string, n int, bridge, dp string, warm bool) error {
 	ctx := context.Background()
 	res := result{Mode: mode, Kind: kind, N: n}
 	reqs := vifs(kind, n, bridge, dp)
@@ -157,6 +188,15 @@ func run(db, mode, kind string, n int, bridge, dp string) error {
 			}
 		case "bulk":
 			bp := p.(plugin.BulkPlugger)
+			if warm {
+				w := vifs(kind, n+1, bridge, dp)[n]
+				if err := p.Plug(ctx, w.vif, inst()); err != nil {
+					return fmt.Errorf("warm-up plug: %w", err)
+				}
+				if err := p.Unplug(ctx, w.vif, inst()); err != nil {
+					return fmt.Errorf("warm-up unplug: %w", err)
+				}
+			}
 			var prs []plugin.Request
 			for _, r := range reqs {
 				prs = append(prs, plugin.Request{VIF: r.vif, Instance: inst()})

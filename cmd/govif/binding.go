@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/govif/govif/binding"
+	"github.com/govif/govif/config"
 	"github.com/govif/govif/objects"
 )
 
@@ -26,7 +27,7 @@ func newBindingConvertCmd() *cobra.Command {
 	var (
 		from                 string
 		cfg                  binding.NovaConfig
-		indent               bool
+		output               string
 		target, manifestPath string
 	)
 	cmd := &cobra.Command{
@@ -37,6 +38,8 @@ func newBindingConvertCmd() *cobra.Command {
 			"Neutron port: a bare port body (keys binding:vif_type, fixed_ips, ...) or a document\n" +
 			"{\"port\": {...}, \"network\": {...}, \"subnets\": [...], \"dhcp_ports\": [...], \"floatingips\": [...],\n" +
 			"\"preserve_on_delete\": false}. --from picks the form; by default it is told by the keys.\n" +
+			"The Nova options it reads ([neutron] ovs_bridge, [DEFAULT] flat_injected) come from --config (a\n" +
+			"nova.conf), overridden by --ovs-bridge and --flat-injected.\n" +
 			"By default the VIF types Nova 26 plugs itself (tap, midonet, iovisor, ib_hostdev, hw_veb, macvtap)\n" +
 			"convert to objects for govif's plugins (govif's extension, docs/binding.md); --govif-vif-types=false\n" +
 			"answers exactly as Nova 26. --target-version and --manifest backport the result for an older\n" +
@@ -46,6 +49,9 @@ func newBindingConvertCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			data, err := readInputFile(cmd, args)
 			if err != nil {
+				return err
+			}
+			if err := novaOptions(cmd, &cfg); err != nil {
 				return err
 			}
 			vif, err := convertBinding(data, from, cfg)
@@ -62,7 +68,7 @@ func newBindingConvertCmd() *cobra.Command {
 			if err != nil {
 				return badInput(oneLine(err))
 			}
-			return writeJSON(cmd.OutOrStdout(), out, indent)
+			return writeJSON(cmd.OutOrStdout(), out, false)
 		},
 	}
 	cmd.Flags().StringVar(&from, "from", "auto", "input form: nova (network_info VIF), neutron (port) or auto")
@@ -72,8 +78,36 @@ func newBindingConvertCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&cfg.Multiqueue, "multiqueue", false, "the instance has multi-queue VIFs (Nova: hw:vif_multiqueue_enabled with virtio): an OVS VIF with ovs_create_tap, or a tap VIF, gets a multi-queue tap")
 	cmd.Flags().StringVar(&target, "target-version", "", "backport the VIF to this version (e.g. 1.0)")
 	cmd.Flags().StringVar(&manifestPath, "manifest", "", "JSON file mapping class names to versions for nested objects (e.g. {\"VIFPortProfileOpenVSwitch\": \"1.3\"} for os-vif 3.0.0)")
-	cmd.Flags().BoolVar(&indent, "indent", false, "indent the output")
+	_ = cmd.RegisterFlagCompletionFunc("from", fixedCompletion("auto", "nova", "neutron"))
+	_ = cmd.MarkFlagFilename("manifest", "json")
+	addOutputFlag(cmd, &output, "json")
 	return cmd
+}
+
+// novaOptions fills cfg from --config ([neutron] ovs_bridge, [DEFAULT] flat_injected) where
+// the flags were not given.
+func novaOptions(cmd *cobra.Command, cfg *binding.NovaConfig) error {
+	path := configPath(cmd)
+	if path == "" {
+		return nil
+	}
+	c, err := loadConfig(path)
+	if err != nil {
+		return badInput(oneLine(err))
+	}
+	if !cmd.Flags().Changed("ovs-bridge") {
+		if v, ok := c.Section("neutron").Get("ovs_bridge"); ok && v != "" {
+			cfg.OVSBridge = v
+		}
+	}
+	if !cmd.Flags().Changed("flat-injected") {
+		v, err := c.Section(config.SectionDefault).Bool("flat_injected", false)
+		if err != nil {
+			return badInput(oneLine(fmt.Errorf("--config %s: %w", path, err)))
+		}
+		cfg.FlatInjected = v
+	}
+	return nil
 }
 
 // convertBinding converts data in the form named by from ("auto" guesses it from the keys).

@@ -72,6 +72,33 @@ func TestBindingConvertOVSBridgeOption(t *testing.T) {
 	}
 }
 
+// TestBindingConvertReadsConfig checks that --config (a nova.conf) gives [neutron] ovs_bridge
+// and that --ovs-bridge overrides it.
+func TestBindingConvertReadsConfig(t *testing.T) {
+	doc := bindingGolden(t, "ovs-no-details", "neutron")
+	conf := filepath.Join(t.TempDir(), "nova.conf")
+	if err := os.WriteFile(conf, []byte("[DEFAULT]\nflat_injected = true\n[neutron]\novs_bridge = br-fromconf\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := runGovif(t, doc, "binding", "convert", "--config", conf)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if _, data := primitiveName(t, out); data["bridge_name"] != "br-fromconf" {
+		t.Errorf("bridge_name = %v, want br-fromconf from --config", data["bridge_name"])
+	}
+	out, _, _ = runGovif(t, doc, "binding", "convert", "--config", conf, "--ovs-bridge", "br-flag")
+	if _, data := primitiveName(t, out); data["bridge_name"] != "br-flag" {
+		t.Errorf("bridge_name = %v, want br-flag (the flag wins)", data["bridge_name"])
+	}
+	if err := os.WriteFile(conf, []byte("[DEFAULT]\nflat_injected = maybe\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := runGovif(t, doc, "binding", "convert", "--config", conf); code != 2 || !strings.Contains(stderr, "flat_injected") {
+		t.Errorf("bad flat_injected: exit %d %q, want 2 naming it", code, stderr)
+	}
+}
+
 func TestBindingConvertBadInput(t *testing.T) {
 	for _, tc := range []struct {
 		name, input, want string
@@ -171,6 +198,33 @@ func TestNegotiateCommand(t *testing.T) {
 	}
 	if got.Index != 1 || got.Plugin != "ovs" || got.Version != "1.0" || got.Manifest["VIFPortProfileOpenVSwitch"] != "1.0" {
 		t.Errorf("got %+v", got)
+	}
+
+	// Standard input: the HostInfo or one candidate, as a pipeline gives it.
+	hostJSON, err := os.ReadFile(host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plainJSON, err := os.ReadFile(plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"--host-info", "-", "--vif", bridge, "--vif", plain},
+		{"--host-info", host, "--vif", bridge, "--vif", "-"},
+	} {
+		stdin := string(hostJSON)
+		if args[1] != "-" {
+			stdin = string(plainJSON)
+		}
+		out2, stderr, code := runGovif(t, stdin, append([]string{"negotiate"}, args...)...)
+		if code != 0 || out2 != out {
+			t.Errorf("negotiate %v from stdin: exit %d %s\n%s\nwant the same as from files:\n%s", args, code, stderr, out2, out)
+		}
+	}
+	_, stderr, code = runGovif(t, "", "negotiate", "--host-info", "-", "--vif", "-")
+	if code != 2 || !strings.Contains(stderr, "standard input") {
+		t.Errorf("two readers of stdin: exit %d, stderr %q, want 2", code, stderr)
 	}
 
 	_, stderr, code = runGovif(t, "", "negotiate", "--host-info", host, "--vif", bridge)

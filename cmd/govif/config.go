@@ -10,6 +10,7 @@ import (
 // so to every command.
 func addConfigFlag(root *cobra.Command) {
 	root.PersistentFlags().String("config", "", "nova.conf-style configuration file ([os_vif_ovs], [os_vif_linux_bridge], [govif], [govif_daemon])")
+	_ = root.MarkPersistentFlagFilename("config", "conf")
 }
 
 // configPath is the --config value the command was run with.

@@ -16,7 +16,7 @@ import (
 )
 
 func newDemoCmd() *cobra.Command {
-	var reportPath string
+	var reportPath, output string
 	var verbose bool
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -27,13 +27,22 @@ namespace and temp dir, start the govif daemon on a socket in that dir, and thro
 plug a VIFOpenVSwitch, a hybrid VIFBridge pair (qbr/qvb/qvo) and a linux_bridge VIF. It shows
 what was made (OVS ports and external_ids, devices), gives the hybrid pair "VM" ends in their
 own namespaces and pings between them, then unplugs everything and tears it all down (also on
-Ctrl-C). Needs what scripts/install-deps.sh installs (openvswitch-switch, iptables).`,
+Ctrl-C). -o json prints the report (as --report writes it) instead of the step list. Needs what scripts/install-deps.sh installs (openvswitch-switch, iptables).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			d := newDemoRun(cmd.OutOrStdout(), cmd.ErrOrStderr(), verbose)
+			out := cmd.OutOrStdout()
+			if output == "json" {
+				out = io.Discard
+			}
+			d := newDemoRun(out, cmd.ErrOrStderr(), verbose)
 			err := d.run(ctx)
+			if output == "json" {
+				if werr := writeValue(cmd.OutOrStdout(), d.report); werr != nil && err == nil {
+					err = werr
+				}
+			}
 			if reportPath != "" {
 				if werr := d.writeReport(reportPath); werr != nil && err == nil {
 					err = werr
@@ -47,6 +56,7 @@ Ctrl-C). Needs what scripts/install-deps.sh installs (openvswitch-switch, iptabl
 		},
 	}
 	cmd.Flags().StringVar(&reportPath, "report", "", "also write a JSON report (steps, timings, what was left behind) to this file")
+	addOutputFlag(cmd, &output, "text", "json")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "log the daemon's requests and the plugins' work to stderr")
 	return cmd
 }

@@ -1,7 +1,11 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"github.com/govif/govif"
+	"github.com/govif/govif/daemon"
+	"github.com/govif/govif/internal/buildinfo"
 	"io"
 	"strings"
 	"text/tabwriter"
@@ -22,7 +26,8 @@ func newHostInfoCmd() *cobra.Command {
 		Long: `Show what os_vif.host_info() returns on this host (or on the daemon's, with --server): each
 loaded plugin, the VIF classes it plugs with their version range, and the port profiles each
 takes. --permitted keeps only the named VIF classes (as Nova filters). -o json prints the
-HostInfo primitive, the form Nova sends to Neutron.`,
+HostInfo primitive, the form Nova sends to Neutron; the text form starts with the govif
+version doing the plugging (the daemon's, with --server).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := hf.check(); err != nil {
@@ -52,11 +57,21 @@ HostInfo primitive, the form Nova sends to Neutron.`,
 				}
 				return writeJSON(cmd.OutOrStdout(), b, true)
 			}
+			where := "this process"
+			if hf.server != "" {
+				where = "the daemon at " + hf.server
+			}
+			ver, err := hostVersion(ctx, h)
+			if err != nil {
+				return oneLine(err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "govif %s (%s)\n", ver, where)
 			return printHostInfo(cmd.OutOrStdout(), hi)
 		},
 	}
 	hf.register(cmd)
 	cmd.Flags().StringSliceVar(&permitted, "permitted", nil, "only these VIF classes (comma-separated, e.g. VIFOpenVSwitch,VIFBridge)")
+	_ = cmd.RegisterFlagCompletionFunc("permitted", fixedCompletion(vifClassNames()...))
 	return cmd
 }
 
@@ -89,4 +104,27 @@ func printHostInfo(w io.Writer, hi *objects.HostInfo) error {
 		return err
 	}
 	return nil
+}
+
+// hostVersion is the govif version of the host h: the daemon's when h is a client.
+func hostVersion(ctx context.Context, h govif.Interface) (string, error) {
+	if c, ok := h.(*daemon.Client); ok {
+		hi, err := c.HealthInfo(ctx)
+		if hi.Version != "" { // a degraded daemon still says which version it is
+			return hi.Version, nil
+		}
+		return "", err
+	}
+	return buildinfo.Version(), nil
+}
+
+// vifClassNames lists the VIF classes (for completing --permitted).
+func vifClassNames() []string {
+	var names []string
+	for _, c := range objects.Classes() {
+		if c.Parent == "VIFBase" {
+			names = append(names, c.Name)
+		}
+	}
+	return names
 }

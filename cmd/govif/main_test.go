@@ -21,6 +21,8 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	// The tests choose between in-process and daemon themselves.
+	os.Unsetenv(serverEnv)
 	code := m.Run()
 	if buildDir != "" {
 		os.RemoveAll(buildDir)
@@ -32,6 +34,9 @@ func TestMain(m *testing.M) {
 // process (a daemon to signal, a different uid); the others call run in-process.
 func govifBinary(t *testing.T) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("skipping in -short: builds the govif binary")
+	}
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "govif-cli-test")
 		if err != nil {

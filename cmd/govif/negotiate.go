@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -16,7 +17,8 @@ func newNegotiateCmd() *cobra.Command {
 	var (
 		hostInfoPath, manifestPath string
 		vifPaths                   []string
-		primitiveOnly, indent      bool
+		primitiveOnly              bool
+		output                     string
 	)
 	cmd := &cobra.Command{
 		Use:   "negotiate --host-info FILE --vif FILE [--vif FILE ...]",
@@ -26,6 +28,8 @@ func newNegotiateCmd() *cobra.Command {
 			"class and port profile class the host supports, encodes it at the highest common versions and\n" +
 			"writes {\"index\", \"plugin\", \"version\", \"manifest\", \"primitive\"} (or only the primitive with\n" +
 			"--primitive). --manifest caps nested classes the HostInfo does not cover (e.g. {\"Network\": \"1.0\"}).\n" +
+			"One of --host-info and --vif may be \"-\": standard input (e.g. govif host-info -o json | govif negotiate\n" +
+			"--host-info - --vif a.json).\n" +
 			"Exit 2 on bad input, 1 with one reason per candidate when the host supports none.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -35,9 +39,31 @@ func newNegotiateCmd() *cobra.Command {
 			if len(vifPaths) == 0 {
 				return badInput(errors.New("--vif: at least one candidate VIF file is required"))
 			}
-			data, err := os.ReadFile(hostInfoPath)
+			stdinUsers := 0
+			for _, p := range append([]string{hostInfoPath}, vifPaths...) {
+				if p == "-" {
+					stdinUsers++
+				}
+			}
+			if stdinUsers > 1 {
+				return badInput(errors.New("--host-info and --vif: only one of them can read standard input (-)"))
+			}
+			read := func(flag, p string) ([]byte, error) {
+				var data []byte
+				var err error
+				if p == "-" {
+					data, err = io.ReadAll(cmd.InOrStdin())
+				} else {
+					data, err = os.ReadFile(p)
+				}
+				if err != nil {
+					return nil, badInput(fmt.Errorf("--%s: %w", flag, err))
+				}
+				return data, nil
+			}
+			data, err := read("host-info", hostInfoPath)
 			if err != nil {
-				return badInput(err)
+				return err
 			}
 			host, err := objects.DecodeHostInfo(data)
 			if err != nil {
@@ -45,9 +71,9 @@ func newNegotiateCmd() *cobra.Command {
 			}
 			var vifs []objects.VIF
 			for _, p := range vifPaths {
-				data, err := os.ReadFile(p)
+				data, err := read("vif", p)
 				if err != nil {
-					return badInput(err)
+					return err
 				}
 				vif, err := objects.DecodeVIF(data)
 				if err != nil {
@@ -70,7 +96,7 @@ func newNegotiateCmd() *cobra.Command {
 				return oneLine(err)
 			}
 			if primitiveOnly {
-				return writeJSON(cmd.OutOrStdout(), n.Primitive, indent)
+				return writeJSON(cmd.OutOrStdout(), n.Primitive, false)
 			}
 			out, err := json.Marshal(struct {
 				Index     int               `json:"index"`
@@ -82,13 +108,16 @@ func newNegotiateCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return writeJSON(cmd.OutOrStdout(), out, indent)
+			return writeJSON(cmd.OutOrStdout(), out, false)
 		},
 	}
-	cmd.Flags().StringVar(&hostInfoPath, "host-info", "", "HostInfo primitive (JSON file)")
-	cmd.Flags().StringArrayVar(&vifPaths, "vif", nil, "candidate VIF primitive (JSON file); repeat, most preferred first")
+	cmd.Flags().StringVar(&hostInfoPath, "host-info", "", "HostInfo primitive (JSON file, - for standard input)")
+	cmd.Flags().StringArrayVar(&vifPaths, "vif", nil, "candidate VIF primitive (JSON file, - for standard input); repeat, most preferred first")
 	cmd.Flags().StringVar(&manifestPath, "manifest", "", "JSON file capping nested classes: {\"Network\": \"1.0\", ...}")
 	cmd.Flags().BoolVar(&primitiveOnly, "primitive", false, "write only the negotiated VIF primitive")
-	cmd.Flags().BoolVar(&indent, "indent", false, "indent the output")
+	addOutputFlag(cmd, &output, "json")
+	for _, f := range []string{"host-info", "vif", "manifest"} {
+		_ = cmd.MarkFlagFilename(f, "json")
+	}
 	return cmd
 }

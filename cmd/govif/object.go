@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -23,8 +22,7 @@ func newObjectCmd() *cobra.Command {
 }
 
 func newObjectConvertCmd() *cobra.Command {
-	var target, manifestPath string
-	var indent bool
+	var target, manifestPath, output string
 	cmd := &cobra.Command{
 		Use:   "convert [FILE|-]",
 		Short: "Read one primitive and write it again, at the same version or backported",
@@ -53,21 +51,23 @@ func newObjectConvertCmd() *cobra.Command {
 			if err != nil {
 				return badInput(oneLine(err))
 			}
-			return writeJSON(cmd.OutOrStdout(), out, indent)
+			return writeJSON(cmd.OutOrStdout(), out, false)
 		},
 	}
 	cmd.Flags().StringVar(&target, "target-version", "", "backport the top-level object to this version (e.g. 1.0)")
 	cmd.Flags().StringVar(&manifestPath, "manifest", "", "JSON file mapping class names to versions for nested objects")
-	cmd.Flags().BoolVar(&indent, "indent", false, "indent the output")
+	addOutputFlag(cmd, &output, "json")
 	return cmd
 }
 
 func newObjectValidateCmd() *cobra.Command {
-	return &cobra.Command{
+	var output string
+	cmd := &cobra.Command{
 		Use:   "validate [FILE|-]",
 		Short: "Check that a primitive decodes and every field is valid",
 		Long: "Decodes one os-vif primitive from FILE or standard input and validates every field.\n" +
-			"Prints \"<class> <version>: valid\" and exits 0, or prints the bad field's path and exits 2.",
+			"Prints \"<class> <version>: valid\" (-o json: {\"class\", \"version\", \"valid\"}) and exits 0, or prints\n" +
+			"the bad field's path on standard error and exits 2.",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o, err := readObject(cmd, args)
@@ -77,14 +77,23 @@ func newObjectValidateCmd() *cobra.Command {
 			if err := objects.Validate(o); err != nil {
 				return badInput(oneLine(err))
 			}
+			if output == "json" {
+				return writeValue(cmd.OutOrStdout(), struct {
+					Class   string `json:"class"`
+					Version string `json:"version"`
+					Valid   bool   `json:"valid"`
+				}{o.ObjName(), objects.ObjVersion(o), true})
+			}
 			_, err = fmt.Fprintf(cmd.OutOrStdout(), "%s %s: valid\n", o.ObjName(), objects.ObjVersion(o))
 			return err
 		},
 	}
+	addOutputFlag(cmd, &output, "text", "json")
+	return cmd
 }
 
 func newObjectListCmd() *cobra.Command {
-	var asJSON bool
+	var output string
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List every os-vif class with its version history",
@@ -92,13 +101,8 @@ func newObjectListCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			classes := objects.Classes()
 			w := cmd.OutOrStdout()
-			if asJSON {
-				b, err := json.MarshalIndent(classes, "", "  ")
-				if err != nil {
-					return err
-				}
-				_, err = fmt.Fprintf(w, "%s\n", b)
-				return err
+			if output == "json" {
+				return writeValue(w, classes)
 			}
 			var buf bytes.Buffer
 			for _, c := range classes {
@@ -119,7 +123,7 @@ func newObjectListCmd() *cobra.Command {
 			return err
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the classes as JSON")
+	addOutputFlag(cmd, &output, "text", "json")
 	return cmd
 }
 
@@ -147,18 +151,6 @@ func readManifest(path string) (map[string]string, error) {
 		return nil, badInput(fmt.Errorf("manifest %s: want a JSON object of class name to version string: %w", path, err))
 	}
 	return m, nil
-}
-
-func writeJSON(w io.Writer, b []byte, indent bool) error {
-	if indent {
-		var buf bytes.Buffer
-		if err := json.Indent(&buf, b, "", "  "); err != nil {
-			return err
-		}
-		b = buf.Bytes()
-	}
-	_, err := fmt.Fprintf(w, "%s\n", b)
-	return err
 }
 
 // oneLine keeps an error on one line of stderr (the type stays reachable with errors.As).

@@ -149,10 +149,10 @@ func TestObjectList(t *testing.T) {
 			t.Errorf("list lacks %q", want)
 		}
 	}
-	out, _, code = runGovif(t, "", "object", "list", "--json")
+	out, _, code = runGovif(t, "", "object", "list", "-o", "json")
 	var v []map[string]any
 	if code != 0 || json.Unmarshal([]byte(out), &v) != nil || len(v) != 31 {
-		t.Errorf("list --json: exit %d, %d classes", code, len(v))
+		t.Errorf("list -o json: exit %d, %d classes", code, len(v))
 	}
 }
 

@@ -32,7 +32,7 @@ type opsSession struct {
 
 // openOps opens the session. withHost: the command needs the plugins (check, replug, gc).
 func (f *hostFlags) openOps(ctx context.Context, cmd *cobra.Command, withHost bool) (*opsSession, error) {
-	if f.server != "" {
+	if f.server = f.serverAddr(cmd); f.server != "" { // --server, else $GOVIF_SERVER
 		c, err := daemon.NewClient(f.server)
 		if err != nil {
 			return nil, badInput(fmt.Errorf("--server: %w", err))

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -35,17 +35,25 @@ type hostFlags struct {
 const DefaultCLITimeout = daemon.DefaultRequestTimeout + 15*time.Second
 
 func (f *hostFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.server, "server", "", "call a govif daemon at unix:PATH instead of plugging in this process")
-	cmd.Flags().StringVarP(&f.output, "output", "o", "text", "output format: text or json")
+	cmd.Flags().StringVar(&f.server, "server", "", "call a govif daemon at unix:PATH instead of working in this process (default $"+serverEnv+"; --server= forces in-process)")
+	addOutputFlag(cmd, &f.output, "text", "json")
 	cmd.Flags().DurationVar(&f.timeout, "timeout", DefaultCLITimeout,
 		"give up after this long (the default exceeds the daemon's default request_timeout, so its reason reaches you)")
 	cmd.Flags().BoolVar(&f.force, "force", false, "root only, in-process only: skip the admission policy (names, bridges, interfaces; docs/security.md)")
 }
 
-func (f *hostFlags) check() error {
-	if f.output != "text" && f.output != "json" {
-		return badInput(fmt.Errorf("--output %q: want text or json", f.output))
+// serverEnv names the environment variable that is the default for --server.
+const serverEnv = "GOVIF_SERVER"
+
+// serverAddr is --server if given (even empty), else $GOVIF_SERVER.
+func (f *hostFlags) serverAddr(cmd *cobra.Command) string {
+	if cmd.Flags().Changed("server") {
+		return f.server
 	}
+	return os.Getenv(serverEnv)
+}
+
+func (f *hostFlags) check() error {
 	if f.timeout <= 0 {
 		return badInput(fmt.Errorf("--timeout %v: must be positive", f.timeout))
 	}
@@ -61,7 +69,7 @@ func (f *hostFlags) check() error {
 // openHost returns the daemon's client when --server is given, else an in-process Host
 // loaded from --config. The returned close function releases it.
 func (f *hostFlags) openHost(ctx context.Context, cmd *cobra.Command) (govif.Interface, func(), error) {
-	if f.server != "" {
+	if f.server = f.serverAddr(cmd); f.server != "" {
 		c, err := daemon.NewClient(f.server)
 		if err != nil {
 			return nil, nil, badInput(fmt.Errorf("--server: %w", err))
@@ -72,7 +80,13 @@ func (f *hostFlags) openHost(ctx context.Context, cmd *cobra.Command) (govif.Int
 	if err != nil {
 		return nil, nil, badInput(err)
 	}
-	logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	// Warnings and failures on stderr: JSON lines with -o json (no plain text in JSON mode).
+	hopts := &slog.HandlerOptions{Level: slog.LevelWarn}
+	var handler slog.Handler = slog.NewTextHandler(cmd.ErrOrStderr(), hopts)
+	if f.output == "json" {
+		handler = slog.NewJSONHandler(cmd.ErrOrStderr(), hopts)
+	}
+	logger := slog.New(handler)
 	opts := []govif.Option{govif.WithLogger(logger)}
 	if !f.force {
 		opts = append(opts, govif.WithPolicy(policy.FromConfig(cfg)))
@@ -105,25 +119,33 @@ type vifResult struct {
 
 func newVIFCmd(op string) *cobra.Command {
 	var (
-		hf       hostFlags
-		vifPath  string
-		instPath string
+		hf        hostFlags
+		vifPaths  []string
+		instPaths []string
 	)
 	verb := map[string]string{"plug": "Plug a VIF into", "unplug": "Unplug a VIF from"}[op]
 	cmd := &cobra.Command{
-		Use:   op + " --vif FILE --instance FILE",
+		Use:   op + " --vif FILE [--vif FILE]... --instance FILE [--instance FILE]...",
 		Short: verb + " the host (in this process, or through the daemon with --server)",
 		Long: verb + ` the host, as os_vif.` + op + `(vif, instance_info) does. --vif and --instance
 are os-vif primitives (JSON, "-" for standard input); the plugin named by the VIF's plugin
 field does the work. Without --server the plugins run in this process (as root, configured
 by --config); with --server unix:PATH the govif daemon does it. Bad input exits 2 with the
-field path; a failure on the host exits 1.`,
+field path; a failure on the host exits 1.
+
+--vif may be repeated to ` + op + ` several VIFs in one batch (Host.` + strings.ToUpper(op[:1]) + op[1:] + `Many, or one
+request to the daemon's /v1/` + op + `-many). Give --instance once (every VIF belongs to that
+instance) or once per --vif (paired in order). Each VIF's outcome is printed (-o json: an
+array); exit 0 when all succeed, 2 when every failure is bad input, else 1.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := hf.check(); err != nil {
 				return err
 			}
-			vif, inst, err := readVIFAndInstance(cmd.InOrStdin(), vifPath, instPath)
+			if len(vifPaths) != 1 || len(instPaths) != 1 {
+				return runMany(cmd, op, &hf, vifPaths, instPaths)
+			}
+			vif, inst, err := readVIFAndInstance(cmd.InOrStdin(), vifPaths[0], instPaths[0])
 			if err != nil {
 				return err
 			}
@@ -150,10 +172,12 @@ field path; a failure on the host exits 1.`,
 		},
 	}
 	hf.register(cmd)
-	cmd.Flags().StringVar(&vifPath, "vif", "", "VIF primitive (JSON file, - for standard input)")
-	cmd.Flags().StringVar(&instPath, "instance", "", "InstanceInfo primitive (JSON file, - for standard input)")
+	cmd.Flags().StringArrayVar(&vifPaths, "vif", nil, "VIF primitive (JSON file, - for standard input); repeat for several VIFs")
+	cmd.Flags().StringArrayVar(&instPaths, "instance", nil, "InstanceInfo primitive (JSON file, - for standard input); once, or once per --vif")
 	_ = cmd.MarkFlagRequired("vif")
 	_ = cmd.MarkFlagRequired("instance")
+	_ = cmd.MarkFlagFilename("vif", "json")
+	_ = cmd.MarkFlagFilename("instance", "json")
 	return cmd
 }
 
@@ -216,9 +240,7 @@ func hostCallError(op string, vif objects.VIF, err error) error {
 
 func printVIFResult(w io.Writer, format string, r vifResult) error {
 	if format == "json" {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+		return writeValue(w, r)
 	}
 	where := "in this process"
 	if r.Server != "" {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/govif/govif/daemon"
+	"github.com/govif/govif/internal/buildinfo"
 	"github.com/govif/govif/internal/testenv"
 	"github.com/govif/govif/objects"
 )
@@ -137,7 +139,12 @@ func TestCommandsThroughServe(t *testing.T) {
 	bin := govifBinary(t)
 	dir := t.TempDir()
 	sock := filepath.Join(dir, "govif.sock")
-	cmd := exec.Command(bin, "serve", "--socket", sock, "--log-level", "debug")
+	// The inventory goes to the test's dir, never to the host's /var/lib/govif.
+	conf := filepath.Join(dir, "govif.conf")
+	if err := os.WriteFile(conf, []byte("[govif_daemon]\nstate_path = "+filepath.Join(dir, "state")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "serve", "--config", conf, "--socket", sock, "--log-level", "debug")
 	var logs strings.Builder // written by exec's copier goroutine; read after Wait returned
 	cmd.Stderr = &logs
 	if err := cmd.Start(); err != nil {
@@ -183,15 +190,67 @@ func TestCommandsThroughServe(t *testing.T) {
 	if code != 0 || !strings.Contains(out, `"server": "`+server+`"`) {
 		t.Fatalf("unplug --server: exit %d out %q err %q", code, out, se)
 	}
+	// Several VIFs through the daemon: one /v1/plug-many request.
+	v2, _ := writePrimitives(t, func(s string) string {
+		return strings.Replace(s, "5e1f3a7c-9b2d-4e6f-8a0c-1d3e5f7a9b2c", "6e1f3a7c-9b2d-4e6f-8a0c-1d3e5f7a9b2c", 1)
+	})
+	for _, op := range []string{"plug", "unplug"} {
+		out, se, code = runGovif(t, "", op, "--vif", vifPath, "--vif", v2, "--instance", instPath, "--server", server)
+		if code != 0 || strings.Count(out, "via "+server) != 2 {
+			t.Fatalf("%s of 2 VIFs --server: exit %d out %q err %q", op, code, out, se)
+		}
+	}
 	out, se, code = runGovif(t, "", "host-info", "--server", server, "--permitted", "VIFVHostUser")
-	if code != 0 || !hasRow(out, "noop", "VIFVHostUser") || strings.Contains(out, "VIFBridge") {
+	if code != 0 || !hasRow(out, "noop", "VIFVHostUser") || strings.Contains(out, "VIFBridge") ||
+		!strings.HasPrefix(out, "govif "+buildinfo.Version()+" (the daemon at "+server+")\n") {
 		t.Fatalf("host-info --server: exit %d out %q err %q", code, out, se)
+	}
+	t.Setenv(serverEnv, server)
+	out, se, code = runGovif(t, "", "version")
+	if code != 0 || !strings.Contains(out, "daemon at "+server+": govif "+buildinfo.Version()+"\n") {
+		t.Errorf("version with GOVIF_SERVER: exit %d out %q err %q", code, out, se)
 	}
 	// Bad input through the daemon: still exit 2 with the field path (from the 400 reply).
 	badVIF, _ := writePrimitives(t, func(s string) string { return strings.Replace(s, `"client"`, `"sideways"`, 1) })
 	_, se, code = runGovif(t, "", "plug", "--vif", badVIF, "--instance", instPath, "--server", server)
 	if code != 2 || !strings.Contains(se, "VIFVHostUser.mode") {
 		t.Errorf("bad mode: exit %d stderr %q, want 2 naming VIFVHostUser.mode", code, se)
+	}
+
+	// The same exit code in this process and through the daemon, for what reaches the host.
+	for _, c := range []struct {
+		name, from, to string
+		code           int
+	}{
+		{"no such plugin", `"noop"`, `"nosuch"`, 2},
+		{"policy", `/run/openvswitch/vhu5e1f3a7c-9b`, `/etc/govif-test.sock`, 2},
+		{"ok", "", "", 0},
+	} {
+		v, _ := writePrimitives(t, func(s string) string {
+			if c.from == "" {
+				return s
+			}
+			return strings.Replace(s, c.from, c.to, 1)
+		})
+		_, seIn, inProc := runGovif(t, "", "plug", "--vif", v, "--instance", instPath, "--server=")
+		_, seD, viaD := runGovif(t, "", "plug", "--vif", v, "--instance", instPath, "--server", server)
+		if inProc != c.code || viaD != c.code {
+			t.Errorf("%s: exit %d in-process (%q), %d via the daemon (%q); want %d both", c.name, inProc, seIn, viaD, seD, c.code)
+		}
+	}
+
+	// A request the daemon refuses before the Host sees it (no VIF): logged once, as rejected.
+	hc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, "unix", sock)
+	}}}
+	resp, err := hc.Post("http://govif/v1/plug", "application/json", strings.NewReader(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	hc.CloseIdleConnections()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("POST /v1/plug {}: %s, want 400", resp.Status)
 	}
 
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
@@ -208,14 +267,38 @@ func TestCommandsThroughServe(t *testing.T) {
 	if _, err := os.Stat(sock); !os.IsNotExist(err) {
 		t.Errorf("socket left behind after shutdown: %v", err)
 	}
-	var sawPlug bool
-	for _, l := range strings.Split(logs.String(), "\n") {
-		if strings.Contains(l, `"msg":"plug done"`) && strings.Contains(l, "5e1f3a7c-9b2d-4e6f-8a0c-1d3e5f7a9b2c") {
-			sawPlug = true
+	// One JSON line per operation: the plug and the unplug that succeeded, the batched plug and
+	// unplug of two VIFs (a line per VIF), the plug without a
+	// VIF (the bad mode never left the CLI); every line is JSON.
+	var ops []map[string]any
+	for _, l := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Errorf("daemon log line is not JSON: %q", l)
+			continue
+		}
+		if strings.Contains(l, "5e1f3a7c-9b2d-4e6f-8a0c-1d3e5f7a9b2c") || m["msg"] == "plug" || m["msg"] == "unplug" {
+			ops = append(ops, m)
 		}
 	}
-	if !sawPlug {
-		t.Error("the daemon logged no 'plug done' line for the VIF")
+	want := []struct{ msg, outcome, level string }{{"plug", "ok", "INFO"}, {"unplug", "ok", "INFO"},
+		{"plug", "ok", "INFO"}, {"plug", "ok", "INFO"}, {"unplug", "ok", "INFO"}, {"unplug", "ok", "INFO"}, // two --vif, one batch each
+		{"plug", "rejected", "WARN"}, {"plug", "rejected", "WARN"}, {"plug", "ok", "INFO"}, // the exit code cases
+		{"plug", "rejected", "WARN"}} // the request without a VIF
+	if len(ops) != len(want) {
+		t.Fatalf("daemon logged %d lines about the VIF, want %d (one per operation): %v\n%s", len(ops), len(want), ops, logs.String())
+	}
+	for i, w := range want {
+		m := ops[i]
+		if m["msg"] != w.msg || m["outcome"] != w.outcome || m["level"] != w.level {
+			t.Errorf("line %d: %v, want msg %s outcome %s level %s", i, m, w.msg, w.outcome, w.level)
+		}
+		if _, ok := m["duration_seconds"].(float64); !ok {
+			t.Errorf("line %d lacks duration_seconds: %v", i, m)
+		}
+		if id := m["vif_id"]; w.outcome == "ok" && (id != "5e1f3a7c-9b2d-4e6f-8a0c-1d3e5f7a9b2c" && id != "6e1f3a7c-9b2d-4e6f-8a0c-1d3e5f7a9b2c" || m["instance_uuid"] != "c0ffee00-1111-4222-8333-444455556666" || m["plugin"] != "noop") {
+			t.Errorf("line %d: %v, want vif_id, instance_uuid and plugin", i, m)
+		}
 	}
 }
 

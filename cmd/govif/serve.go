@@ -165,6 +165,7 @@ start only).`,
 	cmd.Flags().StringVar(&group, "group", "", "group owning the socket (overrides [govif_daemon] socket_group)")
 	cmd.Flags().DurationVar(&grace, "grace", 60*time.Second, "how long SIGTERM waits for requests in flight")
 	cmd.Flags().StringVar(&logLevel, "log-level", "info", "debug, info, warn or error")
+	_ = cmd.RegisterFlagCompletionFunc("log-level", fixedCompletion("debug", "info", "warn", "error"))
 	cmd.Flags().BoolVar(&strict, "strict-config", false, "refuse to start when the configuration has unknown options or sections")
 	return cmd
 }

@@ -57,7 +57,7 @@ func (c *core) unplugMany(ctx context.Context, specs []*vifSpec, errs []error) {
 	// Per-VIF locks, taken in id order so that two bulk calls cannot deadlock.
 	ids := make([]string, 0, len(bulk))
 	for _, i := range bulk {
-		ids = append(ids, specs[i].id)
+		ids = append(ids, vifLockKey(specs[i].id))
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
@@ -84,6 +84,10 @@ func (c *core) unplugMany(ctx context.Context, specs []*vifSpec, errs []error) {
 		p := &unplugPlan{o: &op{c: c, s: s, name: "unplug"}}
 		seen[s.id], plans[k] = p, p
 		uniq = append(uniq, p)
+		if err := p.o.checkOwnership(ctx); err != nil { // owner.go
+			p.errs = append(p.errs, err)
+			continue
+		}
 		qbr := s.bridgeName
 		if s.kind == kindOpenVSwitch {
 			qbr = portName(prefixHybridBridge, s.id, nicNameLen)

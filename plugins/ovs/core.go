@@ -50,12 +50,15 @@ func (c *core) plugKeep(ctx context.Context, s *vifSpec, wait vswitch.Wait) (*un
 	if err := s.validate(); err != nil {
 		return nil, err
 	}
-	unlock, err := c.vifLocks.lock(ctx, s.id)
+	unlock, err := c.vifLocks.lock(ctx, vifLockKey(s.id))
 	if err != nil {
 		return nil, &OpError{VIF: s.id, Op: "plug", Step: "wait for VIF lock", Device: s.id, Err: err}
 	}
 	defer unlock()
 	o := &op{c: c, s: s, name: "plug", wait: wait}
+	if err := o.checkOwnership(ctx); err != nil { // owner.go
+		return nil, err
+	}
 	switch s.kind {
 	case kindBridge:
 		err = o.plugHybrid(ctx, s.bridgeName)
@@ -87,7 +90,7 @@ func (c *core) plugKeep(ctx context.Context, s *vifSpec, wait vswitch.Wait) (*un
 func (c *core) rollBack(ctx context.Context, s *vifSpec, u *undo, err error) error {
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.rollbackTimeout())
 	defer cancel()
-	unlock, lerr := c.vifLocks.lock(rctx, s.id)
+	unlock, lerr := c.vifLocks.lock(rctx, vifLockKey(s.id))
 	if lerr != nil {
 		return errors.Join(err, fmt.Errorf("rollback: wait for VIF lock: %w", lerr))
 	}

@@ -76,13 +76,13 @@ func TestFunctionalKnownBridgePlug(t *testing.T) {
 
 	// Re-plug: the port exists; the agent re-tagged it; external_ids are merged, not replaced.
 	r.ovs.Vsctl(t, "--no-wait", "set", "Port", tap, "tag=7", "vlan_mode=access", "trunks=[]")
-	r.ovs.Vsctl(t, "--no-wait", "set", "Interface", tap, "external_ids:other=kept", "external_ids:iface-id=stale")
+	r.ovs.Vsctl(t, "--no-wait", "set", "Interface", tap, "external_ids:other=kept", "external_ids:iface-status=down")
 	plug("re-plug")
 	if tag := r.get("Port", tap, "tag"); tag != "7" {
 		t.Errorf("re-plug re-tagged the port: tag %s", tag)
 	}
-	if got := unq(r.get("Interface", tap, "external_ids:iface-id")); got != tID {
-		t.Errorf("re-plug iface-id %s", got)
+	if got := unq(r.get("Interface", tap, "external_ids:iface-status")); got != "active" {
+		t.Errorf("re-plug iface-status %s", got)
 	}
 	if got := unq(r.get("Interface", tap, "external_ids:other")); got != "kept" {
 		t.Errorf("re-plug dropped external_ids:other (%q)", got)

@@ -265,7 +265,9 @@ func TestFunctionalInFlightAddRollsBack(t *testing.T) {
 	r := newRig(t, false)
 	w := vswitch.NewWriter(r.v, vswitch.WriterOptions{})
 	t.Cleanup(func() { w.Close() })
-	p := New(w, NetdevLinks{r.links}, DefaultOptions(), nil)
+	// struct{ Switch } hides the Writer's VSwitch reader, so the ownership check (owner.go)
+	// does not read OVSDB first: the frozen ovsdb-server then meets the add-port itself.
+	p := New(struct{ Switch }{w}, NetdevLinks{r.links}, DefaultOptions(), nil)
 	vif := hybridVIF(tID, tMAC, "netdev", 1450)
 	if err := p.Plug(r.ctx, vif, testInstance()); err != nil {
 		t.Fatal(err)

@@ -12,12 +12,15 @@ func (c *core) unplug(ctx context.Context, s *vifSpec) error {
 	if s.id == "" {
 		return &InvalidVIFError{Field: "id", Value: `""`, Reason: "empty"}
 	}
-	unlock, err := c.vifLocks.lock(ctx, s.id)
+	unlock, err := c.vifLocks.lock(ctx, vifLockKey(s.id))
 	if err != nil {
 		return &OpError{VIF: s.id, Op: "unplug", Step: "wait for VIF lock", Device: s.id, Err: err}
 	}
 	defer unlock()
 	o := &op{c: c, s: s, name: "unplug"}
+	if err := o.checkOwnership(ctx); err != nil { // owner.go
+		return err
+	}
 	var errs []error
 	switch s.kind {
 	case kindBridge:

@@ -93,7 +93,10 @@ def initialize(config):
                 value = str(value).lower()
             f.write("%s = %s\n" % (key, value))
         path = f.name
-    cfg.CONF(args=["--config-file", path], project="govif-parity", default_config_files=[])
+    try:
+        cfg.CONF(args=["--config-file", path], project="govif-parity", default_config_files=[])
+    finally:
+        os.unlink(path)  # parsed: leave nothing in the temp dir
     os_vif.initialize()
     _in_process_privsep()
 
