@@ -232,48 +232,37 @@ func buildGovif(t testing.TB) string {
 	return govifBin
 }
 
-// startServe runs `govif serve` inside sb's namespace and waits until it answers /healthz.
+// startServe runs `govif serve` inside sb's namespace, its plugins on the sandbox's OVSDB, and
+// waits until it answers /healthz.
 func startServe(t testing.TB, sb *sandbox.OVS) *servedDaemon {
 	t.Helper()
-	bin := buildGovif(t)
-	dir := t.TempDir()
-	conf := filepath.Join(dir, "govif.conf")
-	sock := filepath.Join(dir, "govif.sock")
 	// state_path in the test's dir: the inventory must not go to the host's /var/lib/govif.
-	ini := fmt.Sprintf("[os_vif_ovs]\novsdb_connection = %s\n\n[oslo_concurrency]\nlock_path = %s\n\n[govif_daemon]\nsocket = %s\nrequest_timeout = 120\nstate_path = %s\n",
-		sb.Endpoint(), filepath.Join(dir, "locks"), sock, filepath.Join(dir, "state"))
-	if err := os.WriteFile(conf, []byte(ini), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	d := &servedDaemon{sock: sock, done: make(chan struct{}), stderr: &lockedBuffer{}}
-	d.cmd = exec.Command(bin, "serve", "--config", conf, "--log-level", "warn")
-	d.cmd.Stderr = d.stderr
-	d.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := sb.NetNS().Do(d.cmd.Start); err != nil {
-		t.Fatal(err)
-	}
-	go func() { d.err = d.cmd.Wait(); close(d.done) }()
-	t.Cleanup(func() {
-		d.cmd.Process.Kill()
-		<-d.done
-	})
+	dir := t.TempDir()
+	ini := fmt.Sprintf("[os_vif_ovs]\novsdb_connection = %s\n\n[oslo_concurrency]\nlock_path = %s\n\n[govif_daemon]\nsocket = @SOCK@\nrequest_timeout = 120\nstate_path = %s\n",
+		sb.Endpoint(), filepath.Join(dir, "locks"), filepath.Join(dir, "state"))
+	return startServeIni(t, sb, ini)
+}
+
+// awaitHealthy waits up to 30 s for the daemon on sock to answer /healthz; it gives up early
+// when done closes (the process exited). logs is what the error reports of the daemon's output.
+func awaitHealthy(sock string, done <-chan struct{}, logs func() string) error {
 	c, err := NewClient("unix:" + sock)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	defer c.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	for c.Health(ctx) != nil {
 		select {
-		case <-d.done:
-			t.Fatalf("govif serve exited: %v: %s", d.err, d.stderr.String())
+		case <-done:
+			return fmt.Errorf("govif serve exited: %s", logs())
 		case <-ctx.Done():
-			t.Fatalf("govif serve did not answer: %s", d.stderr.String())
+			return fmt.Errorf("govif serve did not answer /healthz: %s", logs())
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
-	return d
+	return nil
 }
 
 // rssKiB reads VmRSS of pid from /proc.
