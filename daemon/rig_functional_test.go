@@ -196,40 +196,17 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-var (
-	govifBuild    sync.Once
-	govifBin      string
-	govifBuildErr error
-)
-
-// TestMain removes the govif binary buildGovif made, if any.
+// TestMain removes the binaries the tests built.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if govifBin != "" {
-		os.RemoveAll(filepath.Dir(govifBin))
-	}
+	testenv.RemoveBinaries()
 	os.Exit(code)
 }
 
-// buildGovif builds cmd/govif once per test binary (removed again by TestMain).
+// buildGovif builds cmd/govif once per test binary and returns its path.
 func buildGovif(t testing.TB) string {
 	t.Helper()
-	govifBuild.Do(func() {
-		dir, err := os.MkdirTemp("", "govif-daemon-test")
-		if err != nil {
-			govifBuildErr = err
-			return
-		}
-		govifBin = filepath.Join(dir, "govif")
-		out, err := exec.Command("go", "build", "-o", govifBin, "github.com/govif/govif/cmd/govif").CombinedOutput()
-		if err != nil {
-			govifBuildErr = fmt.Errorf("go build: %v: %s", err, out)
-		}
-	})
-	if govifBuildErr != nil {
-		t.Fatal(govifBuildErr)
-	}
-	return govifBin
+	return filepath.Join(testenv.Binaries(t, "github.com/govif/govif/cmd/govif"), "govif")
 }
 
 // startServe runs `govif serve` inside sb's namespace, its plugins on the sandbox's OVSDB, and

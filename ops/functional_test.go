@@ -29,38 +29,17 @@ import (
 	"github.com/govif/govif/vswitch"
 )
 
-var (
-	buildOnce sync.Once
-	govifBin  string
-	buildErr  error
-)
-
+// TestMain removes the binaries the tests built.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if govifBin != "" {
-		os.RemoveAll(filepath.Dir(govifBin))
-	}
+	testenv.RemoveBinaries()
 	os.Exit(code)
 }
 
+// buildGovif builds cmd/govif once per test binary and returns its path.
 func buildGovif(t testing.TB) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "govif-ops-test")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		govifBin = filepath.Join(dir, "govif")
-		out, err := exec.Command("go", "build", "-o", govifBin, "github.com/govif/govif/cmd/govif").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %v: %s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return govifBin
+	return filepath.Join(testenv.Binaries(t, "github.com/govif/govif/cmd/govif"), "govif")
 }
 
 // opsVIF is VIF number i: every fourth a VIFOpenVSwitch with create_port and create_tap (a tap
