@@ -60,10 +60,14 @@ func TestNegotiateWithGovifHost(t *testing.T) {
 		// govif's own vendor plugins (plugins/vendor) take the vendors' objects.
 		{"vhostuser-fp-bridge", "vhostuser_fp", "VIFVHostUser", "1.1", "VIFPortProfileFPBridge", "1.1"},
 		{"vrouter", "vrouter", "VIFGeneric", "1.0", "", ""},
+		// agilio_ovs: Nova's direct and virtio-forwarder objects go to govif's agilio_ovs plugin
+		// (plugins/vendor), its other vnic types to ovs.
+		{"agilio-direct", "agilio_ovs", "VIFHostDevice", "1.0", "VIFPortProfileOVSRepresentor", ""},
+		{"agilio-virtio-forwarder", "agilio_ovs", "VIFVHostUser", "1.1", "VIFPortProfileOVSRepresentor", ""},
+		{"agilio-normal", "ovs", "VIFBridge", "1.0", "VIFPortProfileOpenVSwitch", profileCur},
 		// Nova sends remote-managed ports to noop as VIFHostDevice, which noop does not list
-		// (os-vif 3.0.0's noop describes only VIFVHostUser); agilio_ovs has no govif plugin.
+		// (os-vif 3.0.0's noop describes only VIFVHostUser).
 		{"ovs-remote-managed", "", "", "", "", ""},
-		{"agilio-direct", "", "", "", "", ""},
 	} {
 		t.Run(tc.golden, func(t *testing.T) {
 			n, err := binding.Negotiate(host, novaVIF(t, tc.golden))

@@ -1,6 +1,11 @@
 package binding
 
 import (
+	"encoding/json"
+	"math"
+	"strconv"
+	"strings"
+
 	"github.com/govif/govif/objects"
 )
 
@@ -202,9 +207,41 @@ func (c converter) hwVEB() (objects.VIF, error) {
 			return nil, err
 		}
 		setVLAN(&obj.VIFBase, vlan, false)
+		// Nova's plug_hw_veb: trust on when bool_from_string(profile.trusted); its unplug turns
+		// it off when the key is there. Carried in govif's extension key (objects.ExtKeyTrusted).
+		if raw, ok := c.v.Profile["trusted"]; ok {
+			obj.Trusted = objects.Set(boolFromString(raw))
+		}
 		return obj, nil
 	}
 	return nil, &VIFTypeError{VIFType: c.v.Type, VNICType: c.v.VNICType, Err: ErrUnsupportedVNICType}
+}
+
+// boolFromString is oslo's strutils.bool_from_string(v) (strict=False, default False): a
+// boolean as it is; anything else as its str(), stripped and lower-cased, true when one of 1, t,
+// true, on, y, yes.
+func boolFromString(v any) bool {
+	var s string
+	switch x := v.(type) {
+	case bool:
+		return x
+	case string:
+		s = x
+	case json.Number:
+		s = x.String()
+	case float64:
+		if x != math.Trunc(x) || math.IsInf(x, 0) {
+			return false // str() of a float is never "1"
+		}
+		s = strconv.FormatFloat(x, 'f', -1, 64)
+	default:
+		return false
+	}
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "1", "t", "true", "on", "y", "yes":
+		return true
+	}
+	return false
 }
 
 // setVLAN puts the VLAN of the binding into the VIF's network.

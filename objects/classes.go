@@ -51,6 +51,10 @@ type classDesc struct {
 	fields   []*fieldDesc
 	newObj   func() Object
 	kuryr    bool // a kuryr-kubernetes class (kuryr.go): decodable, but not one of os-vif's 31
+	// ext are govif's extension keys of the class (registerExt): decoded, encoded when set and
+	// cloned like fields, but not os-vif fields: no version, no changes bit, not in Classes,
+	// Repr or the manifests. os-vif peers ignore them (oslo reads only its fields' keys).
+	ext []*fieldDesc
 }
 
 var (
@@ -105,7 +109,20 @@ func (c *classDesc) field(name []byte) *fieldDesc {
 			return f
 		}
 	}
+	for _, f := range c.ext {
+		if f.name == string(name) {
+			return f
+		}
+	}
 	return nil
+}
+
+// registerExt adds govif's extension key f to the registered class (see classDesc.ext). Its bit
+// is 0: it is never in versioned_object.changes.
+func registerExt(class string, f *fieldDesc) {
+	c := registry[class]
+	f.bit = 0
+	c.ext = append(c.ext, f)
 }
 
 func classOf(o Object) *classDesc {

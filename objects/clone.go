@@ -20,7 +20,7 @@ func cloneObj(o Object) Object {
 	cls := classOf(o)
 	c := cls.newObj()
 	*c.objMeta() = *o.objMeta()
-	for _, f := range cls.fields {
+	for _, f := range slices.Concat(cls.fields, cls.ext) {
 		switch src := f.ptr(o).(type) {
 		case *Field[string]:
 			*f.ptr(c).(*Field[string]) = *src

@@ -72,4 +72,12 @@
 // bad backport targets *InvalidTargetVersionError. The HostInfo helpers return
 // *NoMatchingPluginError, *NoMatchingVIFClassError, *NoMatchingPortProfileClassError and
 // *NoSupportedVersionError.
+//
+// # govif's extension keys
+//
+// One data key is govif's, not os-vif's: "govif_trusted" of VIFHostDevice (VIFHostDevice.Trusted,
+// ExtKeyTrusted), the SR-IOV VF trust Nova takes from binding:profile.trusted, which no os-vif
+// class carries. It is decoded, encoded when set, cloned and kept by backports like a field, but
+// has no version, is never in versioned_object.changes and is not listed by Classes or Repr.
+// os-vif peers decode primitives carrying it and ignore the key (docs/wire-format.md).
 package objects

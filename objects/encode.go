@@ -99,6 +99,22 @@ func (e *encoder) object(o Object, cls *classDesc, vs string, v ver, top bool) e
 			return wrapPath(err, f.name)
 		}
 	}
+	wrote := present != 0
+	for _, f := range cls.ext {
+		p := f.ptr(o)
+		if !p.(stater).IsSet() {
+			continue
+		}
+		if wrote {
+			e.buf = append(e.buf, ',')
+		}
+		wrote = true
+		e.buf = appendString(e.buf, f.name)
+		e.buf = append(e.buf, ':')
+		if err := e.value(f, p); err != nil {
+			return wrapPath(err, f.name)
+		}
+	}
 	e.buf = append(e.buf, '}')
 	m := o.objMeta()
 	changes := set

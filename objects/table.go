@@ -79,6 +79,7 @@ func init() {
 		fd("dev_type", kEnum, "1.0", func(o Object) any { return &o.(*VIFHostDevice).DevType }).enum("VIFHostDeviceDevTypeField"),
 		fd("dev_address", kPCI, "1.0", func(o Object) any { return &o.(*VIFHostDevice).DevAddress }),
 	}, vifBaseFields())
+	registerExt("VIFHostDevice", fd(ExtKeyTrusted, kBool, "1.0", func(o Object) any { return &o.(*VIFHostDevice).Trusted }))
 	register("VIFNestedDPDK", "VIFBase", v10, func() Object { return &VIFNestedDPDK{} }, []*fieldDesc{
 		stringFld("pci_address", func(o Object) *Field[string] { return &o.(*VIFNestedDPDK).PCIAddress }),
 		stringFld("dev_driver", func(o Object) *Field[string] { return &o.(*VIFNestedDPDK).DevDriver }),

@@ -83,6 +83,9 @@ type VIFVHostUser struct {
 	Mode Field[VIFVHostUserMode]
 }
 
+// ExtKeyTrusted is the versioned_object.data key of VIFHostDevice.Trusted, govif's extension.
+const ExtKeyTrusted = "govif_trusted"
+
 // VIFHostDevice is os-vif's VIFHostDevice 1.0 (libvirt type='hostdev', SR-IOV passthrough).
 type VIFHostDevice struct {
 	VIFBase
@@ -90,6 +93,13 @@ type VIFHostDevice struct {
 	DevType Field[VIFHostDeviceDevType]
 	// DevAddress is the VF's PCI address. Wire: dev_address, PCIAddressField.
 	DevAddress Field[string]
+	// Trusted is govif's extension, not an os-vif field: Nova's binding:profile.trusted of an
+	// SR-IOV VF (hw_veb, vnic direct), which no os-vif class carries. Wire: the key
+	// "govif_trusted" (a boolean) in versioned_object.data, written only when set; os-vif peers
+	// decode such a primitive and ignore the key (oslo reads only its fields' keys), and it is
+	// never in versioned_object.changes. Unset: the binding had no trusted (Nova leaves the
+	// trust alone); false: trust off on unplug; true: on at plug, off at unplug.
+	Trusted Field[bool]
 }
 
 // VIFNestedDPDK is os-vif's VIFNestedDPDK 1.0 (kuryr-kubernetes nested DPDK).

@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"errors"
 
 	"github.com/govif/govif/plugin"
 )
@@ -10,7 +11,7 @@ import (
 const (
 	StatusOK        = "ok"        // no drift
 	StatusDrift     = "drift"     // the host differs from the VIF's object
-	StatusUnchecked = "unchecked" // the VIF's plugin cannot check (no plugin.Checker, or not loaded)
+	StatusUnchecked = "unchecked" // the VIF's plugin cannot check (no plugin.Checker, not loaded, or plugin.ErrNotCheckable)
 	StatusError     = "error"     // the host could not be read, or the record is unusable
 	StatusRepaired  = "repaired"  // Replug: there was drift, now there is none
 	StatusFailed    = "failed"    // Replug: the plug failed, or drift remains
@@ -84,6 +85,8 @@ func (m *Manager) checkOne(ctx context.Context, e entry) VIFCheck {
 	}
 	d, err := ch.Check(ctx, e.vif, e.inst)
 	switch {
+	case errors.Is(err, plugin.ErrNotCheckable):
+		c.Status, c.Error = StatusUnchecked, err.Error()
 	case err != nil:
 		c.Status, c.Error = StatusError, err.Error()
 	case len(d) > 0:

@@ -5,5 +5,6 @@
 // accounts for" (GC). The daemon serves it; the CLI uses it in-process too.
 //
 // Check, Replug and GC work through the optional plugin.Checker and plugin.Collector
-// interfaces: VIFs of plugins without them are reported as unchecked.
+// interfaces: VIFs of plugins without them, and VIFs whose Check answers
+// plugin.ErrNotCheckable, are reported as unchecked.
 package ops

@@ -3,10 +3,12 @@ package ops
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -236,5 +238,44 @@ func TestCheckReplugGC(t *testing.T) {
 	gr, err = m.GC(ctx, []string{"live"}, true)
 	if err != nil || !gr.Removed || fp.devices["dev-x"] || !fp.devices["dev-live"] || !fp.devices["dev-a"] {
 		t.Fatalf("GC --yes = %+v, %v; devices %v", gr, err, fp.devices)
+	}
+}
+
+// agentPlugin's plug only runs a vendor tool: its Check says so with plugin.ErrNotCheckable.
+type agentPlugin struct{ plainPlugin }
+
+func (agentPlugin) Objects(objects.VIF, *objects.InstanceInfo) (plugin.Objects, error) {
+	return plugin.Objects{}, nil
+}
+func (agentPlugin) Check(context.Context, objects.VIF, *objects.InstanceInfo) ([]plugin.Drift, error) {
+	return nil, fmt.Errorf("agent: the port is the agent's state: %w", plugin.ErrNotCheckable)
+}
+
+// A Checker answering ErrNotCheckable makes the VIF unchecked (with the reason), never ok or
+// an error, in Check and in Replug.
+func TestNotCheckable(t *testing.T) {
+	dir := t.TempDir()
+	inv, err := inventory.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := New(&fakeHost{plugins: map[string]plugin.Plugin{"agent": agentPlugin{}}}, inv)
+	ctx := context.Background()
+	if err := m.Plug(ctx, testVIF("g", "agent"), testInst); err != nil {
+		t.Fatal(err)
+	}
+	res, err := m.Check(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.VIFs) != 1 || res.VIFs[0].Status != StatusUnchecked || !strings.Contains(res.VIFs[0].Error, "agent's state") || !res.Clean() {
+		t.Fatalf("Check = %+v", res)
+	}
+	rr, err := m.Replug(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rr.VIFs) != 1 || rr.VIFs[0].Status != StatusUnchecked || rr.Failed() {
+		t.Fatalf("Replug = %+v", rr)
 	}
 }

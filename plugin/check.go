@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/govif/govif/objects"
@@ -49,6 +50,12 @@ type Objects struct {
 	InterfaceID string `json:"interface_id,omitempty"`
 }
 
+// ErrNotCheckable is returned (wrapped, with the reason) by a Checker's Check for a VIF whose
+// plug makes nothing on the host that govif can read: for example a VIF whose plug only runs a
+// vendor agent's tool (ebrctl, vrouter-port-control), whose result is the agent's state. The
+// caller reports such a VIF as unchecked with the reason, never as intact.
+var ErrNotCheckable = errors.New("nothing govif can check")
+
 // Checker is implemented by plugins that can compare the host with what plugging a VIF makes.
 // It is optional: VIFs of plugins without it are reported as not checkable.
 type Checker interface {
@@ -56,7 +63,8 @@ type Checker interface {
 	Objects(vif objects.VIF, inst *objects.InstanceInfo) (Objects, error)
 	// Check reads the host and returns every difference from what Plug(vif, inst) makes; none
 	// means the VIF's plumbing is intact. It changes nothing. An error means the host could not
-	// be read (not that the plumbing differs).
+	// be read (not that the plumbing differs), or, wrapping ErrNotCheckable, that the plug
+	// makes nothing govif can check.
 	Check(ctx context.Context, vif objects.VIF, inst *objects.InstanceInfo) ([]Drift, error)
 }
 

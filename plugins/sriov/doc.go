@@ -8,8 +8,10 @@
 //     VIF's MAC and the network's VLAN (Nova: `ip link set <pf> vf <n> mac <mac> vlan <vlan>`),
 //     then the VF netdev gets the MAC and goes up (down for VLAN 0). Unplug resets the VF as
 //     Nova does: MAC 00:00:00:00:00:00, VLAN 0, VF netdev down.
-//   - VIFHostDevice (hw_veb, vnic_type direct): nothing. Nova sets the VF's trust from
-//     binding:profile.trusted, which no os-vif class carries; see docs/plugins-builtin.md.
+//   - VIFHostDevice (hw_veb, vnic_type direct): the VF's trust, as Nova's set_vf_trusted, from
+//     VIFHostDevice.Trusted (govif's extension key govif_trusted; no os-vif class carries
+//     binding:profile.trusted): on at plug when true, off at unplug when set. Without it,
+//     nothing. See docs/plugins-builtin.md.
 //   - VIFDirect without dev_address (vif_type macvtap): with should_provide_vlan, the VLAN device
 //     vlan_name with the network's VLAN on bridge_interface is ensured and brought up (Nova's
 //     ensure_vlan); unplug does nothing, as Nova.

@@ -37,6 +37,21 @@ type HostOps interface {
 	// EnsureVLAN makes the 802.1Q device name (id on parent) exist and be up; it reports
 	// whether it created it.
 	EnsureVLAN(ctx context.Context, name, parent string, id int) (bool, error)
+	// SetTrust sets the trust of VF vf of the PF netdev pf (netlink IFLA_VF_TRUST; Nova: `ip
+	// link set <pf> vf <n> trust on|off`).
+	SetTrust(ctx context.Context, pf string, vf int, on bool) error
+	// VF reads VF vf of the PF netdev pf from the PF's netlink IFLA_VFINFO_LIST (what
+	// `ip link show <pf>` prints as "vf <n> ..."). A VF the PF does not list is an error.
+	VF(ctx context.Context, pf string, vf int) (VFState, error)
+	// Link reads the netdev dev; nil (no error) when it does not exist.
+	Link(ctx context.Context, dev string) (*netdev.Link, error)
+}
+
+// VFState is what a PF reports about one of its VFs.
+type VFState struct {
+	MAC   net.HardwareAddr // IFLA_VF_MAC
+	VLAN  int              // IFLA_VF_VLAN
+	Trust bool             // IFLA_VF_TRUST
 }
 
 // Option configures NewFactory.
@@ -163,12 +178,16 @@ func (p *Plugin) setVF(ctx context.Context, vf *VF, mac net.HardwareAddr, vlan i
 	return nil
 }
 
-// Plug configures the VF (hw_veb macvtap) or the VLAN device (macvtap); a VIFHostDevice
-// needs nothing.
+// Plug configures the VF (hw_veb macvtap) or the VLAN device (macvtap); for a VIFHostDevice
+// (hw_veb direct) it turns the VF's trust on when Trusted is true (Nova's plug_hw_veb), else
+// does nothing.
 func (p *Plugin) Plug(ctx context.Context, vif objects.VIF, _ *objects.InstanceInfo) error {
 	switch v := vif.(type) {
 	case *objects.VIFHostDevice:
-		return nil
+		if !v.Trusted.Value() {
+			return nil
+		}
+		return p.setTrust(ctx, v, true)
 	case *objects.VIFDirect:
 		if pci, ok := v.DevAddress.Get(); ok && pci != "" {
 			mac, ok := v.Address.Get()
@@ -224,11 +243,41 @@ func (p *Plugin) plugVLAN(ctx context.Context, v *objects.VIFDirect) error {
 	return nil
 }
 
-// Unplug resets the VF (hw_veb macvtap) as Nova does; the other cases need nothing.
+// hostDeviceVF finds the VF of a VIFHostDevice.
+func (p *Plugin) hostDeviceVF(ctx context.Context, v *objects.VIFHostDevice) (*VF, error) {
+	pci, ok := v.DevAddress.Get()
+	if !ok || pci == "" {
+		return nil, &objects.FieldError{Path: "VIFHostDevice.dev_address", Reason: "required with govif_trusted: the VF whose trust is set"}
+	}
+	vf, err := p.LookupVF(ctx, pci)
+	if err != nil {
+		return nil, fmt.Errorf("sriov: %w", err)
+	}
+	return vf, nil
+}
+
+// setTrust is Nova's set_vf_trusted.
+func (p *Plugin) setTrust(ctx context.Context, v *objects.VIFHostDevice, on bool) error {
+	vf, err := p.hostDeviceVF(ctx, v)
+	if err != nil {
+		return err
+	}
+	if err := p.ops.SetTrust(ctx, vf.PF, vf.Num, on); err != nil {
+		return fmt.Errorf("sriov: VF %d of %s (%s): trust %s: %w", vf.Num, vf.PF, vf.PCI, map[bool]string{true: "on", false: "off"}[on], err)
+	}
+	return nil
+}
+
+// Unplug resets the VF (hw_veb macvtap) as Nova does, and turns the trust of a hw_veb direct
+// VF off when the binding had trusted (Nova: `if "trusted" in profile`); the other cases need
+// nothing.
 func (p *Plugin) Unplug(ctx context.Context, vif objects.VIF, _ *objects.InstanceInfo) error {
 	switch v := vif.(type) {
 	case *objects.VIFHostDevice:
-		return nil
+		if _, ok := v.Trusted.Get(); !ok {
+			return nil
+		}
+		return p.setTrust(ctx, v, false)
 	case *objects.VIFDirect:
 		pci, ok := v.DevAddress.Get()
 		if !ok || pci == "" {
@@ -279,6 +328,44 @@ func (o *netlinkOps) SetMACState(ctx context.Context, dev string, mac net.Hardwa
 		return o.links.SetUp(ctx, dev)
 	}
 	return o.links.SetDown(ctx, dev)
+}
+
+func (o *netlinkOps) SetTrust(ctx context.Context, pf string, vf int, on bool) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	link, err := o.h.LinkByName(pf)
+	if err != nil {
+		return fmt.Errorf("PF %s: %w", pf, err)
+	}
+	if err := o.h.LinkSetVfTrust(link, vf, on); err != nil {
+		return fmt.Errorf("set vf %d trust %t: %w", vf, on, err)
+	}
+	return nil
+}
+
+func (o *netlinkOps) VF(ctx context.Context, pf string, vf int) (VFState, error) {
+	if err := ctx.Err(); err != nil {
+		return VFState{}, err
+	}
+	link, err := o.h.LinkByName(pf)
+	if err != nil {
+		return VFState{}, fmt.Errorf("PF %s: %w", pf, err)
+	}
+	for _, v := range link.Attrs().Vfs {
+		if v.ID == vf {
+			return VFState{MAC: v.Mac, VLAN: v.Vlan, Trust: v.Trust == 1}, nil
+		}
+	}
+	return VFState{}, fmt.Errorf("PF %s reports no VF %d (%d VFs listed)", pf, vf, len(link.Attrs().Vfs))
+}
+
+func (o *netlinkOps) Link(ctx context.Context, dev string) (*netdev.Link, error) {
+	l, err := o.links.Get(ctx, dev)
+	if netdev.IsNotFound(err) {
+		return nil, nil
+	}
+	return l, err
 }
 
 func (o *netlinkOps) EnsureVLAN(ctx context.Context, name, parent string, id int) (bool, error) {

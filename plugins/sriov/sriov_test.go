@@ -1,6 +1,7 @@
 package sriov_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -22,10 +23,13 @@ import (
 )
 
 // recorder is a HostOps that records each request as the `ip link` command Nova runs for it,
-// and fails the request whose text is failOn.
+// and fails the request whose text is failOn. It keeps the state the requests make, as the
+// kernel would (the VFs the PF lists, the netdevs), so that reads see what was set.
 type recorder struct {
 	calls  []string
 	failOn string
+	vfs    map[string]sriov.VFState // "<pf>/<n>"
+	links  map[string]*netdev.Link
 }
 
 func (r *recorder) do(s string) error {
@@ -36,17 +40,93 @@ func (r *recorder) do(s string) error {
 	return nil
 }
 
+// state makes the maps on first use: PF enp59s0f0 lists VFs 0 and 1 (reset), whose netdevs
+// (enp59s0f0v0, enp59s0f0v1) exist, down, with a random-looking MAC.
+func (r *recorder) state() {
+	if r.vfs != nil {
+		return
+	}
+	zero := net.HardwareAddr{0, 0, 0, 0, 0, 0}
+	r.vfs = map[string]sriov.VFState{"enp59s0f0/0": {MAC: zero}, "enp59s0f0/1": {MAC: zero}}
+	r.links = map[string]*netdev.Link{}
+	for i, n := range []string{"enp59s0f0v0", "enp59s0f0v1"} {
+		r.links[n] = &netdev.Link{Name: n, Kind: "device", MTU: 1500, MAC: net.HardwareAddr{0x62, 0x1a, 0, 0, 0, byte(i)}}
+	}
+}
+
 func (r *recorder) SetVF(_ context.Context, pf string, vf int, mac net.HardwareAddr, vlan int) error {
-	return r.do(fmt.Sprintf("%s vf %d mac %s vlan %d", pf, vf, mac, vlan))
+	r.state()
+	if err := r.do(fmt.Sprintf("%s vf %d mac %s vlan %d", pf, vf, mac, vlan)); err != nil {
+		return err
+	}
+	k := fmt.Sprintf("%s/%d", pf, vf)
+	st, ok := r.vfs[k]
+	if !ok {
+		return fmt.Errorf("PF %s has no VF %d", pf, vf)
+	}
+	st.MAC, st.VLAN = mac, vlan
+	r.vfs[k] = st
+	return nil
 }
 
 func (r *recorder) SetMACState(_ context.Context, dev string, mac net.HardwareAddr, up bool) error {
+	r.state()
 	state := map[bool]string{true: "up", false: "down"}[up]
-	return r.do(fmt.Sprintf("%s address %s %s", dev, mac, state))
+	if err := r.do(fmt.Sprintf("%s address %s %s", dev, mac, state)); err != nil {
+		return err
+	}
+	l, ok := r.links[dev]
+	if !ok {
+		return fmt.Errorf("no device %s", dev)
+	}
+	if !bytes.Equal(mac, net.HardwareAddr{0, 0, 0, 0, 0, 0}) { // the kernel refuses the zero MAC
+		l.MAC = mac
+	}
+	l.Up = up
+	return nil
 }
 
 func (r *recorder) EnsureVLAN(_ context.Context, name, parent string, id int) (bool, error) {
-	return true, r.do(fmt.Sprintf("add link %s name %s type vlan id %d; %s up", parent, name, id, name))
+	r.state()
+	if err := r.do(fmt.Sprintf("add link %s name %s type vlan id %d; %s up", parent, name, id, name)); err != nil {
+		return false, err
+	}
+	_, existed := r.links[name]
+	r.links[name] = &netdev.Link{Name: name, Kind: "vlan", MTU: 1500, Up: true}
+	return !existed, nil
+}
+
+func (r *recorder) SetTrust(_ context.Context, pf string, vf int, on bool) error {
+	r.state()
+	if err := r.do(fmt.Sprintf("%s vf %d trust %s", pf, vf, map[bool]string{true: "on", false: "off"}[on])); err != nil {
+		return err
+	}
+	k := fmt.Sprintf("%s/%d", pf, vf)
+	st, ok := r.vfs[k]
+	if !ok {
+		return fmt.Errorf("PF %s has no VF %d", pf, vf)
+	}
+	st.Trust = on
+	r.vfs[k] = st
+	return nil
+}
+
+func (r *recorder) VF(_ context.Context, pf string, vf int) (sriov.VFState, error) {
+	r.state()
+	st, ok := r.vfs[fmt.Sprintf("%s/%d", pf, vf)]
+	if !ok {
+		return sriov.VFState{}, fmt.Errorf("PF %s reports no VF %d", pf, vf)
+	}
+	return st, nil
+}
+
+func (r *recorder) Link(_ context.Context, dev string) (*netdev.Link, error) {
+	r.state()
+	if l, ok := r.links[dev]; ok {
+		c := *l
+		return &c, nil
+	}
+	return nil, nil
 }
 
 // fakeSysfs builds the sysfs of one PF (0000:3b:00.0, netdev enp59s0f0) with two VFs

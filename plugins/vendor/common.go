@@ -10,6 +10,7 @@ import (
 	"github.com/govif/govif/plugin"
 	"github.com/govif/govif/plugins/internal/hosttool"
 	"github.com/govif/govif/plugins/internal/tapdev"
+	"github.com/govif/govif/vswitch"
 )
 
 // Option configures the factories of this package.
@@ -17,6 +18,7 @@ type Option func(*options)
 
 type options struct {
 	ns netns.NsHandle
+	sw *vswitch.Writer // agilio_ovs only
 }
 
 // InNamespace binds a plugin (its devices and the tools it runs) to the network namespace h

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -96,9 +97,13 @@ func snapshot(t *testing.T, h netns.NsHandle, fixedMAC map[string]bool) map[stri
 }
 
 // runNova runs Nova 26's LibvirtGenericVIFDriver over ops in the namespace ns.
-func runNova(t *testing.T, py, script string, ns *testenv.NetNS, path, log string, ops []map[string]any) {
+func runNova(t *testing.T, py, script string, ns *testenv.NetNS, path, log string, ops []map[string]any, extra ...map[string]any) {
 	t.Helper()
-	req, _ := json.Marshal(map[string]any{"netns": ns.Path(), "path": path, "ops": ops})
+	r := map[string]any{"netns": ns.Path(), "path": path, "ops": ops}
+	for _, e := range extra {
+		maps.Copy(r, e)
+	}
+	req, _ := json.Marshal(r)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, py, script)

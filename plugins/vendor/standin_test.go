@@ -19,7 +19,11 @@ import (
 // GOVIF_STANDIN_FAIL names the tool it writes a line to stderr and exits 3 instead. The fp-vdev
 // stand-in also does what fp-vdev does to the host: "add <dev>" makes a device <dev> (a tap,
 // in the namespace it runs in) and "del <dev>" deletes it.
-var standinTools = []string{"mm-ctl", "ifc_ctl", "ebrctl", "vrouter-port-control", "fp-vdev"}
+var standinTools = []string{"mm-ctl", "ifc_ctl", "ebrctl", "vrouter-port-control", "fp-vdev", "agilio-vf-mgr.py"}
+
+// ipStandin is the name of the `ip` stand-in (its own directory: ipStandinDir), for Nova's
+// hw_veb requests; it is not in standins' directory, where Nova's tap parity needs the real ip.
+const ipStandin = "ip"
 
 const (
 	envStandinLog  = "GOVIF_STANDIN_LOG"
@@ -27,7 +31,7 @@ const (
 )
 
 func TestMain(m *testing.M) {
-	if log := os.Getenv(envStandinLog); log != "" && slices.Contains(standinTools, filepath.Base(os.Args[0])) {
+	if log := os.Getenv(envStandinLog); log != "" && (slices.Contains(standinTools, filepath.Base(os.Args[0])) || filepath.Base(os.Args[0]) == ipStandin) {
 		os.Exit(standin(log, filepath.Base(os.Args[0]), os.Args[1:]))
 	}
 	os.Exit(m.Run())
@@ -117,4 +121,18 @@ func readCalls(t *testing.T, log string) []toolCall {
 		out = append(out, c)
 	}
 	return out
+}
+
+// ipStandinDir makes a directory holding only the `ip` stand-in.
+func ipStandinDir(t *testing.T) string {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.Symlink(exe, filepath.Join(dir, ipStandin)); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }

@@ -16,7 +16,9 @@ import (
 //   - VIFPortProfileFPBridge: the fast-path device vif_name made with `fp-vdev add <dev>
 //     --sockpath <path> --sockmode <client|server>` (the opposite of QEMU's mode) unless it
 //     exists, then its MTU (the network's, else [os_vif_vhostuser_fp] network_device_mtu,
-//     default 1500) and up; the Linux bridge bridge_name ensured and the device added to it.
+//     default 1500) and up, on an existing device too (the vendor configures only a device
+//     it makes; govif ensures them so that a replug repairs them); the Linux bridge
+//     bridge_name ensured and the device added to it.
 //     Unplug takes it out of the bridge and runs `fp-vdev del <dev>` if it exists.
 //   - VIFPortProfileFPTap: nothing, as the vendor plugin.
 //   - VIFPortProfileFPOpenVSwitch: refused (the OVS port is plugins/ovs' work; not done here).
@@ -143,14 +145,16 @@ func (p *VHostUserFP) Plug(ctx context.Context, vif objects.VIF, _ *objects.Inst
 		if err := p.fpVdev(ctx, "add", s.dev, "--sockpath", s.sock, "--sockmode", s.sockMode); err != nil {
 			return fail(err)
 		}
-		if err := l.SetMTU(ctx, s.dev, s.mtu); err != nil {
-			undo()
-			return fail(err)
-		}
-		if err := l.SetUp(ctx, s.dev); err != nil {
-			undo()
-			return fail(err)
-		}
+	}
+	// The vendor plugin sets MTU and up only on a device it makes; govif ensures them on an
+	// existing one too (as its tap plugin does), so that a replug repairs them.
+	if err := l.SetMTU(ctx, s.dev, s.mtu); err != nil {
+		undo()
+		return fail(err)
+	}
+	if err := l.SetUp(ctx, s.dev); err != nil {
+		undo()
+		return fail(err)
 	}
 	if err := l.EnsureBridge(ctx, s.bridge); err != nil {
 		undo()

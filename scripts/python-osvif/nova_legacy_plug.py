@@ -11,6 +11,8 @@ as in nova-compute, with the PATH given (where the test puts stand-ins for the v
 Input (stdin), one JSON object:
   {"netns": "/proc/<pid>/fd/<n>",        # entered with setns before anything runs
    "path": "/dir/with/stand-ins:...",     # PATH for the commands Nova runs
+   "pci_devices": "/tmp/fake/bus/pci/devices",  # optional: bind-mounted over
+                                          # /sys/bus/pci/devices (a fake SR-IOV tree for hw_veb)
    "ops": [{"op": "plug"|"unplug",
             "vif": <one network_info VIF, as Nova stores it>,
             "instance": {"uuid": ..., "name": ..., "project_id": ...,
@@ -26,11 +28,12 @@ CLONE_NEWNET = 0x40000000
 
 
 CLONE_NEWNS = 0x00020000
+MS_BIND = 0x1000
 MS_REC = 0x4000
 MS_PRIVATE = 0x40000
 
 
-def _enter_netns(path):
+def _enter_netns(path, pci_devices=None):
     """Move this (single-threaded) process into the network namespace at path, with a private
     mount namespace and a fresh /sys, so that Nova's device_exists (/sys/class/net/<dev>) sees
     the devices of that namespace as it sees the host's in nova-compute."""
@@ -50,6 +53,9 @@ def _enter_netns(path):
     check(libc.unshare(CLONE_NEWNS), "unshare(CLONE_NEWNS)")
     check(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "make / private")
     check(libc.mount(b"sysfs", b"/sys", b"sysfs", 0, None), "mount sysfs")
+    if pci_devices:
+        check(libc.mount(pci_devices.encode(), b"/sys/bus/pci/devices", None, MS_BIND, None),
+              "bind " + pci_devices)
 
 
 def _instance(spec):
@@ -69,7 +75,7 @@ def _instance(spec):
 def main():
     req = json.load(sys.stdin)
     if req.get("netns"):
-        _enter_netns(req["netns"])
+        _enter_netns(req["netns"], req.get("pci_devices"))
     os.environ["PATH"] = req["path"]
 
     import nova.conf

@@ -59,8 +59,11 @@ type Tool struct {
 }
 
 // OptionName is the configuration option naming a tool's path: the tool name with '-' as '_'
-// and "_path" appended (mm-ctl: mm_ctl_path).
-func OptionName(tool string) string { return strings.ReplaceAll(tool, "-", "_") + "_path" }
+// and "_path" appended, without a ".py" suffix (mm-ctl: mm_ctl_path; agilio-vf-mgr.py:
+// agilio_vf_mgr_path).
+func OptionName(tool string) string {
+	return strings.ReplaceAll(strings.TrimSuffix(tool, ".py"), "-", "_") + "_path"
+}
 
 // New returns the tool name, at the path given by option OptionName(name) of section when set
 // (it must be absolute), else looked up on PATH and then in extraDirs at each run, as Nova's

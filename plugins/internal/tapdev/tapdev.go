@@ -5,16 +5,17 @@
 package tapdev
 
 import (
-	"time"
-
 	"context"
 	"fmt"
 	"log/slog"
+	"strconv"
+	"time"
 
 	"github.com/vishvananda/netns"
 
 	"github.com/govif/govif/netdev"
 	"github.com/govif/govif/objects"
+	"github.com/govif/govif/plugin"
 )
 
 // Host is a netdev.Links bound to one network namespace, with the namespace handle kept for
@@ -126,3 +127,35 @@ func MTU(b *objects.VIFBase) int {
 
 // rollbackTimeout bounds the undo of a failed plug.
 const rollbackTimeout = 10 * time.Second
+
+// Check compares the tap name with what Ensure(name, opts) makes: it exists, is a tap, is up,
+// and has opts' MTU and MAC (when set) and multiqueue flag. It changes nothing; an error means
+// the host could not be read.
+func (h *Host) Check(ctx context.Context, name string, opts netdev.TapOptions) ([]plugin.Drift, error) {
+	l, err := h.Get(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	obj := "device " + name
+	if l == nil {
+		return []plugin.Drift{{Object: obj, Field: "exists", Want: "yes", Got: "no"}}, nil
+	}
+	if l.Kind != "tap" {
+		return []plugin.Drift{{Object: obj, Field: "kind", Want: "tap", Got: l.Kind}}, nil
+	}
+	var d []plugin.Drift
+	yn := map[bool]string{true: "yes", false: "no"}
+	if !l.Up {
+		d = append(d, plugin.Drift{Object: obj, Field: "up", Want: "yes", Got: "no"})
+	}
+	if opts.MTU > 0 && l.MTU != opts.MTU {
+		d = append(d, plugin.Drift{Object: obj, Field: "mtu", Want: strconv.Itoa(opts.MTU), Got: strconv.Itoa(l.MTU)})
+	}
+	if opts.MAC != nil && l.MAC.String() != opts.MAC.String() {
+		d = append(d, plugin.Drift{Object: obj, Field: "mac", Want: opts.MAC.String(), Got: l.MAC.String()})
+	}
+	if l.Multiqueue != opts.Multiqueue {
+		d = append(d, plugin.Drift{Object: obj, Field: "multiqueue", Want: yn[opts.Multiqueue], Got: yn[l.Multiqueue]})
+	}
+	return d, nil
+}
