@@ -536,19 +536,7 @@ func (o *observer) left(t *testing.T) []string {
 			left = append(left, "ovs port "+p)
 		}
 	}
-	links, err := o.nl.LinkList()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, l := range links {
-		n := l.Attrs().Name
-		for _, p := range []string{"tap", "qbr", "qvb", "qvo"} {
-			if strings.HasPrefix(n, p) {
-				left = append(left, "device "+n)
-			}
-		}
-	}
-	return left
+	return append(left, leftoverDevices(t, o.nl)...)
 }
 
 // waitGone waits up to d for one VIF to have nothing left, and returns what is still there.

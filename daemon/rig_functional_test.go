@@ -137,6 +137,14 @@ func leftovers(t testing.TB, nl *netlink.Handle, vs *vswitch.VSwitch, bridges ..
 			}
 		}
 	}
+	return append(left, leftoverDevices(t, nl)...)
+}
+
+// leftoverDevices lists the devices whose names start with one of the VIF device prefixes
+// (tap, qbr, qvb, qvo).
+func leftoverDevices(t testing.TB, nl *netlink.Handle) []string {
+	t.Helper()
+	var left []string
 	links, err := nl.LinkList()
 	if err != nil {
 		t.Fatal(err)
