@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/govif/govif/internal/fanout"
 	"github.com/govif/govif/inventory"
 	"github.com/govif/govif/plugin"
 )
@@ -71,7 +72,7 @@ func (m *Manager) PlugMany(ctx context.Context, reqs []plugin.Request) []error {
 		}
 	}
 	// A VIF plugged but not recorded is undone when it had no record before, as Plug does.
-	parallel(len(reqs), recordWorkers, func(i int) {
+	fanout.Each(len(reqs), recordWorkers, func(i int) {
 		r := reqs[i]
 		if errs[i] == nil || i >= len(res) || res[i] != nil || idOf(r) == "" {
 			return
@@ -115,7 +116,7 @@ func (m *Manager) UnplugMany(ctx context.Context, reqs []plugin.Request) []error
 		wg.Wait()
 		return out
 	})
-	parallel(len(reqs), recordWorkers, func(i int) {
+	fanout.Each(len(reqs), recordWorkers, func(i int) {
 		r := reqs[i]
 		if i >= len(res) {
 			errs[i] = fmt.Errorf("unplug VIF %s: host returned %d results for %d requests", idOf(r), len(res), len(reqs))
