@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/govif/govif"
+	"github.com/govif/govif/internal/testenv"
 )
 
 // BenchmarkDaemonLoad is the daemon's load test (scripts/bench-daemon.sh runs it): the real
@@ -23,7 +24,7 @@ import (
 // of all clients; run it with -benchtime 1x.
 func BenchmarkDaemonLoad(b *testing.B) {
 	clients := loadClients(b)
-	sb := startSandbox(b)
+	sb := testenv.StartSandbox(b)
 	d := startServe(b, sb)
 	nl, vs := observe(b, sb)
 	pid := d.cmd.Process.Pid

@@ -43,23 +43,6 @@ type realRig struct {
 	host   *govif.Host
 }
 
-func startSandbox(t testing.TB) *sandbox.OVS {
-	t.Helper()
-	testenv.RequireRoot(t)
-	var missing *sandbox.MissingError
-	if err := sandbox.Check(true); errors.As(err, &missing) {
-		t.Skipf("skipping: %v", err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	sb, err := sandbox.StartOVS(ctx, sandbox.Options{VSwitchd: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close() })
-	return sb
-}
-
 // observe opens netlink and OVSDB on the sandbox for assertions.
 func observe(t testing.TB, sb *sandbox.OVS) (*netlink.Handle, *vswitch.VSwitch) {
 	t.Helper()
@@ -81,7 +64,7 @@ func observe(t testing.TB, sb *sandbox.OVS) (*netlink.Handle, *vswitch.VSwitch) 
 func newRealRig(t testing.TB, opts Options) *realRig {
 	t.Helper()
 	testenv.RequireBinary(t, "iptables", "iptables")
-	sb := startSandbox(t)
+	sb := testenv.StartSandbox(t)
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
 	cfg := config.Default()

@@ -77,21 +77,7 @@ type rig struct {
 }
 
 func newRig(t *testing.T) *rig {
-	testenv.RequireRoot(t)
-	if testing.Short() {
-		t.Skip("skipping in -short: starts OVS and the daemon")
-	}
-	var missing *sandbox.MissingError
-	if err := sandbox.Check(true); errors.As(err, &missing) {
-		t.Skipf("skipping: %v", err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	sb, err := sandbox.StartOVS(ctx, sandbox.Options{VSwitchd: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close() })
+	sb := testenv.StartSandbox(t)
 	r := &rig{t: t, sb: sb, dir: t.TempDir()}
 	r.conf = filepath.Join(r.dir, "govif.conf")
 	r.sock = filepath.Join(r.dir, "govif.sock")
@@ -100,6 +86,7 @@ func newRig(t *testing.T) *rig {
 	if err := os.WriteFile(r.conf, []byte(ini), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	var err error
 	if r.nl, err = netlink.NewHandleAt(sb.NetNS().Handle()); err != nil {
 		t.Fatal(err)
 	}
