@@ -19,7 +19,6 @@ import (
 	"github.com/vishvananda/netlink"
 
 	"github.com/govif/govif/internal/sandbox"
-	"github.com/govif/govif/internal/testenv"
 	"github.com/govif/govif/objects"
 	"github.com/govif/govif/ovsdb"
 	"github.com/govif/govif/plugin"
@@ -102,7 +101,7 @@ func TestFaultCampaign(t *testing.T) {
 		t.Skip("skipping in -short: the fault campaign starts OVS daemons and the govif daemon")
 	}
 	fc := faultConfig(t)
-	sb := testenv.StartSandbox(t)
+	sb := startSandbox(t)
 	rng := rand.New(rand.NewPCG(fc.seed, 0x5eed))
 	t.Logf("fault campaign: %d attacks, %d VIFs from %d clients per run, request_timeout %v, seed %d (GOVIF_FAULTS_SEED to replay)",
 		fc.attacks, fc.vifs, fc.clients, fc.timeout, fc.seed)

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/govif/govif"
-	"github.com/govif/govif/internal/testenv"
 	"github.com/govif/govif/objects"
 )
 
@@ -192,7 +191,7 @@ func TestRealHostParallelVIFs(t *testing.T) {
 // (config file pointing at the sandbox OVSDB), plugs and unplugs through it, and stops it
 // with SIGTERM.
 func TestServeBinaryInSandbox(t *testing.T) {
-	sb := testenv.StartSandbox(t)
+	sb := startSandbox(t)
 	d := startServe(t, sb)
 	nl, vs := observe(t, sb)
 	c, err := NewClient("unix:" + d.sock)

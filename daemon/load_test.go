@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/govif/govif"
-	"github.com/govif/govif/internal/testenv"
 )
 
 // BenchmarkDaemonLoad is the daemon's load test (scripts/bench-daemon.sh runs it): the real
@@ -24,7 +23,7 @@ import (
 // of all clients; run it with -benchtime 1x.
 func BenchmarkDaemonLoad(b *testing.B) {
 	clients := loadClients(b)
-	sb := testenv.StartSandbox(b)
+	sb := startSandbox(b)
 	d := startServe(b, sb)
 	nl, vs := observe(b, sb)
 	pid := d.cmd.Process.Pid

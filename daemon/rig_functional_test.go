@@ -43,6 +43,12 @@ type realRig struct {
 	host   *govif.Host
 }
 
+// startSandbox is testenv.StartSandbox: the daemon tests inject faults through the sandbox.
+func startSandbox(t testing.TB) *sandbox.OVS {
+	t.Helper()
+	return testenv.StartSandbox(t)
+}
+
 // observe opens netlink and OVSDB on the sandbox for assertions.
 func observe(t testing.TB, sb *sandbox.OVS) (*netlink.Handle, *vswitch.VSwitch) {
 	t.Helper()
@@ -64,7 +70,7 @@ func observe(t testing.TB, sb *sandbox.OVS) (*netlink.Handle, *vswitch.VSwitch) 
 func newRealRig(t testing.TB, opts Options) *realRig {
 	t.Helper()
 	testenv.RequireBinary(t, "iptables", "iptables")
-	sb := testenv.StartSandbox(t)
+	sb := startSandbox(t)
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
 	cfg := config.Default()

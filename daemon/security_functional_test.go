@@ -217,7 +217,7 @@ func (st hostState) only(names ...string) hostState {
 func TestSecurityAttacksThroughServe(t *testing.T) {
 	testenv.RequireBinary(t, "iptables", "iptables")
 	testenv.RequireBinary(t, "iptables-save", "iptables")
-	sb := testenv.StartSandbox(t)
+	sb := startSandbox(t)
 	dir := t.TempDir()
 	vhuDir := filepath.Join(dir, "vhu")
 	if err := os.Mkdir(vhuDir, 0o755); err != nil {

@@ -129,7 +129,7 @@ func healthOf(t *testing.T, sock string) (int, Health) {
 // ready, degraded while ovsdb-server is down, ready again after; SIGTERM sends STOPPING=1 and
 // exits 0.
 func TestServeLifecycle(t *testing.T) {
-	sb := testenv.StartSandbox(t)
+	sb := startSandbox(t)
 	ini := fmt.Sprintf("[DEFAULT]\nnova_option = 1\n[libvirt]\nvirt_type = kvm\n[os_vif_ovs]\novsdb_connection = %s\nisolate_vif = false\n"+
 		"[govif_daemon]\nsocket = @SOCK@\nrequest_timout = 5\n[govif_deamon]\nsocket = /nowhere\n", sb.Endpoint())
 	d, notes := launchServe(t, sb.NetNS().Do, ini)
@@ -476,7 +476,7 @@ func TestRealHostUnplugBadNames(t *testing.T) {
 // TestServeGraceExpiry: `govif serve --grace 1s` stopped with SIGTERM while a plug is stuck on a
 // hung ovs-vswitchd cancels it, logs it by VIF id and exits 1 (not 0).
 func TestServeGraceExpiry(t *testing.T) {
-	sb := testenv.StartSandbox(t)
+	sb := startSandbox(t)
 	ini := fmt.Sprintf("[os_vif_ovs]\novsdb_connection = %s\n[govif_daemon]\nsocket = @SOCK@\nrequest_timeout = 60\nabort_timeout = 2\n", sb.Endpoint())
 	d, notes := launchServe(t, sb.NetNS().Do, ini, "--grace", "1s")
 	awaitNote(t, d, notes, "READY=1")

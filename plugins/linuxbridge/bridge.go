@@ -68,7 +68,7 @@ func (p *Plugin) ensureVLAN(ctx context.Context, pl plan, j *journal) error {
 		p.log.InfoContext(ctx, "linux_bridge: created VLAN device", "dev", dev, "parent", pl.iface, "vlan", pl.vlan)
 		j.add(func(ctx context.Context) error { return p.net.Delete(ctx, dev) })
 	} else if existing.Kind != "vlan" {
-		return fmt.Errorf("device %s exists as %s, want vlan", dev, existing.Kind)
+		return &OwnershipError{VIF: pl.vifID, Field: "VIFBridge.network.vlan", Name: dev, Reason: "exists as " + existing.Kind + ", not a VLAN device"}
 	}
 	return p.upWithMTU(ctx, dev, existing, pl.mtu, j)
 }
@@ -92,7 +92,7 @@ func (p *Plugin) ensureBridge(ctx context.Context, pl plan, iface string, j *jou
 		p.log.InfoContext(ctx, "linux_bridge: created bridge", "bridge", pl.bridge)
 		j.add(func(ctx context.Context) error { return p.net.Delete(ctx, pl.bridge) })
 	} else if existing.Kind != "bridge" {
-		return fmt.Errorf("device %s exists as %s, want bridge", pl.bridge, existing.Kind)
+		return &OwnershipError{VIF: pl.vifID, Field: "VIFBridge.bridge_name", Name: pl.bridge, Reason: "exists as " + existing.Kind + ", not a bridge"}
 	}
 	if iface == "" {
 		return nil
@@ -107,6 +107,13 @@ func (p *Plugin) ensureBridge(ctx context.Context, pl plan, iface string, j *jou
 			"interface", iface, "from", pl.ifaceFrom, "bridge", pl.bridge)
 		return nil
 	}
+	if port.Master != "" && port.Master != pl.bridge {
+		// os-vif moves it (ip link set master): that takes another network's uplink (or
+		// an OVS or bond member) away from it. Refused before anything on it changes; the
+		// journal removes a bridge this plug created.
+		return &OwnershipError{VIF: pl.vifID, Field: pl.ifaceField(), Name: iface,
+			Reason: fmt.Sprintf("enslaved to %q, not to this VIF's bridge %q", port.Master, pl.bridge)}
+	}
 	if !created && !existing.Up {
 		// os-vif leaves an existing bridge down, and then fails re-adding the NIC's gateway
 		// routes through it, with the routes already deleted. A down bridge forwards
@@ -120,13 +127,7 @@ func (p *Plugin) ensureBridge(ctx context.Context, pl plan, iface string, j *jou
 		if err := p.net.AddToBridge(ctx, iface, pl.bridge); err != nil {
 			return fmt.Errorf("add %s to bridge %s: %w", iface, pl.bridge, err)
 		}
-		oldMaster := port.Master
-		j.add(func(ctx context.Context) error {
-			if oldMaster == "" {
-				return p.net.RemoveFromBridge(ctx, iface, pl.bridge)
-			}
-			return p.net.AddToBridge(ctx, iface, oldMaster)
-		})
+		j.add(func(ctx context.Context) error { return p.net.RemoveFromBridge(ctx, iface, pl.bridge) })
 	}
 	if err := p.upWithMTU(ctx, iface, port, pl.mtu, j); err != nil {
 		return err

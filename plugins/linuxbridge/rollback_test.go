@@ -10,6 +10,7 @@ import (
 
 	"github.com/govif/govif/netdev"
 	"github.com/govif/govif/objects"
+	"github.com/govif/govif/policy"
 )
 
 var errInjected = errors.New("injected failure")
@@ -66,12 +67,13 @@ func TestPlugFailureRollsBack(t *testing.T) {
 	}
 }
 
-// A failure on an existing bridge with a NIC restores the NIC's master, state and MTU and the
-// bridge's MTU, and leaves the bridge.
+// A failure on an existing bridge with a NIC restores the NIC's master (none: a NIC in
+// another bridge is refused, TestFunctionalNeverTakesOverAnotherMastersDevice), state and MTU
+// and the bridge's MTU, and leaves the bridge.
 func TestPlugFailureRestoresExistingDevices(t *testing.T) {
 	net := newFakeNet(
 		netdev.Link{Name: testBridge, Kind: "bridge", MTU: 1500, Up: true},
-		netdev.Link{Name: "eth1", Kind: "device", MTU: 1500, Master: "otherbr"},
+		netdev.Link{Name: "eth1", Kind: "device", MTU: 1500},
 		netdev.Link{Name: "otherbr", Kind: "bridge", MTU: 1500, Up: true},
 	)
 	ipt := newFakeIPT()
@@ -96,7 +98,8 @@ func TestPlugRefusesDeviceOfOtherKind(t *testing.T) {
 	ipt := newFakeIPT()
 	p := newTestPlugin(t, defaultCfg(), net, ipt)
 	err := p.Plug(context.Background(), testVIF(nil), nil)
-	if err == nil || !strings.Contains(err.Error(), "exists as veth, want bridge") {
+	var pv *policy.Violation
+	if !errors.As(err, &pv) || pv.Code != policy.CodeNameConflict || !strings.Contains(err.Error(), "exists as veth, not a bridge") {
 		t.Fatalf("Plug: err = %v", err)
 	}
 	if len(net.mutating())+len(ipt.calls) != 0 {

@@ -65,8 +65,9 @@ func (p *Plugin) Describe() *objects.HostPluginInfo {
 
 // Spec is what a tap VIF asks of the host.
 type Spec struct {
-	Name string
-	Opts netdev.TapOptions
+	Name  string
+	Opts  netdev.TapOptions
+	Owner tapdev.Owner // what makes an existing device the VIF's own tap
 }
 
 // SpecOf reads a tap VIF: a VIFGeneric with vif_name, and an optional FPTap (MAC) or OpenVSwitch
@@ -94,28 +95,32 @@ func SpecOf(vif objects.VIF) (*Spec, error) {
 			return nil, &plugin.WrongPortProfileError{Profile: prof.ObjName(), Want: "VIFPortProfileFPTap or VIFPortProfileOpenVSwitch"}
 		}
 	}
+	s.Owner = tapdev.OwnerOf(g, s.Opts.MAC)
 	return s, nil
 }
 
-// Plug ensures the tap, as Nova's plug_tap (create_tap_dev, set_device_mtu).
+// Plug ensures the tap, as Nova's plug_tap (create_tap_dev, set_device_mtu). A device of
+// that name that is not the VIF's own tap (tapdev.Claim) is refused with a
+// *tapdev.NameConflictError and left unchanged.
 func (p *Plugin) Plug(ctx context.Context, vif objects.VIF, _ *objects.InstanceInfo) error {
 	s, err := SpecOf(vif)
 	if err != nil {
 		return err
 	}
-	if _, err := p.host.Ensure(ctx, s.Name, s.Opts); err != nil {
+	if _, err := p.host.Ensure(ctx, s.Name, s.Opts, s.Owner); err != nil {
 		return fmt.Errorf("tap: plug %s: %w", s.Name, err)
 	}
 	return nil
 }
 
-// Unplug deletes the tap, as Nova's unplug_tap; a missing tap is success.
+// Unplug deletes the tap, as Nova's unplug_tap; a missing tap is success. A device of that
+// name that is not the VIF's own tap is refused with a *tapdev.NameConflictError and kept.
 func (p *Plugin) Unplug(ctx context.Context, vif objects.VIF, _ *objects.InstanceInfo) error {
 	s, err := SpecOf(vif)
 	if err != nil {
 		return err
 	}
-	if err := p.host.Remove(ctx, s.Name); err != nil {
+	if err := p.host.Remove(ctx, s.Name, s.Owner); err != nil {
 		return fmt.Errorf("tap: unplug %s: %w", s.Name, err)
 	}
 	return nil

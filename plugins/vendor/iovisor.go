@@ -67,7 +67,7 @@ func (p *IOVisor) Plug(ctx context.Context, vif objects.VIF, inst *objects.Insta
 	if err != nil {
 		return err
 	}
-	created, err := p.host.Ensure(ctx, dev, netdev.TapOptions{})
+	created, err := p.host.Ensure(ctx, dev, netdev.TapOptions{}, tapdev.OwnerOf(g, nil))
 	if err != nil {
 		return fmt.Errorf("iovisor: plug %s: %w", dev, err)
 	}
@@ -95,16 +95,20 @@ func (p *IOVisor) Plug(ctx context.Context, vif objects.VIF, inst *objects.Insta
 
 // Unplug detaches the tap and deletes it; a failing ifc_ctl fails the unplug and keeps the tap.
 func (p *IOVisor) Unplug(ctx context.Context, vif objects.VIF, _ *objects.InstanceInfo) error {
-	_, dev, err := p.dev(vif)
+	g, dev, err := p.dev(vif)
 	if err != nil {
 		return err
+	}
+	own := tapdev.OwnerOf(g, nil)
+	if _, err := p.host.Claim(ctx, dev, own); err != nil {
+		return fmt.Errorf("iovisor: unplug %s: %w", dev, err)
 	}
 	for _, args := range [][]string{{"gateway", "ifdown", dev}, {"gateway", "del_port", dev}} {
 		if err := p.tool.Run(ctx, p.host.NS, args...); err != nil {
 			return fmt.Errorf("iovisor: unplug %s: %w", dev, err)
 		}
 	}
-	if err := p.host.Remove(ctx, dev); err != nil {
+	if err := p.host.Remove(ctx, dev, own); err != nil {
 		return fmt.Errorf("iovisor: unplug %s: %w", dev, err)
 	}
 	return nil

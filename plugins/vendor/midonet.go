@@ -71,7 +71,7 @@ func (p *Midonet) Plug(ctx context.Context, vif objects.VIF, _ *objects.Instance
 	if err != nil {
 		return err
 	}
-	created, err := p.host.Ensure(ctx, dev, netdev.TapOptions{})
+	created, err := p.host.Ensure(ctx, dev, netdev.TapOptions{}, tapdev.OwnerOf(vif.(*objects.VIFGeneric), nil))
 	if err != nil {
 		return fmt.Errorf("midonet: plug %s: %w", dev, err)
 	}
@@ -91,10 +91,14 @@ func (p *Midonet) Unplug(ctx context.Context, vif objects.VIF, _ *objects.Instan
 	if err != nil {
 		return err
 	}
+	own := tapdev.OwnerOf(vif.(*objects.VIFGeneric), nil)
+	if _, err := p.host.Claim(ctx, dev, own); err != nil {
+		return fmt.Errorf("midonet: unplug %s: %w", dev, err)
+	}
 	if err := p.tool.Run(ctx, p.host.NS, "--unbind-port", portID); err != nil {
 		return fmt.Errorf("midonet: unplug %s: %w", dev, err)
 	}
-	if err := p.host.Remove(ctx, dev); err != nil {
+	if err := p.host.Remove(ctx, dev, own); err != nil {
 		return fmt.Errorf("midonet: unplug %s: %w", dev, err)
 	}
 	return nil

@@ -262,18 +262,19 @@ func TestMidonetRollbackAndOwnership(t *testing.T) {
 	if ok, _ := l.Exists(ctx, "tapmido1"); ok {
 		t.Error("failed plug left its tap")
 	}
-	if err := l.CreateTap(ctx, "tapmido2", netdev.TapOptions{}); err != nil {
+	// The VIF's own tap as libvirt makes it (fe: + the rest of the address).
+	if err := l.CreateTap(ctx, "tapmido2", netdev.TapOptions{MAC: mac("fe:16:3e:11:22:33")}); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.Plug(ctx, midonetVIF("tapmido2"), nil); err == nil {
-		t.Fatal("plug with failing mm-ctl succeeded")
+	if err := p.Plug(ctx, midonetVIF("tapmido2"), nil); err == nil || !strings.Contains(err.Error(), "failing as asked") {
+		t.Fatalf("plug with failing mm-ctl: %v", err)
 	}
 	if ok, _ := l.Exists(ctx, "tapmido2"); !ok {
 		t.Error("failed plug deleted a tap it did not make")
 	}
 	// A failing unbind keeps the tap for a retry.
-	if err := p.Unplug(ctx, midonetVIF("tapmido2"), nil); err == nil {
-		t.Fatal("unplug with failing mm-ctl succeeded")
+	if err := p.Unplug(ctx, midonetVIF("tapmido2"), nil); err == nil || !strings.Contains(err.Error(), "failing as asked") {
+		t.Fatalf("unplug with failing mm-ctl: %v", err)
 	}
 	if ok, _ := l.Exists(ctx, "tapmido2"); !ok {
 		t.Error("failed unplug deleted the tap")

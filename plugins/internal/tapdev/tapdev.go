@@ -6,7 +6,6 @@ package tapdev
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"strconv"
 	"time"
@@ -46,20 +45,28 @@ func Open(ns netns.NsHandle, log *slog.Logger) (*Host, error) {
 func (h *Host) Close() error { return h.Links.Close() }
 
 // Ensure makes the tap name exist, up, with opts (MAC, MTU, multiqueue), as Nova's
-// create_tap_dev followed by set_device_mtu. It reports whether it created the device. When it
-// fails after creating the tap, it deletes it again: a failed Ensure leaves nothing it added.
-func (h *Host) Ensure(ctx context.Context, name string, opts netdev.TapOptions) (created bool, err error) {
-	existed, err := h.Links.Exists(ctx, name)
+// create_tap_dev followed by set_device_mtu, after Claim: an existing device that is not o's
+// own tap gives a *NameConflictError and is left as it is. A tap it creates without opts.MAC
+// gets libvirt's form of the VIF's address (LibvirtMAC; Nova leaves the kernel's random one),
+// so that a re-plug or an unplug before the guest starts recognises it. It reports whether it
+// created the device. When it fails after creating the tap, it deletes it again: a failed
+// Ensure leaves nothing it added.
+func (h *Host) Ensure(ctx context.Context, name string, opts netdev.TapOptions, o Owner) (created bool, err error) {
+	l, err := h.Claim(ctx, name, o)
 	if err != nil {
 		return false, err
 	}
-	if err := h.Links.CreateTap(ctx, name, opts); err != nil {
-		if !existed {
+	if l == nil && opts.MAC == nil && len(o.MACs) > 1 {
+		opts.MAC = o.MACs[1]
+	}
+	created, err = h.Links.EnsureTap(ctx, name, opts)
+	if err != nil {
+		if created {
 			h.Rollback(name)
 		}
 		return false, err
 	}
-	return !existed, nil
+	return created, nil
 }
 
 // Rollback deletes the tap name this plugin call created, on a fresh deadline (the caller's
@@ -72,19 +79,13 @@ func (h *Host) Rollback(name string) {
 	}
 }
 
-// Remove deletes the device name when it is a tap (or tun); a missing device is success, a
-// device of another kind is left alone and gives a *netdev.ConflictError (Nova's
+// Remove deletes the device name when it is o's own tap (Claim); a missing device is
+// success, any other device is left alone and gives a *NameConflictError (Nova's
 // delete_net_dev deletes whatever has the name; govif removes only what a plug makes).
-func (h *Host) Remove(ctx context.Context, name string) error {
-	l, err := h.Links.Get(ctx, name)
-	if netdev.IsNotFound(err) {
-		return nil
-	}
-	if err != nil {
+func (h *Host) Remove(ctx context.Context, name string, o Owner) error {
+	l, err := h.Claim(ctx, name, o)
+	if err != nil || l == nil {
 		return err
-	}
-	if l.Kind != "tap" && l.Kind != "tun" {
-		return &netdev.ConflictError{Name: name, Reason: fmt.Sprintf("exists as %s, not a tap: not deleting it", l.Kind)}
 	}
 	err = h.Links.Delete(ctx, name)
 	if netdev.IsNotFound(err) {
