@@ -39,18 +39,10 @@ type rig struct {
 	cninet *libcni.CNIConfig
 }
 
-// The plugin binaries, built once per test binary run (TestMain removes the directory).
-var (
-	binOnce sync.Once
-	binDir  string
-	binErr  error
-)
-
+// TestMain removes the plugin binaries the tests built.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
+	testenv.RemoveBinaries()
 	os.Exit(code)
 }
 
@@ -58,26 +50,7 @@ func TestMain(m *testing.M) {
 // the directory holding them.
 func buildPlugins(t *testing.T) string {
 	t.Helper()
-	binOnce.Do(func() {
-		goBin, err := exec.LookPath("go")
-		if err != nil {
-			goBin = "/usr/local/go/bin/go"
-		}
-		if binDir, binErr = os.MkdirTemp("", "govif-cni-test-bin-"); binErr != nil {
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, goBin, "build", "-o", binDir+"/",
-			"github.com/govif/govif/cmd/govif-cni", "github.com/containernetworking/plugins/plugins/ipam/host-local")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			binErr = fmt.Errorf("go build plugins: %v\n%s", err, out)
-		}
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
-	}
-	return binDir
+	return testenv.Binaries(t, "github.com/govif/govif/cmd/govif-cni", "github.com/containernetworking/plugins/plugins/ipam/host-local")
 }
 
 func newRig(t *testing.T) *rig {

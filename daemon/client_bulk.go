@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sync"
 
 	"github.com/govif/govif"
+	"github.com/govif/govif/internal/fanout"
 	"github.com/govif/govif/objects"
 	"github.com/govif/govif/ops"
 	"github.com/govif/govif/plugin"
@@ -88,21 +88,14 @@ func (c *Client) many(ctx context.Context, op string, reqs []plugin.Request) []e
 
 // fallback sends the requests at indexes at one by one, concurrently (bounded).
 func (c *Client) fallback(ctx context.Context, op string, reqs []plugin.Request, at []int, errs []error) {
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, fallbackParallel)
-	for _, i := range at {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			if op == "unplug" {
-				errs[i] = c.Unplug(ctx, reqs[i].VIF, reqs[i].Instance)
-			} else {
-				errs[i] = c.Plug(ctx, reqs[i].VIF, reqs[i].Instance)
-			}
-		}()
-	}
-	wg.Wait()
+	fanout.Each(len(at), fallbackParallel, func(k int) {
+		i := at[k]
+		if op == "unplug" {
+			errs[i] = c.Unplug(ctx, reqs[i].VIF, reqs[i].Instance)
+		} else {
+			errs[i] = c.Plug(ctx, reqs[i].VIF, reqs[i].Instance)
+		}
+	})
 }
 
 // encodeVIFRequest encodes one request's two primitives (a nil instance is an empty one).

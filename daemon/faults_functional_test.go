@@ -368,23 +368,7 @@ func (fd *faultDaemon) start() error {
 	fd.mu.Lock()
 	fd.cmd, fd.done = cmd, done
 	fd.mu.Unlock()
-	c, err := NewClient("unix:" + fd.sock)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	for c.Health(ctx) != nil {
-		select {
-		case <-done:
-			return fmt.Errorf("govif serve exited: %s", tail(fd.logs.String(), 2000))
-		case <-ctx.Done():
-			return fmt.Errorf("govif serve did not answer /healthz: %s", tail(fd.logs.String(), 2000))
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
-	return nil
+	return awaitHealthy(fd.sock, done, func() string { return tail(fd.logs.String(), 2000) })
 }
 
 // kill ends the daemon with SIGKILL and waits for it.
@@ -552,19 +536,7 @@ func (o *observer) left(t *testing.T) []string {
 			left = append(left, "ovs port "+p)
 		}
 	}
-	links, err := o.nl.LinkList()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, l := range links {
-		n := l.Attrs().Name
-		for _, p := range []string{"tap", "qbr", "qvb", "qvo"} {
-			if strings.HasPrefix(n, p) {
-				left = append(left, "device "+n)
-			}
-		}
-	}
-	return left
+	return append(left, leftoverDevices(t, o.nl)...)
 }
 
 // waitGone waits up to d for one VIF to have nothing left, and returns what is still there.

@@ -191,9 +191,9 @@ func TestRealHostParallelVIFs(t *testing.T) {
 // (config file pointing at the sandbox OVSDB), plugs and unplugs through it, and stops it
 // with SIGTERM.
 func TestServeBinaryInSandbox(t *testing.T) {
-	testenv := startSandbox(t)
-	d := startServe(t, testenv)
-	nl, vs := observe(t, testenv)
+	sb := startSandbox(t)
+	d := startServe(t, sb)
+	nl, vs := observe(t, sb)
 	c, err := NewClient("unix:" + d.sock)
 	if err != nil {
 		t.Fatal(err)

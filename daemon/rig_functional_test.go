@@ -43,21 +43,10 @@ type realRig struct {
 	host   *govif.Host
 }
 
+// startSandbox is testenv.StartSandbox: the daemon tests inject faults through the sandbox.
 func startSandbox(t testing.TB) *sandbox.OVS {
 	t.Helper()
-	testenv.RequireRoot(t)
-	var missing *sandbox.MissingError
-	if err := sandbox.Check(true); errors.As(err, &missing) {
-		t.Skipf("skipping: %v", err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	sb, err := sandbox.StartOVS(ctx, sandbox.Options{VSwitchd: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close() })
-	return sb
+	return testenv.StartSandbox(t)
 }
 
 // observe opens netlink and OVSDB on the sandbox for assertions.
@@ -137,6 +126,14 @@ func leftovers(t testing.TB, nl *netlink.Handle, vs *vswitch.VSwitch, bridges ..
 			}
 		}
 	}
+	return append(left, leftoverDevices(t, nl)...)
+}
+
+// leftoverDevices lists the devices whose names start with one of the VIF device prefixes
+// (tap, qbr, qvb, qvo).
+func leftoverDevices(t testing.TB, nl *netlink.Handle) []string {
+	t.Helper()
+	var left []string
 	links, err := nl.LinkList()
 	if err != nil {
 		t.Fatal(err)
@@ -196,84 +193,50 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-var (
-	govifBuild    sync.Once
-	govifBin      string
-	govifBuildErr error
-)
-
-// TestMain removes the govif binary buildGovif made, if any.
+// TestMain removes the binaries the tests built.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if govifBin != "" {
-		os.RemoveAll(filepath.Dir(govifBin))
-	}
+	testenv.RemoveBinaries()
 	os.Exit(code)
 }
 
-// buildGovif builds cmd/govif once per test binary (removed again by TestMain).
+// buildGovif builds cmd/govif once per test binary and returns its path.
 func buildGovif(t testing.TB) string {
 	t.Helper()
-	govifBuild.Do(func() {
-		dir, err := os.MkdirTemp("", "govif-daemon-test")
-		if err != nil {
-			govifBuildErr = err
-			return
-		}
-		govifBin = filepath.Join(dir, "govif")
-		out, err := exec.Command("go", "build", "-o", govifBin, "github.com/govif/govif/cmd/govif").CombinedOutput()
-		if err != nil {
-			govifBuildErr = fmt.Errorf("go build: %v: %s", err, out)
-		}
-	})
-	if govifBuildErr != nil {
-		t.Fatal(govifBuildErr)
-	}
-	return govifBin
+	return filepath.Join(testenv.Binaries(t, "github.com/govif/govif/cmd/govif"), "govif")
 }
 
-// startServe runs `govif serve` inside sb's namespace and waits until it answers /healthz.
+// startServe runs `govif serve` inside sb's namespace, its plugins on the sandbox's OVSDB, and
+// waits until it answers /healthz.
 func startServe(t testing.TB, sb *sandbox.OVS) *servedDaemon {
 	t.Helper()
-	bin := buildGovif(t)
-	dir := t.TempDir()
-	conf := filepath.Join(dir, "govif.conf")
-	sock := filepath.Join(dir, "govif.sock")
 	// state_path in the test's dir: the inventory must not go to the host's /var/lib/govif.
-	ini := fmt.Sprintf("[os_vif_ovs]\novsdb_connection = %s\n\n[oslo_concurrency]\nlock_path = %s\n\n[govif_daemon]\nsocket = %s\nrequest_timeout = 120\nstate_path = %s\n",
-		sb.Endpoint(), filepath.Join(dir, "locks"), sock, filepath.Join(dir, "state"))
-	if err := os.WriteFile(conf, []byte(ini), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	d := &servedDaemon{sock: sock, done: make(chan struct{}), stderr: &lockedBuffer{}}
-	d.cmd = exec.Command(bin, "serve", "--config", conf, "--log-level", "warn")
-	d.cmd.Stderr = d.stderr
-	d.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := sb.NetNS().Do(d.cmd.Start); err != nil {
-		t.Fatal(err)
-	}
-	go func() { d.err = d.cmd.Wait(); close(d.done) }()
-	t.Cleanup(func() {
-		d.cmd.Process.Kill()
-		<-d.done
-	})
+	dir := t.TempDir()
+	ini := fmt.Sprintf("[os_vif_ovs]\novsdb_connection = %s\n\n[oslo_concurrency]\nlock_path = %s\n\n[govif_daemon]\nsocket = @SOCK@\nrequest_timeout = 120\nstate_path = %s\n",
+		sb.Endpoint(), filepath.Join(dir, "locks"), filepath.Join(dir, "state"))
+	return startServeIni(t, sb, ini)
+}
+
+// awaitHealthy waits up to 30 s for the daemon on sock to answer /healthz; it gives up early
+// when done closes (the process exited). logs is what the error reports of the daemon's output.
+func awaitHealthy(sock string, done <-chan struct{}, logs func() string) error {
 	c, err := NewClient("unix:" + sock)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	defer c.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	for c.Health(ctx) != nil {
 		select {
-		case <-d.done:
-			t.Fatalf("govif serve exited: %v: %s", d.err, d.stderr.String())
+		case <-done:
+			return fmt.Errorf("govif serve exited: %s", logs())
 		case <-ctx.Done():
-			t.Fatalf("govif serve did not answer: %s", d.stderr.String())
+			return fmt.Errorf("govif serve did not answer /healthz: %s", logs())
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
-	return d
+	return nil
 }
 
 // rssKiB reads VmRSS of pid from /proc.

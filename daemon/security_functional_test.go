@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -98,40 +97,9 @@ func secLinuxBridge(id string) *objects.VIFBridge {
 // (@SOCK@ replaced by its socket) and waits until it answers /healthz.
 func startServeIni(t testing.TB, sb *sandbox.OVS, ini string) *servedDaemon {
 	t.Helper()
-	bin := buildGovif(t)
-	dir := t.TempDir()
-	conf := filepath.Join(dir, "govif.conf")
-	sock := filepath.Join(dir, "govif.sock")
-	if err := os.WriteFile(conf, []byte(strings.ReplaceAll(ini, "@SOCK@", sock)), 0o644); err != nil {
+	d, _ := launchServe(t, sb.NetNS().Do, ini, "--log-level", "warn")
+	if err := awaitHealthy(d.sock, d.done, d.stderr.String); err != nil {
 		t.Fatal(err)
-	}
-	d := &servedDaemon{sock: sock, done: make(chan struct{}), stderr: &lockedBuffer{}}
-	d.cmd = exec.Command(bin, "serve", "--config", conf, "--log-level", "warn")
-	d.cmd.Stderr = d.stderr
-	d.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := sb.NetNS().Do(d.cmd.Start); err != nil {
-		t.Fatal(err)
-	}
-	go func() { d.err = d.cmd.Wait(); close(d.done) }()
-	t.Cleanup(func() {
-		d.cmd.Process.Kill()
-		<-d.done
-	})
-	c, err := NewClient("unix:" + sock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	for c.Health(ctx) != nil {
-		select {
-		case <-d.done:
-			t.Fatalf("govif serve exited: %v: %s", d.err, d.stderr.String())
-		case <-ctx.Done():
-			t.Fatalf("govif serve did not answer: %s", d.stderr.String())
-		case <-time.After(20 * time.Millisecond):
-		}
 	}
 	return d
 }

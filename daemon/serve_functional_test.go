@@ -2,15 +2,8 @@ package daemon
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
 	"fmt"
-	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -240,63 +233,6 @@ func TestServeStrictConfig(t *testing.T) {
 	}
 }
 
-// pki is a CA that issues certificates, written as PEM files in dir.
-type pki struct {
-	dir  string
-	key  *ecdsa.PrivateKey
-	cert *x509.Certificate
-	n    int64
-}
-
-func newPKI(t *testing.T, dir, name string) *pki {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name + " CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	writePEM(t, filepath.Join(dir, name+"-ca.pem"), "CERTIFICATE", der)
-	return &pki{dir: dir, key: key, cert: cert, n: 1}
-}
-
-func writePEM(t *testing.T, path, typ string, der []byte) {
-	t.Helper()
-	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func (p *pki) issue(t *testing.T, cn string) (keyPath, certPath string) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.n++
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(p.n), Subject: pkix.Name{CommonName: cn},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, p.cert, &key.PublicKey, p.key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kder, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyPath, certPath = filepath.Join(p.dir, cn+"-key.pem"), filepath.Join(p.dir, cn+"-cert.pem")
-	writePEM(t, keyPath, "PRIVATE KEY", kder)
-	writePEM(t, certPath, "CERTIFICATE", der)
-	return keyPath, certPath
-}
-
 // TestServeOverSSL: `govif serve` with ovsdb_connection = ssl:... and the three PEM files
 // (made here with crypto/x509) reaches a real ovsdb-server listening on pssl:, reports ready,
 // plugs and unplugs a hybrid VIF over it; with a CA that did not sign the server's
@@ -304,11 +240,11 @@ func (p *pki) issue(t *testing.T, cn string) (keyPath, certPath string) {
 func TestServeOverSSL(t *testing.T) {
 	o := testenv.StartOVS(t, testenv.OVSOptions{VSwitchd: true})
 	dir := t.TempDir()
-	good := newPKI(t, dir, "good")
-	srvKey, srvCert := good.issue(t, "server")
+	good := testenv.NewPKI(t, dir, "good")
+	srvKey, srvCert := good.Issue(t, "server")
 	o.Vsctl(t, "--no-wait", "set-ssl", srvKey, srvCert, filepath.Join(dir, "good-ca.pem"))
 	o.Vsctl(t, "--no-wait", "set-manager", "pssl:6641:127.0.0.1")
-	cliKey, cliCert := good.issue(t, "client")
+	cliKey, cliCert := good.Issue(t, "client")
 	ini := fmt.Sprintf("[os_vif_ovs]\novsdb_connection = ssl:127.0.0.1:6641\nssl_key_file = %s\nssl_cert_file = %s\nssl_ca_cert_file = %s\n[govif_daemon]\nsocket = @SOCK@\n",
 		cliKey, cliCert, filepath.Join(dir, "good-ca.pem"))
 	d, notes := launchServe(t, o.NetNS().Do, ini)
@@ -353,7 +289,7 @@ func TestServeOverSSL(t *testing.T) {
 
 	// A CA that did not sign the server's certificate: the daemon starts (the files are
 	// valid) but is degraded, and says why.
-	evil := newPKI(t, dir, "evil")
+	evil := testenv.NewPKI(t, dir, "evil")
 	_ = evil
 	ini = strings.Replace(ini, filepath.Join(dir, "good-ca.pem"), filepath.Join(dir, "evil-ca.pem"), 1)
 	d, notes = launchServe(t, o.NetNS().Do, ini)

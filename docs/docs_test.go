@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"go/parser"
 	"go/token"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -94,6 +96,24 @@ func parseBlocks(file, text string) ([]block, error) {
 	return blocks, nil
 }
 
+// docBlocks returns the fenced blocks of every doc, file by file in name order; a doc whose
+// blocks cannot be parsed is reported as an error of t and left out.
+func docBlocks(t *testing.T) []block {
+	t.Helper()
+	docs := readDocs(t)
+	var all []block
+	for _, f := range slices.Sorted(maps.Keys(docs)) {
+		blocks, err := parseBlocks(f, docs[f])
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		all = append(all, blocks...)
+	}
+	return all
+}
+
+// readDocs returns the text of every doc (docFiles), by its path from the repository root.
 func readDocs(t *testing.T) map[string]string {
 	t.Helper()
 	docs := map[string]string{}
@@ -191,17 +211,10 @@ func TestFileMentions(t *testing.T) {
 // TestSkipsGiveReasons checks the doc-test comments and that every shell block either runs
 // or says why not.
 func TestSkipsGiveReasons(t *testing.T) {
-	for f, text := range readDocs(t) {
-		blocks, err := parseBlocks(f, text)
-		if err != nil {
-			t.Error(err)
-			continue
-		}
-		for _, b := range blocks {
-			for _, r := range []string{b.skip, b.parseOnly} {
-				if r != "" && len(strings.Fields(r)) < 2 {
-					t.Errorf("%s: doc-test reason %q: say why in a few words", b, r)
-				}
+	for _, b := range docBlocks(t) {
+		for _, r := range []string{b.skip, b.parseOnly} {
+			if r != "" && len(strings.Fields(r)) < 2 {
+				t.Errorf("%s: doc-test reason %q: say why in a few words", b, r)
 			}
 		}
 	}
@@ -210,33 +223,26 @@ func TestSkipsGiveReasons(t *testing.T) {
 // TestGoSnippetsParse checks that every ```go block is valid Go syntax: a whole file when it
 // starts with "package", else declarations after imports, else statements.
 func TestGoSnippetsParse(t *testing.T) {
-	for f, text := range readDocs(t) {
-		blocks, err := parseBlocks(f, text)
-		if err != nil {
-			t.Error(err)
+	for _, b := range docBlocks(t) {
+		if b.lang != "go" || b.skip != "" {
 			continue
 		}
-		for _, b := range blocks {
-			if b.lang != "go" || b.skip != "" {
-				continue
+		src := b.text
+		trim := strings.TrimSpace(src)
+		var errs []error
+		for _, wrapped := range []string{src, "package p\n" + src, "package p\nfunc _() {\n" + src + "\n}\n"} {
+			if strings.HasPrefix(trim, "package ") && wrapped != src {
+				break
 			}
-			src := b.text
-			trim := strings.TrimSpace(src)
-			var errs []error
-			for _, wrapped := range []string{src, "package p\n" + src, "package p\nfunc _() {\n" + src + "\n}\n"} {
-				if strings.HasPrefix(trim, "package ") && wrapped != src {
-					break
-				}
-				_, err := parser.ParseFile(token.NewFileSet(), b.String(), wrapped, parser.SkipObjectResolution)
-				if err == nil {
-					errs = nil
-					break
-				}
-				errs = append(errs, err)
+			_, err := parser.ParseFile(token.NewFileSet(), b.String(), wrapped, parser.SkipObjectResolution)
+			if err == nil {
+				errs = nil
+				break
 			}
-			if len(errs) > 0 {
-				t.Errorf("%s: the ```go block does not parse: %v", b, errs[len(errs)-1])
-			}
+			errs = append(errs, err)
+		}
+		if len(errs) > 0 {
+			t.Errorf("%s: the ```go block does not parse: %v", b, errs[len(errs)-1])
 		}
 	}
 }
@@ -277,36 +283,29 @@ func TestGoSnippetsCompile(t *testing.T) {
 	_, requires, _ := strings.Cut(string(gomod), "\nrequire")
 	mod := "module doctest\n\ngo 1.26.0\n\nrequire github.com/govif/govif v0.0.0\n\nreplace github.com/govif/govif => " + root + "\n\nrequire" + requires
 	built := 0
-	for f, text := range readDocs(t) {
-		blocks, err := parseBlocks(f, text)
-		if err != nil {
-			t.Error(err)
+	for _, b := range docBlocks(t) {
+		if b.lang != "go" || b.skip != "" || b.parseOnly != "" {
 			continue
 		}
-		for _, b := range blocks {
-			if b.lang != "go" || b.skip != "" || b.parseOnly != "" {
-				continue
+		src := goFile(b)
+		if src == "" {
+			continue
+		}
+		built++
+		dir := t.TempDir()
+		for name, content := range map[string]string{"go.mod": mod, "go.sum": string(gosum), "snippet.go": src} {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+				t.Fatal(err)
 			}
-			src := goFile(b)
-			if src == "" {
-				continue
-			}
-			built++
-			dir := t.TempDir()
-			for name, content := range map[string]string{"go.mod": mod, "go.sum": string(gosum), "snippet.go": src} {
-				if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-			cmd := exec.CommandContext(ctx, "go", "build", "-mod=mod", "-o", os.DevNull, ".")
-			cmd.Dir = dir
-			cmd.Env = append(os.Environ(), "GOFLAGS=", "GOPROXY=off", "GOWORK=off")
-			out, err := cmd.CombinedOutput()
-			cancel()
-			if err != nil {
-				t.Errorf("%s: the ```go block does not compile (snippet.go line N is the block's line N, +1 when a package clause was added): %v\n%s", b, err, out)
-			}
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		cmd := exec.CommandContext(ctx, "go", "build", "-mod=mod", "-o", os.DevNull, ".")
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GOFLAGS=", "GOPROXY=off", "GOWORK=off")
+		out, err := cmd.CombinedOutput()
+		cancel()
+		if err != nil {
+			t.Errorf("%s: the ```go block does not compile (snippet.go line N is the block's line N, +1 when a package clause was added): %v\n%s", b, err, out)
 		}
 	}
 	if built == 0 {
@@ -355,17 +354,10 @@ func unsafeCommand(text string) string {
 // changes the machine (installs, services, packages, removals): those must be marked
 // <!-- doc-test: skip REASON -->.
 func TestShellBlocksAreSafe(t *testing.T) {
-	for f, text := range readDocs(t) {
-		blocks, err := parseBlocks(f, text)
-		if err != nil {
-			t.Error(err)
-			continue
-		}
-		for _, b := range blocks {
-			if b.lang == "sh" && b.skip == "" {
-				if why := unsafeCommand(b.text); why != "" {
-					t.Errorf("%s: the ```sh block would change this machine (%s): mark it <!-- doc-test: skip REASON -->", b, why)
-				}
+	for _, b := range docBlocks(t) {
+		if b.lang == "sh" && b.skip == "" {
+			if why := unsafeCommand(b.text); why != "" {
+				t.Errorf("%s: the ```sh block would change this machine (%s): mark it <!-- doc-test: skip REASON -->", b, why)
 			}
 		}
 	}
@@ -432,39 +424,32 @@ func TestShellExamples(t *testing.T) {
 	}
 
 	ran := 0
-	for f, text := range readDocs(t) {
-		blocks, err := parseBlocks(f, text)
-		if err != nil {
-			t.Error(err)
+	for _, b := range docBlocks(t) {
+		if b.lang != "sh" || b.skip != "" || unsafeCommand(b.text) != "" { // TestShellBlocksAreSafe fails those
 			continue
 		}
-		for _, b := range blocks {
-			if b.lang != "sh" || b.skip != "" || unsafeCommand(b.text) != "" { // TestShellBlocksAreSafe fails those
-				continue
+		ran++
+		t.Run(strings.ReplaceAll(b.String(), "/", "_"), func(t *testing.T) {
+			work := t.TempDir()
+			if err := os.CopyFS(work, os.DirFS(filepath.Join(root, "examples", "docs"))); err != nil {
+				t.Fatal(err)
 			}
-			ran++
-			t.Run(strings.ReplaceAll(b.String(), "/", "_"), func(t *testing.T) {
-				work := t.TempDir()
-				if err := os.CopyFS(work, os.DirFS(filepath.Join(root, "examples", "docs"))); err != nil {
-					t.Fatal(err)
+			bctx, bcancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer bcancel()
+			cmd := exec.CommandContext(bctx, "bash", "-e", "-o", "pipefail", "-c", b.text)
+			cmd.Dir = work
+			cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "GOVIF_SOCKET="+sock,
+				"GOVIF_SERVER=unix:"+sock, "GOVIF_REPO="+root, "HOME="+work)
+			out, err := cmd.CombinedOutput()
+			var ee *exec.ExitError
+			if err != nil {
+				if errors.As(err, &ee) {
+					t.Errorf("%s: the ```sh block exits %d:\n%s\n--- output:\n%s", b, ee.ExitCode(), b.text, out)
+				} else {
+					t.Errorf("%s: %v", b, err)
 				}
-				bctx, bcancel := context.WithTimeout(context.Background(), 2*time.Minute)
-				defer bcancel()
-				cmd := exec.CommandContext(bctx, "bash", "-e", "-o", "pipefail", "-c", b.text)
-				cmd.Dir = work
-				cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "GOVIF_SOCKET="+sock,
-					"GOVIF_SERVER=unix:"+sock, "GOVIF_REPO="+root, "HOME="+work)
-				out, err := cmd.CombinedOutput()
-				var ee *exec.ExitError
-				if err != nil {
-					if errors.As(err, &ee) {
-						t.Errorf("%s: the ```sh block exits %d:\n%s\n--- output:\n%s", b, ee.ExitCode(), b.text, out)
-					} else {
-						t.Errorf("%s: %v", b, err)
-					}
-				}
-			})
-		}
+			}
+		})
 	}
 	if ran == 0 {
 		t.Fatal("no shell example ran: the parser or the docs are broken")

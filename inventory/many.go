@@ -1,8 +1,6 @@
 package inventory
 
-import (
-	"sync"
-)
+import "github.com/govif/govif/internal/fanout"
 
 // putWorkers bounds the record files PutMany writes at once.
 const putWorkers = 32
@@ -14,17 +12,7 @@ const putWorkers = 32
 // distinct ids.
 func (s *Store) PutMany(rs []*Record) []error {
 	errs := make([]error, len(rs))
-	sem := make(chan struct{}, putWorkers)
-	var wg sync.WaitGroup
-	for i, r := range rs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			errs[i] = s.write(r)
-		}()
-	}
-	wg.Wait()
+	fanout.Each(len(rs), putWorkers, func(i int) { errs[i] = s.write(rs[i]) })
 	var first string
 	for i, r := range rs {
 		if errs[i] == nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/govif/govif/internal/fanout"
 	"github.com/govif/govif/plugin"
 )
 
@@ -63,7 +64,7 @@ func (m *Manager) Check(ctx context.Context, ids []string) (*CheckResult, error)
 		return nil, err
 	}
 	res := &CheckResult{VIFs: make([]VIFCheck, len(es)), Damaged: dmg}
-	parallel(len(es), checkWorkers, func(i int) { res.VIFs[i] = m.checkOne(ctx, es[i]) })
+	fanout.Each(len(es), checkWorkers, func(i int) { res.VIFs[i] = m.checkOne(ctx, es[i]) })
 	return res, nil
 }
 

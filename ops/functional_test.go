@@ -29,38 +29,17 @@ import (
 	"github.com/govif/govif/vswitch"
 )
 
-var (
-	buildOnce sync.Once
-	govifBin  string
-	buildErr  error
-)
-
+// TestMain removes the binaries the tests built.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if govifBin != "" {
-		os.RemoveAll(filepath.Dir(govifBin))
-	}
+	testenv.RemoveBinaries()
 	os.Exit(code)
 }
 
+// buildGovif builds cmd/govif once per test binary and returns its path.
 func buildGovif(t testing.TB) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "govif-ops-test")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		govifBin = filepath.Join(dir, "govif")
-		out, err := exec.Command("go", "build", "-o", govifBin, "github.com/govif/govif/cmd/govif").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %v: %s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return govifBin
+	return filepath.Join(testenv.Binaries(t, "github.com/govif/govif/cmd/govif"), "govif")
 }
 
 // opsVIF is VIF number i: every fourth a VIFOpenVSwitch with create_port and create_tap (a tap
@@ -98,21 +77,7 @@ type rig struct {
 }
 
 func newRig(t *testing.T) *rig {
-	testenv.RequireRoot(t)
-	if testing.Short() {
-		t.Skip("skipping in -short: starts OVS and the daemon")
-	}
-	var missing *sandbox.MissingError
-	if err := sandbox.Check(true); errors.As(err, &missing) {
-		t.Skipf("skipping: %v", err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	sb, err := sandbox.StartOVS(ctx, sandbox.Options{VSwitchd: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close() })
+	sb := testenv.StartSandbox(t)
 	r := &rig{t: t, sb: sb, dir: t.TempDir()}
 	r.conf = filepath.Join(r.dir, "govif.conf")
 	r.sock = filepath.Join(r.dir, "govif.sock")
@@ -121,6 +86,7 @@ func newRig(t *testing.T) *rig {
 	if err := os.WriteFile(r.conf, []byte(ini), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	var err error
 	if r.nl, err = netlink.NewHandleAt(sb.NetNS().Handle()); err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/govif/govif/internal/fanout"
 	"github.com/govif/govif/inventory"
 	"github.com/govif/govif/plugin"
 )
@@ -71,7 +72,7 @@ func (m *Manager) PlugMany(ctx context.Context, reqs []plugin.Request) []error {
 		}
 	}
 	// A VIF plugged but not recorded is undone when it had no record before, as Plug does.
-	each(len(reqs), func(i int) {
+	fanout.Each(len(reqs), recordWorkers, func(i int) {
 		r := reqs[i]
 		if errs[i] == nil || i >= len(res) || res[i] != nil || idOf(r) == "" {
 			return
@@ -87,23 +88,8 @@ func (m *Manager) PlugMany(ctx context.Context, reqs []plugin.Request) []error {
 	return errs
 }
 
-// recordWorkers bounds the records PlugMany/UnplugMany write at once.
+// recordWorkers bounds the VIFs PlugMany/UnplugMany finish (undo, record removal) at once.
 const recordWorkers = 32
-
-// each runs fn(0..n-1) on at most recordWorkers goroutines and waits for all.
-func each(n int, fn func(i int)) {
-	sem := make(chan struct{}, recordWorkers)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			fn(i)
-		}()
-	}
-	wg.Wait()
-}
 
 // UnplugMany is Unplug for many VIFs: one Host.UnplugMany call when the Host has it (else
 // concurrent Unplug calls), then the record of every VIF unplugged is removed.
@@ -130,7 +116,7 @@ func (m *Manager) UnplugMany(ctx context.Context, reqs []plugin.Request) []error
 		wg.Wait()
 		return out
 	})
-	each(len(reqs), func(i int) {
+	fanout.Each(len(reqs), recordWorkers, func(i int) {
 		r := reqs[i]
 		if i >= len(res) {
 			errs[i] = fmt.Errorf("unplug VIF %s: host returned %d results for %d requests", idOf(r), len(res), len(reqs))

@@ -300,18 +300,3 @@ func (m *Manager) selectRecords(ids []string) ([]entry, []Damaged, error) {
 	}
 	return out, damagedOf(dmg), nil
 }
-
-// parallel runs fn(i) for i in [0, n) on up to workers goroutines.
-func parallel(n, workers int, fn func(i int)) {
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, workers)
-	for i := 0; i < n; i++ {
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			fn(i)
-		}()
-	}
-	wg.Wait()
-}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/govif/govif/internal/fanout"
 	"github.com/govif/govif/plugin"
 )
 
@@ -60,7 +61,7 @@ func (m *Manager) Replug(ctx context.Context, ids []string) (*ReplugResult, erro
 	}
 	res := &ReplugResult{VIFs: make([]VIFReplug, len(es)), Damaged: dmg}
 	before := make([]VIFCheck, len(es))
-	parallel(len(es), checkWorkers, func(i int) { before[i] = m.checkOne(ctx, es[i]) })
+	fanout.Each(len(es), checkWorkers, func(i int) { before[i] = m.checkOne(ctx, es[i]) })
 
 	var reqs []plugin.Request
 	var idx []int
@@ -102,7 +103,7 @@ func (m *Manager) Replug(ctx context.Context, ids []string) (*ReplugResult, erro
 			recheck = append(recheck, i)
 		}
 	}
-	parallel(len(recheck), checkWorkers, func(k int) {
+	fanout.Each(len(recheck), checkWorkers, func(k int) {
 		i := recheck[k]
 		r := &res.VIFs[i]
 		after := m.checkOne(ctx, es[i])

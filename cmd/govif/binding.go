@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -148,21 +146,4 @@ func convertBinding(data []byte, from string, cfg binding.NovaConfig) (objects.V
 		return binding.FromNeutronPort(doc.Port, doc.Options(cfg))
 	}
 	return nil, fmt.Errorf("--from %q: want nova, neutron or auto", from)
-}
-
-// readInputFile reads FILE, or standard input for "-" or no argument.
-func readInputFile(cmd *cobra.Command, args []string) ([]byte, error) {
-	var (
-		data []byte
-		err  error
-	)
-	if len(args) == 0 || args[0] == "-" {
-		data, err = io.ReadAll(cmd.InOrStdin())
-	} else {
-		data, err = os.ReadFile(args[0])
-	}
-	if err != nil {
-		return nil, badInput(err)
-	}
-	return data, nil
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -91,13 +90,7 @@ damaged). --live-ids FILE: VIF or Neutron port ids in use (one per line, or a JS
 
 // readLiveIDs reads ids one per line ('#' starts a comment) or as a JSON array of strings.
 func readLiveIDs(stdin io.Reader, path string) ([]string, error) {
-	var data []byte
-	var err error
-	if path == "-" {
-		data, err = io.ReadAll(stdin)
-	} else {
-		data, err = os.ReadFile(path)
-	}
+	data, err := readFileOrStdin(stdin, path)
 	if err != nil {
 		return nil, fmt.Errorf("--live-ids: %w", err)
 	}

@@ -2,31 +2,19 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
-)
 
-var (
-	buildOnce sync.Once
-	buildDir  string
-	govifBin  string
-	buildErr  error
+	"github.com/govif/govif/internal/testenv"
 )
 
 func TestMain(m *testing.M) {
 	// The tests choose between in-process and daemon themselves.
 	os.Unsetenv(serverEnv)
 	code := m.Run()
-	if buildDir != "" {
-		os.RemoveAll(buildDir)
-	}
+	testenv.RemoveBinaries()
 	os.Exit(code)
 }
 
@@ -37,25 +25,7 @@ func govifBinary(t *testing.T) string {
 	if testing.Short() {
 		t.Skip("skipping in -short: builds the govif binary")
 	}
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "govif-cli-test")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		buildDir = dir
-		govifBin = filepath.Join(dir, "govif")
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		out, err := exec.CommandContext(ctx, "go", "build", "-o", govifBin, ".").CombinedOutput()
-		if err != nil {
-			buildErr = errors.New(string(out))
-		}
-	})
-	if buildErr != nil {
-		t.Fatalf("go build: %v", buildErr)
-	}
-	return govifBin
+	return filepath.Join(testenv.Binaries(t, "github.com/govif/govif/cmd/govif"), "govif")
 }
 
 // runGovif runs govif in-process (as main does) with stdin and returns stdout, stderr and the

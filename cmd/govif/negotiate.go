@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -49,13 +47,7 @@ func newNegotiateCmd() *cobra.Command {
 				return badInput(errors.New("--host-info and --vif: only one of them can read standard input (-)"))
 			}
 			read := func(flag, p string) ([]byte, error) {
-				var data []byte
-				var err error
-				if p == "-" {
-					data, err = io.ReadAll(cmd.InOrStdin())
-				} else {
-					data, err = os.ReadFile(p)
-				}
+				data, err := readFileOrStdin(cmd.InOrStdin(), p)
 				if err != nil {
 					return nil, badInput(fmt.Errorf("--%s: %w", flag, err))
 				}

@@ -186,13 +186,7 @@ func readVIFAndInstance(stdin io.Reader, vifPath, instPath string) (objects.VIF,
 		return nil, nil, badInput(errors.New("--vif and --instance cannot both read standard input"))
 	}
 	read := func(flag, path string) ([]byte, error) {
-		var data []byte
-		var err error
-		if path == "-" {
-			data, err = io.ReadAll(stdin)
-		} else {
-			data, err = os.ReadFile(path)
-		}
+		data, err := readFileOrStdin(stdin, path)
 		if err != nil {
 			return nil, badInput(fmt.Errorf("--%s: %w", flag, err))
 		}

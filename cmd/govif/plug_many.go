@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -127,13 +126,7 @@ func runMany(cmd *cobra.Command, op string, hf *hostFlags, vifPaths, instPaths [
 
 // readVIF reads and checks one --vif file.
 func readVIF(stdin io.Reader, path string) (objects.VIF, error) {
-	var data []byte
-	var err error
-	if path == "-" {
-		data, err = io.ReadAll(stdin)
-	} else {
-		data, err = os.ReadFile(path)
-	}
+	data, err := readFileOrStdin(stdin, path)
 	if err != nil {
 		return nil, badInput(fmt.Errorf("--vif: %w", err))
 	}

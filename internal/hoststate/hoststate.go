@@ -126,12 +126,25 @@ func links(t testing.TB, ns *testenv.NetNS) []string {
 	return lines
 }
 
-// IptablesFilter returns the iptables filter table of ns from iptables-save, normalised so that
-// two namespaces compare by content: comments and counters dropped, chain declarations sorted
-// (built-ins first), each chain's rules after the declarations, in their order in the chain.
+// IptablesFilter returns the iptables filter table of ns as IptablesSave does, each rule
+// suffixed " #NN" with its place in its chain, so that the lines still say the order of the
+// rules once Capture sorts them.
 func IptablesFilter(t testing.TB, ns *testenv.NetNS) []string {
 	t.Helper()
-	bin := testenv.RequireBinary(t, "iptables-save", "iptables")
+	return normalizeSave(saveOutput(t, ns, "iptables-save"))
+}
+
+// IptablesSave returns the filter table of ns from cmd (iptables-save or ip6tables-save),
+// normalised so that two namespaces compare by content: comments and counters dropped, chain
+// declarations sorted (built-ins first), then each chain's rules, in their order in the chain.
+func IptablesSave(t testing.TB, ns *testenv.NetNS, cmd string) []string {
+	t.Helper()
+	return orderSave(saveOutput(t, ns, cmd))
+}
+
+func saveOutput(t testing.TB, ns *testenv.NetNS, cmd string) string {
+	t.Helper()
+	bin := testenv.RequireBinary(t, cmd, "iptables")
 	var out []byte
 	err := ns.Do(func() error {
 		var err error
@@ -139,12 +152,26 @@ func IptablesFilter(t testing.TB, ns *testenv.NetNS) []string {
 		return err
 	})
 	if err != nil {
-		t.Fatalf("iptables-save: %v", err)
+		t.Fatalf("%s: %v", cmd, err)
 	}
-	return normalizeSave(string(out))
+	return string(out)
 }
 
+// normalizeSave is orderSave with each rule numbered in its chain.
 func normalizeSave(text string) []string {
+	out := orderSave(text)
+	n := map[string]int{}
+	for i, l := range out {
+		if strings.HasPrefix(l, "-A ") {
+			chain := strings.Fields(l)[1]
+			out[i] = fmt.Sprintf("%s #%02d", l, n[chain])
+			n[chain]++
+		}
+	}
+	return out
+}
+
+func orderSave(text string) []string {
 	var decls []string
 	rules := map[string][]string{}
 	for _, l := range strings.Split(text, "\n") {
@@ -176,9 +203,7 @@ func normalizeSave(text string) []string {
 	})
 	out := slices.Clone(decls)
 	for _, d := range decls {
-		for i, r := range rules[strings.Fields(d)[0][1:]] {
-			out = append(out, fmt.Sprintf("%s #%02d", r, i))
-		}
+		out = append(out, rules[strings.Fields(d)[0][1:]]...)
 	}
 	return out
 }

@@ -1,12 +1,15 @@
 package testenv
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/govif/govif/internal/sandbox"
 )
@@ -154,4 +157,25 @@ func (o *OVS) StartDB(t testing.TB) {
 	if err := o.sb.StartDB(t.Context()); err != nil {
 		t.Fatalf("testenv: %v", err)
 	}
+}
+
+// StartSandbox starts a bare internal/sandbox OVS (ovsdb-server and ovs-vswitchd in a fresh
+// namespace and temp dir of the sandbox's own) for tests that need its fault injection (KillDB,
+// KillVSwitchd, ...) rather than StartOVS's ovs-vsctl helpers. It skips t when not root, in
+// -short, or when an OVS binary is missing, and stops the sandbox when t ends.
+func StartSandbox(t testing.TB) *sandbox.OVS {
+	t.Helper()
+	RequireRoot(t)
+	var missing *sandbox.MissingError
+	if err := sandbox.Check(true); errors.As(err, &missing) {
+		t.Skipf("skipping: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	sb, err := sandbox.StartOVS(ctx, sandbox.Options{VSwitchd: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	return sb
 }

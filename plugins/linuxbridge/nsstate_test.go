@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 
+	"github.com/govif/govif/internal/hoststate"
 	"github.com/govif/govif/internal/testenv"
 	"github.com/govif/govif/netdev"
 )
@@ -21,7 +21,7 @@ import (
 type nsState struct {
 	Devices []string // one line per device, sorted by name
 	Routes  []string // IPv4 main-table routes, sorted
-	Filter  []string // iptables filter table, see normalizeSave
+	Filter  []string // iptables filter table, see hoststate.IptablesSave
 	Filter6 []string // ip6tables filter table, likewise
 }
 
@@ -98,64 +98,9 @@ func captureState(t *testing.T, ns *testenv.NetNS) nsState {
 		st.Routes = append(st.Routes, fmt.Sprintf("%s via %v dev %s", dst, r.Gw, dev))
 	}
 	slices.Sort(st.Routes)
-	st.Filter = iptablesSave(t, ns, "iptables-save")
-	st.Filter6 = iptablesSave(t, ns, "ip6tables-save")
+	st.Filter = hoststate.IptablesSave(t, ns, "iptables-save")
+	st.Filter6 = hoststate.IptablesSave(t, ns, "ip6tables-save")
 	return st
-}
-
-// iptablesSave returns the filter table of ns from iptables-save, normalised so that two
-// namespaces compare by content: comments and counters dropped, chain declarations sorted,
-// rules grouped by chain (chains sorted, built-ins first), keeping their order in the chain.
-func iptablesSave(t *testing.T, ns *testenv.NetNS, cmd string) []string {
-	t.Helper()
-	bin := testenv.RequireBinary(t, cmd, "iptables")
-	var out []byte
-	err := ns.Do(func() error {
-		var err error
-		out, err = exec.Command(bin, "-t", "filter").Output()
-		return err
-	})
-	if err != nil {
-		t.Fatalf("%s: %v", cmd, err)
-	}
-	return normalizeSave(string(out))
-}
-
-func normalizeSave(text string) []string {
-	var decls []string
-	rules := map[string][]string{}
-	for _, l := range strings.Split(text, "\n") {
-		l = strings.TrimSpace(l)
-		switch {
-		case l == "" || strings.HasPrefix(l, "#") || l == "*filter" || l == "COMMIT":
-		case strings.HasPrefix(l, ":"):
-			f := strings.Fields(l)
-			decls = append(decls, strings.Join(f[:2], " "))
-		case strings.HasPrefix(l, "-A "):
-			chain := strings.Fields(l)[1]
-			rules[chain] = append(rules[chain], l)
-		}
-	}
-	builtin := map[string]int{"INPUT": 0, "FORWARD": 1, "OUTPUT": 2}
-	slices.SortFunc(decls, func(a, b string) int {
-		ca, cb := strings.Fields(a)[0][1:], strings.Fields(b)[0][1:]
-		ia, oka := builtin[ca]
-		ib, okb := builtin[cb]
-		switch {
-		case oka && okb:
-			return ia - ib
-		case oka:
-			return -1
-		case okb:
-			return 1
-		}
-		return strings.Compare(ca, cb)
-	})
-	out := slices.Clone(decls)
-	for _, d := range decls {
-		out = append(out, rules[strings.Fields(d)[0][1:]]...)
-	}
-	return out
 }
 
 // addVethWithAddress creates the veth pair name/name+"p" in ns, up, with addr on name and a

@@ -3,8 +3,8 @@ package ovs
 import (
 	"context"
 	"log/slog"
-	"sync"
 
+	"github.com/govif/govif/internal/fanout"
 	"github.com/govif/govif/objects"
 	"github.com/govif/govif/plugin"
 	"github.com/govif/govif/vswitch"
@@ -144,17 +144,7 @@ const manyWorkers = 32
 
 func (p *Plugin) many(ctx context.Context, reqs []plugin.Request, fn func(ctx context.Context, i int) error) []error {
 	errs := make([]error, len(reqs))
-	sem := make(chan struct{}, manyWorkers)
-	var wg sync.WaitGroup
-	for i := range reqs {
-		sem <- struct{}{}
-		wg.Add(1)
-		go func(i int) {
-			defer func() { <-sem; wg.Done() }()
-			errs[i] = fn(ctx, i)
-		}(i)
-	}
-	wg.Wait()
+	fanout.Each(len(reqs), manyWorkers, func(i int) { errs[i] = fn(ctx, i) })
 	return errs
 }
 
