@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -111,7 +112,7 @@ func vifs(kind string, n int, bridge, dp string) []vifReq {
 			v = &objects.VIFBridge{VIFBase: b, VIFName: objects.Set(("tap" + id)[:14]), BridgeName: objects.Set(("qbr" + id)[:14])}
 		case "vhu":
 			v = &objects.VIFVHostUser{VIFBase: b, VIFName: objects.Set(("vhu" + id)[:14]),
-				Path: objects.Set("/tmp/vhu" + id[:8]), Mode: objects.Set(objects.VIFVHostUserMode("client"))}
+				Path: objects.Set(filepath.Join(os.TempDir(), "vhu"+id[:8])), Mode: objects.Set(objects.VIFVHostUserMode("client"))}
 		default:
 			v = &objects.VIFOpenVSwitch{VIFBase: b, VIFName: objects.Set(("tap" + id)[:14]), BridgeName: objects.Set(bridge)}
 		}
