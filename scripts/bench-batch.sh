@@ -35,28 +35,15 @@ $PY -c 'import os_vif, vif_plug_ovs, ovsdbapp' || { echo "bench-batch: python3-o
 D=$(mktemp -d /tmp/govif-bench-batch-XXXXXX)
 OUT=${OUT:-$D/results.jsonl}
 NS=govif-bench-batch-$$
-DB=unix:$D/db.sock
+. scripts/lib/ovs-sandbox.sh
 SERVE_PID=
 cleanup() {
 	[ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null && wait "$SERVE_PID" 2>/dev/null || true
-	for p in ovs-vswitchd ovsdb-server; do
-		[ -f "$D/$p.pid" ] && kill "$(cat "$D/$p.pid")" 2>/dev/null || true
-	done
-	sleep 0.5
-	ip netns del "$NS" 2>/dev/null || true
+	ovs_sandbox_stop
 	rm -rf "$D"
 }
 trap cleanup EXIT
-export OVS_RUNDIR=$D OVS_LOGDIR=$D OVS_DBDIR=$D OVS_SYSCONFDIR=$D
-ip netns add "$NS"
-ip netns exec "$NS" ip link set lo up
-ovsdb-tool create "$D/conf.db" /usr/share/openvswitch/vswitch.ovsschema
-ip netns exec "$NS" ovsdb-server "$D/conf.db" --remote=punix:"$D/db.sock" --pidfile="$D/ovsdb-server.pid" \
-	--unixctl="$D/ovsdb-server.ctl" --log-file="$D/ovsdb-server.log" --detach -vconsole:off
-ovs-vsctl --db=$DB --no-wait init
-ip netns exec "$NS" ovs-vswitchd $DB --pidfile="$D/ovs-vswitchd.pid" --unixctl="$D/ovs-vswitchd.ctl" \
-	--log-file="$D/ovs-vswitchd.log" --detach -vconsole:off
-ovs-vsctl --db=$DB --timeout=30 -- add-br br-int -- set Bridge br-int datapath_type=netdev
+ovs_sandbox_start
 $GO build -o "$D/plugbench" ./bench/plugbench
 $GO build -o "$D/govif" ./cmd/govif
 printf '[os_vif_ovs]\novsdb_connection = %s\n\n[oslo_concurrency]\nlock_path = %s/locks\n\n[govif_daemon]\nsocket = %s/govif.sock\nstate_path = %s/state\n' \
