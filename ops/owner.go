@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/govif/govif/inventory"
 	"github.com/govif/govif/objects"
@@ -130,6 +131,7 @@ func (m *Manager) forgetRecord(id string) {
 // plugins without plugin.Checker, and VIFs the plugin cannot describe (the Host reports why),
 // are left to the Host.
 func (m *Manager) checkRecordedNames(op string, vif objects.VIF, inst *objects.InstanceInfo) error {
+	start := time.Now()
 	if a, ok := m.host.(admitter); ok {
 		// The Host's own refusal (the admission policy, bad input) comes first, for its reason.
 		if err := a.Admit(op, vif, inst); err != nil {
@@ -173,7 +175,7 @@ func (m *Manager) checkRecordedNames(op string, vif objects.VIF, inst *objects.I
 				uuid = inst.UUID.Value()
 			}
 			m.log.Warn(op, "vif_id", id, "vif_type", vif.ObjName(), "instance_uuid", uuid, "plugin", b.Plugin.Value(),
-				"outcome", "rejected", "duration_seconds", 0.0, "error", err.Error())
+				"outcome", "rejected", "duration_seconds", time.Since(start).Seconds(), "error", err.Error())
 			return err
 		}
 	}
